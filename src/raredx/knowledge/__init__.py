@@ -1,0 +1,37 @@
+"""The knowledge layer: ontology, disease annotations, Orphanet, versions and the index cache.
+
+Parsing of release files lives in :mod:`raredx.io`; this layer only holds what was parsed.
+"""
+
+from raredx.knowledge._annotations import Aspect, AnnotationTable, Disease, DiseaseCourse
+from raredx.knowledge._base import (
+    KnowledgeBase,
+    KnowledgeVersions,
+    cache_root,
+    cached,
+    file_sha256,
+)
+from raredx.knowledge._ontology import (
+    INHERITANCE_ROOT,
+    ONSET_ROOT,
+    PHENOTYPIC_ABNORMALITY,
+    Ontology,
+    Term,
+)
+
+__all__ = [
+    "AnnotationTable",
+    "Aspect",
+    "Disease",
+    "DiseaseCourse",
+    "INHERITANCE_ROOT",
+    "KnowledgeBase",
+    "KnowledgeVersions",
+    "ONSET_ROOT",
+    "Ontology",
+    "PHENOTYPIC_ABNORMALITY",
+    "Term",
+    "cache_root",
+    "cached",
+    "file_sha256",
+]
