@@ -2,6 +2,8 @@
 
 from raredx.io._hpoa import parse_frequency
 from raredx.io._obo import read_obo
+from raredx.io._phenopacket import parse_iso8601_age, patient_from_phenopacket, read_phenopacket
+from raredx.io._terms import resolve_terms
 from raredx.io._release import (
     DEFAULT_RELEASE,
     install_release,
@@ -16,6 +18,10 @@ __all__ = [
     "load_knowledge",
     "locate_release",
     "parse_frequency",
+    "parse_iso8601_age",
+    "patient_from_phenopacket",
+    "read_phenopacket",
+    "resolve_terms",
     "read_obo",
     "resolve_data_dir",
 ]

@@ -1,0 +1,97 @@
+"""Explanations as data: which annotation each query term met, how, and what it weighed."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from raredx.knowledge import KnowledgeBase
+from raredx.ranking._results import MatchKind, TermEvidence
+from raredx.scoring import PhenotypeIndex, PhenotypeScores
+
+
+def entity_annotations(
+    kb: KnowledgeBase, index: PhenotypeIndex, e: int, left_out: np.ndarray | None
+) -> tuple[dict[int, float], set[int]]:
+    """The pooled annotated terms (term -> frequency) and NOT-terms of entity ``e``."""
+    ann = kb.annotations
+    members = set(index.entity_members[e])
+    rows = np.flatnonzero(np.isin(ann.disease, list(members)))
+    if left_out is not None and len(left_out):
+        rows = np.setdiff1d(rows, left_out)
+    freqs: dict[int, list[float]] = {}
+    neg: set[int] = set()
+    for r in rows.tolist():
+        t = int(ann.term[r])
+        if ann.negated[r]:
+            neg.add(t)
+        else:
+            freqs.setdefault(t, []).append(float(ann.freq[r]))
+    out = {}
+    for t, fs in freqs.items():
+        known = [f for f in fs if f == f]
+        out[t] = sum(known) / len(known) if known else index.default_frequency
+    return out, neg
+
+
+def explain(
+    kb: KnowledgeBase,
+    index: PhenotypeIndex,
+    scores: PhenotypeScores,
+    e: int,
+    left_out: np.ndarray | None,
+    specificity_exponent: float,
+    counts: np.ndarray,
+) -> tuple[TermEvidence, ...]:
+    onto = kb.ontology
+    annotated, negated = entity_annotations(kb, index, e, left_out)
+    # for every ancestor of an annotated term: the best (frequency, annotated term)
+    best_below: dict[int, tuple[float, int]] = {}
+    for t, f in annotated.items():
+        for a in onto.ancestors(t).tolist():
+            cur = best_below.get(a)
+            if cur is None or f > cur[0] or (f == cur[0] and a == t):
+                best_below[a] = (f, t)
+    out: list[TermEvidence] = []
+    for k, q in enumerate(scores.present.tolist()):
+        llr = float(scores.present_llr[k, e])
+        qid = onto.ids[q]
+        anc = onto.ancestors(q).tolist()
+        neg_hit = next((a for a in anc if a in negated), None)
+        if neg_hit is not None:
+            out.append(TermEvidence(qid, onto.terms[q].label, False, MatchKind.NEGATED,
+                                    onto.ids[neg_hit], onto.terms[neg_hit].label, 0.0, llr))
+            continue
+        best = None
+        for a in anc:
+            if a not in best_below:
+                continue
+            f, t = best_below[a]
+            g = 1.0 if a == q else ((counts[q] + 1) / (counts[a] + 1)) ** specificity_exponent
+            if best is None or f * g > best[0]:
+                best = (f * g, a, t, f)
+        if best is None or best[0] <= 0:
+            out.append(TermEvidence(qid, onto.terms[q].label, False, MatchKind.UNEXPLAINED,
+                                    None, None, None, llr))
+            continue
+        _, a, t, f = best
+        if a == q:
+            kind = MatchKind.EXACT if t == q else MatchKind.PATIENT_MORE_GENERAL
+            via = None
+        elif t == a:
+            kind, via = MatchKind.PATIENT_MORE_SPECIFIC, None
+        else:
+            kind, via = MatchKind.RELATED, onto.ids[a]
+        out.append(TermEvidence(qid, onto.terms[q].label, False, kind, onto.ids[t],
+                                onto.terms[t].label, f, llr, via))
+    for k, x in enumerate(scores.excluded.tolist()):
+        llr = float(scores.excluded_llr[k, e])
+        xid = onto.ids[x]
+        hit = best_below.get(x)
+        if hit is not None:
+            f, t = hit
+            out.append(TermEvidence(xid, onto.terms[x].label, True, MatchKind.CONTRADICTED,
+                                    onto.ids[t], onto.terms[t].label, f, llr))
+        else:
+            out.append(TermEvidence(xid, onto.terms[x].label, True, MatchKind.CONSISTENT_ABSENCE,
+                                    None, None, None, llr))
+    return tuple(out)

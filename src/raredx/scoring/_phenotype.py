@@ -1,0 +1,304 @@
+"""The phenotype scorer: a likelihood-ratio model over every candidate entity, vectorised.
+
+For a present term *q* and entity *e*, the probability that a patient with *e* shows *q* is
+
+    P(q | e) = max over ancestors a of q (q included) of  M[e, a] · (n(q) / n(a)) ** beta
+
+where ``M[e, a]`` is the entity's max-propagated frequency of *a* (so an annotation of *q* or of
+any descendant of *q* matches exactly, one of an ancestor matches with a specificity discount) and
+``n(t)`` is how many entities have *t* in their profile. With a phenocopy/noise rate ``alpha`` and
+the background ``P(q) = mean_e P(q | e)``:
+
+    LR(q, e) = ((1 - alpha) · P(q | e) + alpha · P(q)) / P(q)
+
+An excluded term *x* weighs ``(1 - (1 - alpha_x) · M[e, x]) / mean_e(...)``; an entity annotated
+NOT to have *q* (or an ancestor of it) gets ``negated_factor``. Onset and sex add their own ratios.
+The score is the sum of log10 ratios; see :mod:`raredx.ranking` for probabilities.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, fields
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+
+from raredx.knowledge import KnowledgeBase
+from raredx.model import Patient, Sex
+from raredx.scoring._index import PhenotypeIndex, entity_profiles, rows_by_disease
+
+
+@dataclass(frozen=True, slots=True)
+class PhenotypeParams:
+    default_frequency: float = 0.5
+    noise: float = 0.05
+    specificity_exponent: float = 1.0
+    excluded_weight: float = 1.0
+    excluded_noise: float = 0.05
+    negated_factor: float = 0.05
+    onset_weight: float = 1.0
+    sex_xlr_female_lr: float = 0.3
+    temperature: float = 1.0
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> "PhenotypeParams":
+        """Read the parameters from a weights file (the packaged one by default)."""
+        if path is None:
+            text = resources.files("raredx").joinpath("data/phenotype_model.json").read_text()
+        else:
+            text = Path(path).read_text()
+        params = json.loads(text)["parameters"]
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: float(v) for k, v in params.items() if k in names})
+
+
+# coarse onset bins: 0 antenatal/congenital/neonatal, 1 infantile, 2 childhood, 3 juvenile, 4 adult
+ONSET_BINS = {
+    "HP:0030674": (0,),  # antenatal
+    "HP:0003577": (0,),  # congenital
+    "HP:0003623": (0,),  # neonatal
+    "HP:0003593": (1,),  # infantile
+    "HP:0011463": (2,),  # childhood
+    "HP:0003621": (3,),  # juvenile
+    "HP:0003581": (4,),  # adult
+    "HP:0410280": (1, 2, 3),  # pediatric
+}
+N_BINS = 5
+X_LINKED_RECESSIVE = "HP:0001419"
+X_LINKED_DOMINANT = "HP:0001423"
+X_LINKED = "HP:0001417"
+
+
+def onset_bins(kb: KnowledgeBase, term_ids) -> set[int]:
+    onto = kb.ontology
+    out: set[int] = set()
+    anchors = {onto.get_index(k): v for k, v in ONSET_BINS.items() if k in onto}
+    for t in term_ids:
+        i = onto.get_index(t)
+        if i is None:
+            continue
+        for a in onto.ancestors(i).tolist():
+            if a in anchors:
+                out.update(anchors[a])
+                break
+    return out
+
+
+def age_bin(years: float) -> int:
+    if years < 28 / 365.25:
+        return 0
+    if years < 1:
+        return 1
+    if years < 5:
+        return 2
+    if years < 16:
+        return 3
+    return 4
+
+
+@dataclass
+class PhenotypeScores:
+    """Per-term log10 likelihood ratios of one patient against every entity."""
+
+    present: np.ndarray  # term indices (ontology)
+    excluded: np.ndarray
+    present_llr: np.ndarray  # len(present) x E
+    excluded_llr: np.ndarray  # len(excluded) x E
+    onset_llr: np.ndarray  # E
+    sex_llr: np.ndarray  # E
+    counts: np.ndarray  # T, term counts used (adjusted for left-out annotations)
+    left_out: np.ndarray | None = None  # annotation rows left out
+
+    @property
+    def total(self) -> np.ndarray:
+        return (
+            self.present_llr.sum(axis=0)
+            + self.excluded_llr.sum(axis=0)
+            + self.onset_llr
+            + self.sex_llr
+        )
+
+
+class PhenotypeScorer:
+    """Scores a patient's terms against every entity of a :class:`PhenotypeIndex`."""
+
+    def __init__(self, kb: KnowledgeBase, index: PhenotypeIndex, params: PhenotypeParams) -> None:
+        self.kb = kb
+        self.index = index
+        self.params = params
+        self._entity_onsets = self._onsets()
+        self._xlr = self._x_linked_recessive()
+        self._rows: dict[int, np.ndarray] | None = None
+
+    def _rows_for(self, diseases: set[int]) -> dict[int, np.ndarray]:
+        if self._rows is None:
+            self._rows = rows_by_disease(self.kb)
+        empty = np.zeros(0, dtype=np.int64)
+        return {d: self._rows.get(d, empty) for d in diseases}
+
+    # -- course ------------------------------------------------------------------------------
+    def _onsets(self) -> list[frozenset[int]]:
+        out = []
+        for mem in self.index.entity_members:
+            terms: set[str] = set()
+            for d in mem:
+                c = self.kb.course.get(self.kb.diseases[d].id)
+                if c:
+                    terms |= c.onsets
+            out.append(frozenset(onset_bins(self.kb, terms)))
+        return out
+
+    def _x_linked_recessive(self) -> np.ndarray:
+        out = np.zeros(self.index.n_entities, dtype=bool)
+        for e, mem in enumerate(self.index.entity_members):
+            inh: set[str] = set()
+            for d in mem:
+                c = self.kb.course.get(self.kb.diseases[d].id)
+                if c:
+                    inh |= c.inheritance
+            if inh and inh <= {X_LINKED_RECESSIVE, X_LINKED}:
+                out[e] = True
+        return out
+
+    def _onset_llr(self, patient: Patient) -> np.ndarray:
+        E = self.index.n_entities
+        w = self.params.onset_weight
+        pbins = onset_bins(self.kb, [patient.onset.value]) if patient.onset else set()
+        if w == 0 or (not pbins and patient.age is None):
+            return np.zeros(E)
+        p = np.ones(E)
+        known = np.zeros(E, dtype=bool)
+        for e, bins in enumerate(self._entity_onsets):
+            if not bins:
+                continue
+            known[e] = True
+            if pbins:
+                hit = len(pbins & bins) / len(pbins)
+                near = any(abs(a - b) == 1 for a in pbins for b in bins)
+                p[e] = 0.8 * hit + (0.1 if near else 0.0) + 0.1 / N_BINS
+            else:  # only the age: the disease must have started by now
+                p[e] = 1.0 if min(bins) <= age_bin(patient.age.years) else 0.15  # type: ignore[union-attr]
+        if not known.any():
+            return np.zeros(E)
+        bg = p[known].mean()
+        out = np.zeros(E)
+        out[known] = w * np.log10(p[known] / bg)
+        return out
+
+    def _sex_llr(self, patient: Patient) -> np.ndarray:
+        out = np.zeros(self.index.n_entities)
+        if patient.sex is Sex.FEMALE:
+            out[self._xlr] = np.log10(self.params.sex_xlr_female_lr)
+        return out
+
+    # -- phenotype ---------------------------------------------------------------------------
+    def _overrides(self, left_out: np.ndarray):
+        """Profiles of the entities that lose annotations when ``left_out`` rows are removed."""
+        ann = self.kb.annotations
+        diseases = np.unique(ann.disease[left_out])
+        ents = sorted({e for d in diseases.tolist() for e in self.index.disease_entities[d]})
+        if not ents:
+            return None
+        members = [self.index.entity_members[e] for e in ents]
+        needed = {d for m in members for d in m}
+        keep = np.ones(len(ann), dtype=bool)
+        keep[left_out] = False
+        rbd = {}
+        for d, rows in self._rows_for(needed).items():
+            rbd[d] = rows[keep[rows]]
+        prof, neg = entity_profiles(
+            self.kb, members, rbd, self.index.default_frequency, len(self.kb.ontology)
+        )
+        return np.array(ents, dtype=np.int64), prof.tocsc(), neg.tocsc()
+
+    def score(self, patient: Patient, left_out_rows: np.ndarray | None = None) -> PhenotypeScores:
+        onto = self.kb.ontology
+        idx = self.index
+        prm = self.params
+        E = idx.n_entities
+        present = np.array([onto.index(t.value) for t in patient.present], dtype=np.int64)
+        excluded = np.array([onto.index(t.value) for t in patient.excluded], dtype=np.int64)
+        ov = None
+        if left_out_rows is not None and len(left_out_rows):
+            ov = self._overrides(left_out_rows)
+        prof = idx.profile
+        neg = idx.negated
+        counts = idx.term_count
+        if ov is not None:
+            ents, oprof, oneg = ov
+            cols = np.unique(
+                np.concatenate([onto.ancestors(int(q)) for q in present] + [excluded, present])
+            ).astype(np.int64)
+            old = np.asarray((prof[ents][:, cols] > 0).sum(axis=0)).ravel()
+            new = np.asarray((oprof[:, cols] > 0).sum(axis=0)).ravel()
+            counts = counts.copy()
+            counts[cols] += new - old
+
+        def column(m: sp.csc_matrix, a: int) -> tuple[np.ndarray, np.ndarray]:
+            s, t = m.indptr[a], m.indptr[a + 1]
+            return m.indices[s:t], m.data[s:t]
+
+        present_llr = np.zeros((len(present), E))
+        for k, q in enumerate(present.tolist()):
+            P = np.zeros(E)
+            Pov = np.zeros(len(ov[0])) if ov is not None else None
+            isneg = np.zeros(E, dtype=bool)
+            nq = counts[q] + 1.0
+            for a in onto.ancestors(q).tolist():
+                g = (nq / (counts[a] + 1.0)) ** prm.specificity_exponent if a != q else 1.0
+                rows, vals = column(prof, a)
+                if len(rows):
+                    _max_into(P, rows, vals * g)
+                nrows, _ = column(neg, a)
+                if len(nrows):
+                    isneg[nrows] = True
+                if ov is not None:
+                    orows, ovals = column(ov[1], a)
+                    if len(orows):
+                        _max_into(Pov, orows, ovals * g)  # type: ignore[arg-type]
+            if ov is not None:
+                ents = ov[0]
+                P[ents] = Pov
+                isneg[ents] = False
+                for a in onto.ancestors(q).tolist():
+                    nrows, _ = column(ov[2], a)
+                    isneg[ents[nrows]] = True
+            bg = P.mean()
+            if bg <= 0:
+                continue  # no entity relates to the term at all: it cannot discriminate
+            lr = ((1 - prm.noise) * P + prm.noise * bg) / bg
+            lr[isneg] = prm.negated_factor
+            present_llr[k] = np.log10(lr)
+
+        excluded_llr = np.zeros((len(excluded), E))
+        for k, x in enumerate(excluded.tolist()):
+            P = np.zeros(E)
+            rows, vals = column(prof, x)
+            P[rows] = vals
+            if ov is not None:
+                orows, ovals = column(ov[1], x)
+                P[ov[0]] = 0.0
+                P[ov[0][orows]] = ovals
+            absent = 1.0 - (1.0 - prm.excluded_noise) * P
+            bg = absent.mean()
+            excluded_llr[k] = prm.excluded_weight * np.log10(absent / bg)
+
+        return PhenotypeScores(
+            present=present,
+            excluded=excluded,
+            present_llr=present_llr,
+            excluded_llr=excluded_llr,
+            onset_llr=self._onset_llr(patient),
+            sex_llr=self._sex_llr(patient),
+            counts=counts,
+            left_out=left_out_rows,
+        )
+
+
+def _max_into(P: np.ndarray, rows: np.ndarray, vals: np.ndarray) -> None:
+    # rows of one sparse column are unique, so a gather/compare/scatter is exact
+    cur = P[rows]
+    P[rows] = np.where(vals > cur, vals, cur)
