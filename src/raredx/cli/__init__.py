@@ -27,6 +27,7 @@ def _root() -> None:
 
 _COMMANDS = [
     "raredx.cli._diagnose",
+    "raredx.cli._data",
 ]
 
 for _m in _COMMANDS:

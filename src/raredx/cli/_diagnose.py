@@ -1,31 +1,394 @@
-"""`raredx diagnose` — placeholder wiring; the full command is being built (issue 2)."""
+"""`raredx diagnose`: rank every annotated disease for one patient or a batch of phenopackets.
+
+Data (table, JSON, JSONL, TSV) goes to stdout or ``--output``; progress, warnings and the batch
+summary go to stderr. Exit status: 0 every case ranked, 1 some case failed (or the knowledge could
+not be loaded), 2 usage error.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import enum
+import sys
+from collections import defaultdict
+from dataclasses import replace
+from importlib import resources
 from pathlib import Path
-from typing import Optional
+from typing import IO, TYPE_CHECKING, Any, Iterator, Optional
 
 import typer
+from rich.console import Console
 
 from raredx.cli import app
+
+if TYPE_CHECKING:
+    from raredx.engine import Engine
+    from raredx.model import Patient
+    from raredx.ranking import Diagnosis
+
+EXAMPLE = "examples/marfan_example.json"
+MAX_WARNINGS = 30  # per run, on stderr; every issue is kept in the JSON/JSONL output
+
+
+class OutputFormat(str, enum.Enum):
+    table = "table"
+    json = "json"
+    tsv = "tsv"
+    jsonl = "jsonl"
+
+
+def _stderr() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def _usage(message: str) -> typer.Exit:
+    _stderr().print(f"[red]usage error:[/red] {message}")
+    return typer.Exit(2)
+
+
+def _split(values: list[str] | None) -> list[str]:
+    out: list[str] = []
+    for v in values or []:
+        out.extend(x.strip() for x in v.replace(";", ",").split(",") if x.strip())
+    return out
+
+
+def _parse_age(text: str) -> float:
+    from raredx.io import parse_iso8601_age
+
+    t = text.strip()
+    try:
+        years = float(t)
+    except ValueError:
+        years = parse_iso8601_age(t.upper()) if t.upper().startswith("P") else None
+        if years is None:
+            raise _usage(f"--age {text!r}: give years (12, 1.5) or an ISO 8601 duration (P12Y6M)")
+    if not 0 <= years < 150:
+        raise _usage(f"--age {text!r}: not a plausible age in years")
+    return years
+
+
+def _parse_sex(text: str | None):
+    from raredx.model import Sex
+
+    if text is None:
+        return Sex.UNKNOWN
+    key = text.strip().lower()
+    aliases = {"m": "male", "f": "female", "o": "other", "u": "unknown"}
+    try:
+        return Sex(aliases.get(key, key))
+    except ValueError:
+        raise _usage(f"--sex {text!r}: use male, female, other or unknown") from None
+
+
+class _Warnings:
+    """Prints input issues on stderr, up to a limit (all of them stay in the data output)."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.shown = 0
+        self.hidden = 0
+        self.cases_with_issues = 0
+
+    def show(self, issues) -> None:
+        if issues:
+            self.cases_with_issues += 1
+        for i in issues:
+            if self.shown >= MAX_WARNINGS:
+                self.hidden += 1
+                continue
+            self.shown += 1
+            style = "red" if i.level.value == "error" else "yellow"
+            self.console.print(f"[{style}]{i.level.value}:[/{style}] {i.where}: {i.message}",
+                               markup=True, highlight=False, soft_wrap=True)
+
+    def close(self) -> None:
+        if self.hidden:
+            self.console.print(f"[yellow]… {self.hidden} more warning(s) not shown; every "
+                               "warning is in the output's `issues`[/yellow]")
+
+
+def _with_lpo_issue(patient: Patient, where: str) -> Patient:
+    from raredx.model import InputIssue, IssueLevel
+
+    if patient.publications:
+        return patient
+    issue = InputIssue(IssueLevel.WARNING, where, "leave-publication-out: the case cites no PMID "
+                       "in metaData.externalReferences, so no annotation was left out")
+    return replace(patient, issues=tuple(patient.issues) + (issue,))
+
+
+@contextlib.contextmanager
+def _open_output(output: Path | None) -> Iterator[IO[str]]:
+    if output is None:
+        yield sys.stdout
+        return
+    try:
+        f = open(output, "w", encoding="utf-8", newline="\n")
+    except OSError as exc:
+        raise _usage(f"--output {output}: {exc.strerror or exc}") from None
+    with f:
+        yield f
+
+
+class _Emitter:
+    """Writes results in the chosen format as they come (JSON is written at the end)."""
+
+    def __init__(self, fmt: OutputFormat, out: IO[str], explain: bool, explain_top: int,
+                 batch: bool, to_file: bool) -> None:
+        self.fmt, self.out, self.explain, self.batch = fmt, out, explain, batch
+        self.explain_top = explain_top if explain else 0
+        self.records: list[dict[str, Any]] = []
+        self.tsv_header = False
+        self.console = Console(file=out, width=120 if to_file else None, highlight=False,
+                               no_color=to_file)
+
+    def result(self, d: Diagnosis, source: str | None) -> None:
+        from raredx.io import diagnosis_to_dict, write_jsonl_record, write_tsv
+
+        if self.fmt is OutputFormat.table:
+            from raredx.cli._render import render_diagnosis
+
+            title = f"Differential diagnosis for {d.patient_id}"
+            if source and self.batch:
+                title += f"  ({source})"
+            render_diagnosis(d, self.console, self.explain_top, title)
+        elif self.fmt is OutputFormat.tsv:
+            write_tsv([(d, source)], self.out, header=not self.tsv_header)
+            self.tsv_header = True
+        elif self.fmt is OutputFormat.jsonl:
+            write_jsonl_record(diagnosis_to_dict(d, source, self.explain), self.out)
+        else:
+            self.records.append(diagnosis_to_dict(d, source, self.explain))
+        self.out.flush()
+
+    def failure(self, source: str, reason: str, message: str, issues) -> None:
+        from raredx.io import TSV_COLUMNS, failure_to_dict, write_jsonl_record
+
+        if self.fmt is OutputFormat.jsonl:
+            write_jsonl_record(failure_to_dict(source, reason, message, issues), self.out)
+        elif self.fmt is OutputFormat.json:
+            self.records.append(failure_to_dict(source, reason, message, issues))
+        elif self.fmt is OutputFormat.tsv and not self.tsv_header:
+            self.out.write("\t".join(TSV_COLUMNS) + "\n")
+            self.tsv_header = True
+
+    def close(self) -> None:
+        from raredx.io import write_json
+
+        if self.fmt is OutputFormat.json:
+            write_json(self.records if self.batch else (self.records or [{}])[0], self.out)
+        self.out.flush()
+
+
+def _reason_of(exc: Exception) -> str:
+    from raredx.errors import InputError
+
+    if isinstance(exc, InputError):
+        return getattr(exc, "reason", None) or str(exc).split(": ", 1)[-1].split(":")[0]
+    return f"internal error ({type(exc).__name__})"
+
+
+def _message_of(exc: Exception) -> str:
+    from raredx.errors import InputError
+
+    if isinstance(exc, InputError) and exc.where and str(exc).startswith(f"{exc.where}: "):
+        return str(exc)[len(exc.where) + 2:]
+    return str(exc) or type(exc).__name__
 
 
 @app.command()
 def diagnose(
-    phenopacket: Optional[Path] = typer.Argument(None, help="A phenopacket JSON file."),
-    present: Optional[str] = typer.Option(None, "--present", help="Comma-separated HPO ids."),
-    absent: Optional[str] = typer.Option(None, "--absent", help="Comma-separated HPO ids."),
-    top: int = typer.Option(10, "--top"),
-    data_dir: Optional[Path] = typer.Option(None, "--data-dir"),
+    paths: Optional[list[Path]] = typer.Argument(
+        None, help="Phenopacket v2 JSON files, directories of them (searched recursively) or "
+        ".zip archives of them.", show_default=False),
+    present: Optional[list[str]] = typer.Option(
+        None, "--present", "-p", help="Observed HPO terms, comma-separated (repeatable).",
+        show_default=False),
+    absent: Optional[list[str]] = typer.Option(
+        None, "--absent", "-a", help="Excluded (absent) HPO terms, comma-separated.",
+        show_default=False),
+    sex: Optional[str] = typer.Option(None, "--sex", help="male, female, other or unknown.",
+                                      show_default=False),
+    age: Optional[str] = typer.Option(None, "--age", help="Age in years (12) or ISO 8601 (P12Y).",
+                                      show_default=False),
+    onset: Optional[str] = typer.Option(
+        None, "--onset", help="An HPO onset term (e.g. HP:0003577 congenital onset).",
+        show_default=False),
+    example: bool = typer.Option(False, "--example", help="Rank the built-in example patient "
+                                 "(Marfan-like: arachnodactyly, ectopia lentis, aortic root "
+                                 "aneurysm, no scoliosis)."),
+    top: int = typer.Option(10, "--top", "-n", min=1, help="How many candidates to report."),
+    fmt: Optional[OutputFormat] = typer.Option(
+        None, "--format", "-f", help="Output format [default: table for one case, jsonl for a "
+        "batch].", show_default=False, case_sensitive=False),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the results here "
+                                          "instead of stdout.", show_default=False),
+    leave_publication_out: bool = typer.Option(
+        False, "--leave-publication-out", help="Before ranking each case, remove the annotations "
+        "citing the case's own PMIDs (metaData.externalReferences)."),
+    data_dir: Optional[Path] = typer.Option(
+        None, "--data-dir", help="A knowledge release directory (hp.obo, phenotype.hpoa, "
+        "optionally Orphanet product1/product9; .gz allowed) [default: the installed default "
+        "release, installed on first use].", show_default=False),
+    explain: bool = typer.Option(True, "--explain/--no-explain",
+                                 help="Explain the candidates (evidence per term)."),
+    explain_top: int = typer.Option(3, "--explain-top", min=0,
+                                    help="How many candidates the table explains."),
+    schema_check: bool = typer.Option(
+        True, "--schema-check/--no-schema-check",
+        help="Check phenopackets against the Phenopacket v2 schema (warnings)."),
 ) -> None:
-    """Rank every annotated disease for one patient."""
+    """Rank every annotated disease (OMIM, Orphanet, DECIPHER) for a patient's phenotype."""
+    err = _stderr()
+    paths = list(paths or [])
+    present_ids, absent_ids = _split(present), _split(absent)
+    modes = sum([bool(paths), bool(present_ids), example])
+    if modes == 0:
+        raise _usage("give phenopacket PATH(s), --present HP:…, or --example "
+                     "(see `raredx diagnose --help`)")
+    if modes > 1:
+        raise _usage("give only one of: phenopacket PATH(s), --present, --example")
+    if (absent_ids or sex or age or onset) and not present_ids:
+        raise _usage("--absent, --sex, --age and --onset describe a --present patient; "
+                     "phenopackets carry their own")
+    sex_value = _parse_sex(sex)
+    age_years = _parse_age(age) if age is not None else None
+
+    from raredx.errors import InputError, KnowledgeError
+
+    cases = None
+    if paths:
+        from raredx.io import find_cases
+
+        try:
+            cases = find_cases(paths)
+        except InputError as exc:
+            raise _usage(str(exc)) from None
+    batch = bool(cases and cases.batch)
+    fmt = fmt or (OutputFormat.jsonl if batch else OutputFormat.table)
+
     from raredx.engine import EngineConfig, build_engine
 
-    engine = build_engine(EngineConfig(data_dir))
-    if phenopacket is not None:
-        patient = engine.read_phenopacket(phenopacket)
-    else:
-        patient = engine.patient((present or "").split(","), [a for a in (absent or "").split(",") if a])
-    d = engine.diagnose(patient, top=top)
-    for c in d.candidates:
-        typer.echo(f"{c.rank}\t{c.disease_id}\t{c.label}\t{c.score:.2f}\t{c.probability:.3f}")
+    try:
+        engine = build_engine(EngineConfig(data_dir), log=lambda m: err.print(m, highlight=False))
+    except KnowledgeError as exc:
+        err.print(f"[red]error:[/red] knowledge: {exc}")
+        raise typer.Exit(1) from None
+    warnings = _Warnings(err)
+    with _open_output(output) as out:
+        emit = _Emitter(fmt, out, explain, explain_top, batch, output is not None)
+        if cases is None:
+            code = _single(engine, emit, warnings, err, present_ids, absent_ids, sex_value,
+                           age_years, onset, example, top, leave_publication_out, explain)
+        else:
+            code = _batch(engine, emit, warnings, err, cases, top, leave_publication_out,
+                          explain, schema_check)
+        emit.close()
+    warnings.close()
+    if fmt is not OutputFormat.table:
+        from raredx.cli._render import knowledge_line
+
+        err.print(f"[dim]{knowledge_line(engine.knowledge.versions)}[/dim]", highlight=False)
+    raise typer.Exit(code)
+
+
+def _diagnose(engine: Engine, patient: Patient, where: str, top: int, lpo: bool,
+              explain: bool) -> Diagnosis:
+    if lpo:
+        patient = _with_lpo_issue(patient, where)
+    return engine.diagnose(patient, top=top, leave_publication_out=lpo,
+                           explain_top=None if explain else 0)
+
+
+def _single(engine: Engine, emit: _Emitter, warnings: _Warnings, err: Console,
+            present_ids: list[str], absent_ids: list[str], sex_value, age_years: float | None,
+            onset: str | None, example: bool, top: int, lpo: bool, explain: bool) -> int:
+    from raredx.errors import InputError
+    from raredx.io import patient_from_bytes
+
+    try:
+        if example:
+            where = "built-in example"
+            content = resources.files("raredx").joinpath(EXAMPLE).read_bytes()
+            patient = patient_from_bytes(content, engine.knowledge.ontology, where, True)
+        else:
+            where = "command line"
+            onset_id = None
+            if onset:
+                from raredx.model import parse_term_id
+
+                try:
+                    onset_id = parse_term_id(onset).value
+                except ValueError as exc:
+                    raise _usage(f"--onset: {exc}") from None
+                if onset_id not in engine.knowledge.ontology:
+                    raise _usage(f"--onset {onset}: not a term of this HPO release")
+            patient = engine.patient(present_ids, absent_ids, sex_value, age_years, onset_id,
+                                     where=where)
+            if not patient.present:
+                warnings.show(patient.issues)
+                raise InputError("no usable observed phenotypic feature among --present",
+                                 where, tuple(patient.issues))
+    except InputError as exc:
+        warnings.show(getattr(exc, "issues", ()) if not present_ids else ())
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        return 1
+    warnings.show(patient.issues)
+    d = _diagnose(engine, patient, where, top, lpo, explain)
+    if lpo and not patient.publications:
+        warnings.show(d.issues[-1:])
+    emit.result(d, None if where == "command line" else where)
+    return 0
+
+
+def _batch(engine: Engine, emit: _Emitter, warnings: _Warnings, err: Console, cases, top: int,
+           lpo: bool, explain: bool, schema_check: bool) -> int:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from raredx.io import patient_from_bytes
+
+    onto = engine.knowledge.ontology
+    failures: dict[str, list[str]] = defaultdict(list)
+    ok = 0
+    if cases.ignored:
+        err.print(f"[dim]ignored {len(cases.ignored)} file(s) that are not *.json "
+                  f"(e.g. {cases.ignored[0]})[/dim]", highlight=False)
+    progress = Progress(TextColumn("ranking"), BarColumn(), MofNCompleteColumn(),
+                        TimeRemainingColumn(), console=err, transient=False)
+    with progress:
+        task = progress.add_task("cases", total=len(cases.sources))
+        for src in cases.sources:
+            try:
+                patient = patient_from_bytes(src.read(), onto, src.where, schema_check)
+                warnings.show(patient.issues)
+                d = _diagnose(engine, patient, src.where, top, lpo, explain)
+                if lpo and not patient.publications:
+                    warnings.show(d.issues[-1:])
+                emit.result(d, src.where)
+                ok += 1
+            except Exception as exc:  # one failing case never stops the batch
+                reason = _reason_of(exc)
+                failures[reason].append(src.where)
+                warnings.show(getattr(exc, "issues", ()))
+                err.print(f"[red]failed:[/red] {src.where}: {_message_of(exc)}",
+                          highlight=False, soft_wrap=True)
+                emit.failure(src.where, reason, _message_of(exc), getattr(exc, "issues", ()))
+            progress.advance(task)
+    n_failed = sum(len(v) for v in failures.values())
+    total = ok + n_failed
+    style = "green" if not n_failed else "red"
+    err.print(f"[{style}]{total} case(s): {ok} ranked, {n_failed} failed[/{style}]"
+              + (f"; {warnings.cases_with_issues} with input warnings"
+                 if warnings.cases_with_issues else ""), highlight=False)
+    for reason, wheres in sorted(failures.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        examples = ", ".join(wheres[:3]) + (", …" if len(wheres) > 3 else "")
+        err.print(f"  {len(wheres)} × {reason}: {examples}", highlight=False, soft_wrap=True)
+    return 1 if n_failed else 0
+

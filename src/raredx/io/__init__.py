@@ -2,26 +2,71 @@
 
 from raredx.io._hpoa import parse_frequency
 from raredx.io._obo import read_obo
-from raredx.io._phenopacket import parse_iso8601_age, patient_from_phenopacket, read_phenopacket
+from raredx.io._phenopacket import (
+    decode_json,
+    onset_term_for_age,
+    parse_iso8601_age,
+    patient_from_bytes,
+    patient_from_phenopacket,
+    read_phenopacket,
+    schema_issues,
+)
+from raredx.io._sources import CaseList, CaseSource, find_cases
 from raredx.io._terms import resolve_terms
 from raredx.io._release import (
     DEFAULT_RELEASE,
+    PINNED_FILES,
+    default_release_dir,
     install_release,
     load_knowledge,
     locate_release,
     resolve_data_dir,
 )
+from raredx.io._writers import (
+    TSV_COLUMNS,
+    describe_course,
+    describe_evidence,
+    diagnosis_to_dict,
+    failure_to_dict,
+    format_frequency,
+    tsv_rows,
+    write_json,
+    write_jsonl_record,
+    write_tsv,
+)
 
 __all__ = [
+    "CaseList",
+    "CaseSource",
     "DEFAULT_RELEASE",
+    "PINNED_FILES",
+    "TSV_COLUMNS",
+    "decode_json",
+    "default_release_dir",
+    "describe_course",
+    "describe_evidence",
+    "diagnosis_to_dict",
+    "failure_to_dict",
+    "find_cases",
+    "format_frequency",
     "install_release",
     "load_knowledge",
     "locate_release",
+    "onset_term_for_age",
     "parse_frequency",
     "parse_iso8601_age",
+    "patient_from_bytes",
     "patient_from_phenopacket",
     "read_phenopacket",
     "resolve_terms",
     "read_obo",
     "resolve_data_dir",
+    "schema_issues",
+    "tsv_rows",
+    "write_json",
+    "write_jsonl_record",
+    "write_tsv",
 ]
+from raredx.io._vcf import VcfContent, normalise_chrom, read_ped, read_vcf  # noqa: E402
+
+__all__ += ["VcfContent", "normalise_chrom", "read_ped", "read_vcf"]

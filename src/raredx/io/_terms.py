@@ -2,61 +2,83 @@
 
 from __future__ import annotations
 
-from raredx.knowledge import ONSET_ROOT, PHENOTYPIC_ABNORMALITY, Ontology
+from raredx.knowledge import INHERITANCE_ROOT, ONSET_ROOT, PHENOTYPIC_ABNORMALITY, Ontology
 from raredx.model import InputIssue, IssueLevel, TermId, parse_term_id
 
 
 def resolve_terms(
-    ontology: Ontology, raw: list[tuple[str, bool]], where: str
+    ontology: Ontology,
+    raw: list[tuple[str, bool]],
+    where: str,
+    locations: list[str] | None = None,
 ) -> tuple[tuple[TermId, ...], tuple[TermId, ...], list[InputIssue]]:
     """Validate ``(id, excluded)`` pairs. Returns present terms, excluded terms and the issues.
 
-    Alternative and obsolete ids are mapped to the current term with a warning; unknown ids and
-    terms outside *Phenotypic abnormality* are skipped with a warning naming them. A term both
-    present and excluded is kept as present and reported.
+    Alternative and obsolete ids are mapped to the current term with a warning; malformed ids,
+    unknown ids and terms outside *Phenotypic abnormality* are skipped with a warning naming
+    them. A term both present and excluded is kept as present and reported; so is an excluded
+    term that is an ancestor of a present one (the patient cannot lack it). ``locations``
+    (parallel to ``raw``) says where each id was given, e.g. ``phenotypicFeatures[3]``.
     """
     issues: list[InputIssue] = []
     present: dict[str, None] = {}
     excluded: dict[str, None] = {}
     root = ontology.index(PHENOTYPIC_ABNORMALITY)
     onset_root = ontology.get_index(ONSET_ROOT)
-    for text, is_excluded in raw:
+    inheritance_root = ontology.get_index(INHERITANCE_ROOT)
+
+    def warn(k: int, message: str) -> None:
+        loc = f"{where}: {locations[k]}" if locations else where
+        issues.append(InputIssue(IssueLevel.WARNING, loc, message))
+
+    for k, (text, is_excluded) in enumerate(raw):
         try:
             tid = parse_term_id(text).value
-        except ValueError as exc:
-            issues.append(InputIssue(IssueLevel.WARNING, where, f"skipped {exc}"))
+        except ValueError:
+            warn(k, f"skipped {text!r}: not an HPO term id (expected HP:NNNNNNN)")
             continue
         cur, how = ontology.resolve(tid)
         if cur is None:
-            why = "is obsolete with no replacement" if how.startswith("obsolete") else (
-                f"is not in HPO {ontology.version}"
-            )
-            issues.append(InputIssue(IssueLevel.WARNING, where, f"skipped {tid}: it {why}"))
+            why = ("is obsolete with no replacement" if how.startswith("obsolete")
+                   else f"is not a term of HPO {ontology.version}")
+            warn(k, f"skipped {tid}: it {why}")
             continue
         if how != "current":
-            issues.append(InputIssue(
-                IssueLevel.WARNING, where,
-                f"{tid} is an {'obsolete' if how == 'obsolete' else 'alternative'} id; "
-                f"used {cur} ({ontology.label(cur)}) instead",
-            ))
+            kind = "an obsolete" if how == "obsolete" else "an alternative"
+            warn(k, f"{tid} is {kind} id; used {cur} ({ontology.label(cur)}) instead")
         i = ontology.index(cur)
-        if not ontology.is_descendant_of(i, root) or i == root:
-            kind = "an onset term" if onset_root is not None and ontology.is_descendant_of(
-                i, onset_root) else "not a phenotypic abnormality"
-            issues.append(InputIssue(
-                IssueLevel.WARNING, where,
-                f"skipped {cur} ({ontology.label(cur)}): {kind}, so it cannot be matched "
-                "against disease features",
-            ))
+        if i == root:
+            warn(k, f"skipped {cur} ({ontology.label(cur)}): the root of the phenotypic "
+                 "abnormality branch says nothing about the patient")
+            continue
+        if not ontology.is_descendant_of(i, root):
+            if onset_root is not None and ontology.is_descendant_of(i, onset_root):
+                kind = "an onset term (give it as the feature's `onset`)"
+            elif inheritance_root is not None and ontology.is_descendant_of(i, inheritance_root):
+                kind = "a mode of inheritance"
+            else:
+                kind = "outside the Phenotypic abnormality branch (HP:0000118)"
+            warn(k, f"skipped {cur} ({ontology.label(cur)}): {kind}, so it cannot be matched "
+                 "against disease features")
             continue
         (excluded if is_excluded else present)[cur] = None
-    both = [t for t in excluded if t in present]
-    for t in both:
+    for t in [t for t in excluded if t in present]:
         del excluded[t]
         issues.append(InputIssue(
             IssueLevel.WARNING, where,
             f"{t} ({ontology.label(t)}) is given both present and excluded; kept as present",
         ))
+    if excluded and present:
+        above: set[int] = set()
+        for p in present:
+            above.update(ontology.ancestors(ontology.index(p)).tolist())
+        for t in [t for t in excluded if ontology.index(t) in above]:
+            del excluded[t]
+            issues.append(InputIssue(
+                IssueLevel.WARNING, where,
+                f"excluded {t} ({ontology.label(t)}) is implied by a present, more specific "
+                "term; the exclusion was ignored",
+            ))
     return (
         tuple(TermId(t) for t in present),
         tuple(TermId(t) for t in excluded),

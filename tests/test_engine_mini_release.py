@@ -1,0 +1,124 @@
+"""Exact ranks and explanations on the hand-written mini release (tests/fixtures/mini_release).
+
+The fixture's diseases are designed so each expectation follows from the annotations alone:
+A = OMIM:154700 (arachnodactyly, ectopia lentis, aortic root aneurysm, scoliosis 90%, myopia),
+B = OMIM:600001 (lens subluxation, aortic root aneurysm, arachnodactyly 1/4, joint hypermobility),
+C = OMIM:600002 (all three annotations cite PMID:3000003), OMIM:100100 and OMIM:100200 are
+annotated identically, ORPHA:900001 is annotated NOT to have seizures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from raredx.model import TermId
+from raredx.ranking import MatchKind, ProtocolKind
+
+EXPLAINED = {MatchKind.EXACT, MatchKind.PATIENT_MORE_GENERAL, MatchKind.PATIENT_MORE_SPECIFIC,
+             MatchKind.RELATED}
+MARFAN_LIKE = ["HP:0001166", "HP:0001083", "HP:0002616"]
+
+
+def rank_of(d, disease_id):
+    return next(c.rank for c in d.candidates if c.disease_id == disease_id)
+
+
+def candidate(d, disease_id):
+    return next(c for c in d.candidates if c.disease_id == disease_id)
+
+
+def evidence(c, term):
+    return next(e for e in c.evidence if e.term == term)
+
+
+def test_exact_match_ranks_first_with_its_explanation(mini_engine):
+    d = mini_engine.diagnose(mini_engine.patient(MARFAN_LIKE), top=10)
+    assert d.n_candidates == 7 and len(d.candidates) == 7
+    assert d.candidates[0].disease_id == "OMIM:154700"
+    assert [c.rank for c in d.candidates] == list(range(1, 8))
+    assert [c.score for c in d.candidates] == sorted((c.score for c in d.candidates), reverse=True)
+    a = d.candidates[0]
+    b = candidate(d, "OMIM:600001")
+    assert evidence(a, "HP:0001166").kind is MatchKind.EXACT
+    assert evidence(b, "HP:0001166").kind is MatchKind.EXACT
+    # "Very frequent" (A) against 1/4 (B); how n/m is smoothed is the model's business
+    assert evidence(a, "HP:0001166").frequency > 0.8 > 0.4 > evidence(b, "HP:0001166").frequency
+    assert evidence(a, "HP:0001166").log10_lr > evidence(b, "HP:0001166").log10_lr
+    assert evidence(a, "HP:0002616").kind is MatchKind.EXACT
+    el = evidence(a, "HP:0001083")
+    assert el.kind in EXPLAINED and el.annotation == "HP:0001083"
+    # B explains ectopia lentis through its more specific annotation, lens subluxation (2/4)
+    b_el = evidence(b, "HP:0001083")
+    assert b_el.kind in EXPLAINED and b_el.annotation == "HP:0001132"
+    assert d.knowledge.hpo == "2099-01-01" and d.knowledge.annotations == "2099-01-01"
+    assert d.protocol is ProtocolKind.AS_IS
+
+
+def test_excluded_feature_annotated_to_a_pushes_it_below_b(mini_engine):
+    before = mini_engine.diagnose(mini_engine.patient(MARFAN_LIKE))
+    after = mini_engine.diagnose(mini_engine.patient(MARFAN_LIKE, ["HP:0002650"]))
+    assert rank_of(before, "OMIM:154700") == 1
+    assert rank_of(before, "OMIM:154700") < rank_of(before, "OMIM:600001")
+    assert rank_of(after, "OMIM:154700") > rank_of(after, "OMIM:600001")
+    scoliosis = evidence(candidate(after, "OMIM:154700"), "HP:0002650")
+    assert scoliosis.excluded and scoliosis.kind is MatchKind.CONTRADICTED
+    assert scoliosis.annotation == "HP:0002650" and scoliosis.log10_lr < 0
+    b = evidence(candidate(after, "OMIM:600001"), "HP:0002650")
+    assert b.kind is MatchKind.CONSISTENT_ABSENCE
+
+
+def test_leave_publication_out_removes_the_cases_own_annotations(mini_engine):
+    patient = replace(mini_engine.patient(["HP:0001083", "HP:0001634"]),
+                      publications=("PMID:3000003",))
+    as_is = mini_engine.diagnose(patient)
+    lpo = mini_engine.diagnose(patient, leave_publication_out=True)
+    assert as_is.candidates[0].disease_id == "OMIM:600002"
+    assert lpo.protocol is ProtocolKind.LEAVE_PUBLICATION_OUT
+    # C's three phenotype rows and one row of OMIM:300001 cite PMID:3000003
+    assert lpo.left_out_annotations == 4
+    assert rank_of(lpo, "OMIM:600002") == 7
+    c = candidate(lpo, "OMIM:600002")
+    assert all(e.annotation is None or e.kind is MatchKind.CONSISTENT_ABSENCE
+               for e in c.evidence), c.evidence
+    # without a PMID of the case, leave-publication-out changes nothing
+    plain = mini_engine.patient(["HP:0001083", "HP:0001634"])
+    same = mini_engine.diagnose(plain, leave_publication_out=True)
+    assert [c.disease_id for c in same.candidates] == [c.disease_id for c in as_is.candidates]
+    assert same.left_out_annotations == 0
+
+
+def test_ties_are_broken_by_the_smaller_id(mini_engine):
+    d = mini_engine.diagnose(mini_engine.patient(["HP:0001250"]))
+    first, second = d.candidates[:2]
+    assert (first.disease_id, second.disease_id) == ("OMIM:100100", "OMIM:100200")
+    assert first.score == second.score and first.probability == second.probability
+
+
+def test_not_annotation_speaks_against_the_disease(mini_engine):
+    d = mini_engine.diagnose(mini_engine.patient(["HP:0001250"]))
+    assert d.candidates[-1].disease_id == "ORPHA:900001"
+    seizure = evidence(d.candidates[-1], "HP:0001250")
+    assert seizure.kind is MatchKind.NEGATED and seizure.annotation == "HP:0001250"
+    assert seizure.log10_lr < 0
+
+
+def test_obsolete_and_alternative_ids_are_mapped_with_a_warning(mini_engine):
+    p = mini_engine.patient(["HP:0009999", "HP:0001166"], ["HP:0000665"])
+    assert p.present == (TermId("HP:0001083"), TermId("HP:0001166"))
+    assert p.excluded == ()
+    d = mini_engine.diagnose(p)
+    text = " | ".join(i.message for i in d.issues)
+    assert "HP:0009999 is an obsolete id; used HP:0001083 (Ectopia lentis) instead" in text
+    assert "HP:0000665 is an alternative id" in text
+
+
+def test_top_and_probabilities(mini_engine):
+    d = mini_engine.diagnose(mini_engine.patient(MARFAN_LIKE), top=3)
+    assert len(d.candidates) == 3 and d.n_candidates == 7
+    probs = [c.probability for c in d.candidates]
+    assert probs == sorted(probs, reverse=True)
+    assert 0 < sum(probs) <= 1 + 1e-9
+    full = mini_engine.diagnose(mini_engine.patient(MARFAN_LIKE), top=100)
+    assert sum(c.probability for c in full.candidates) == pytest.approx(1.0)
