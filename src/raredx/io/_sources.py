@@ -7,9 +7,9 @@ one unreadable case never stops the others.
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Callable
 
 from raredx.errors import InputError
 

@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import json
 import math
-from typing import IO, TYPE_CHECKING, Any, Iterable
+from collections.abc import Iterable
+from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # type-only: io sits below ranking in the layer order
     from raredx.model import InputIssue
@@ -59,7 +60,7 @@ def format_frequency(f: float | None) -> str:
     if f is None or (isinstance(f, float) and math.isnan(f)):
         return "frequency unknown"
     pct = 100.0 * f
-    return f"{pct:.0f}%" if pct >= 10 or pct == 0 else f"{pct:.1g}%"
+    return f"{pct:.0f}%" if pct >= 10 or pct == 0 else f"{pct:.2g}%"
 
 
 def issue_to_dict(issue: InputIssue) -> dict[str, str]:
