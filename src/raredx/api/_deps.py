@@ -1,0 +1,77 @@
+"""Request dependencies: the database session, the signed-in user, the releases."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timezone
+
+from fastapi import Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from raredx.api._errors import ApiError
+from raredx.api._releases import Release, Releases
+from raredx.store import ApiToken, Database, User, WebSession, hash_secret
+
+SESSION_COOKIE = "raredx_session"
+_SAFE = {"GET", "HEAD", "OPTIONS"}
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    db: Database = request.app.state.db
+    with db.session() as s:
+        yield s
+
+
+def releases(request: Request) -> Releases:
+    return request.app.state.releases
+
+
+def release(request: Request, name: str | None) -> Release:
+    r = releases(request).get(name)
+    if r is None:
+        raise ApiError(422, f"Unknown knowledge release {name!r}; available: "
+                       f"{', '.join(releases(request).names())}.", "release")
+    return r
+
+
+def _aware(t: datetime) -> datetime:
+    return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
+
+
+def current_user(request: Request, s: Session) -> User:
+    auth = request.headers.get("authorization")
+    if auth:
+        scheme, _, token = auth.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise ApiError(401, "The Authorization header must be `Bearer <API token>`.",
+                           headers={"WWW-Authenticate": "Bearer"})
+        row = s.scalars(select(ApiToken).where(
+            ApiToken.token_hash == hash_secret(token.strip()))).first()
+        if row is None or row.revoked_at is not None:
+            raise ApiError(401, "The API token is not valid (wrong, or revoked). Create one with "
+                           "`raredx users create NAME`.", headers={"WWW-Authenticate": "Bearer"})
+        request.state.user_id = row.user_id
+        return row.user
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        row2 = s.scalars(select(WebSession).where(
+            WebSession.session_hash == hash_secret(cookie))).first()
+        if row2 is not None and _aware(row2.expires_at) > datetime.now(timezone.utc):
+            if request.method not in _SAFE:
+                _check_origin(request)
+            request.state.user_id = row2.user_id
+            return row2.user
+        raise ApiError(401, "Your session has expired; please sign in again.")
+    raise ApiError(401, "Sign in, or send an API token as `Authorization: Bearer <token>`.",
+                   headers={"WWW-Authenticate": "Bearer"})
+
+
+def _check_origin(request: Request) -> None:
+    """Cookie-authenticated writes must come from this site (CSRF defence with SameSite)."""
+    origin = request.headers.get("origin")
+    if origin is None:
+        return
+    host = request.headers.get("host", "")
+    if origin.split("://", 1)[-1] != host:
+        raise ApiError(403, "Cross-site request refused.")

@@ -1,0 +1,102 @@
+"""Turning API input into engine patients (with per-field errors) and results into JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from raredx import __version__ as engine_version
+from raredx.api._errors import ApiError
+from raredx.api._releases import Release
+from raredx.api._schemas import DiagnosisOut, PatientIn, diagnosis_out
+from raredx.errors import InputError
+from raredx.io import patient_from_phenopacket
+from raredx.model import Patient, Sex
+
+_SEX = {s.value: s for s in Sex}
+
+
+def _field_errors(release: Release, ids: list[str], field: str) -> list[dict[str, str]]:
+    errors = []
+    for k, t in enumerate(ids):
+        p = release.engine.patient([t], where=f"{field}[{k}]")
+        if not p.present:
+            why = "; ".join(i.message for i in p.issues) or f"{t!r} is not usable"
+            errors.append({"field": f"{field}[{k}]", "message": why})
+    return errors
+
+
+def patient_from_terms(release: Release, pin: PatientIn, strict: bool = True,
+                       patient_id: str = "patient") -> Patient:
+    """Validate the terms; with ``strict`` any unknown or unusable term is a 422 naming it."""
+    if strict:
+        errors = _field_errors(release, pin.present, "present") + _field_errors(
+            release, pin.excluded, "excluded")
+        if errors:
+            summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+            raise ApiError(422, f"Some features cannot be used: {summary}", errors[0]["field"],
+                           errors)
+    p = release.engine.patient(pin.present, pin.excluded, sex=_SEX[pin.sex],
+                               age_years=pin.age_years, patient_id=patient_id, where="patient")
+    if not p.present:
+        raise ApiError(422, "At least one observed (present) feature is needed.",
+                       "present", [{"field": "present",
+                                    "message": "add at least one observed feature"}]
+                       + [{"field": i.where, "message": i.message} for i in p.issues])
+    return p
+
+
+def patient_from_packet(release: Release, data: Any, where: str = "phenopacket") -> Patient:
+    try:
+        return patient_from_phenopacket(data, release.engine.knowledge.ontology, where)
+    except InputError as exc:
+        errs = [{"field": "phenopacket", "message": str(exc)}] + [
+            {"field": "phenopacket", "message": f"{i.where}: {i.message}"} for i in exc.issues
+        ]
+        raise ApiError(422, f"The phenopacket cannot be used: {exc}", "phenopacket", errs)
+
+
+def patient_record(p: Patient, source: str) -> dict[str, Any]:
+    """What a case stores about the patient (validated terms, no file formats)."""
+    return {
+        "present": [t.value for t in p.present],
+        "excluded": [t.value for t in p.excluded],
+        "sex": p.sex.value,
+        "age_years": p.age.years if p.age else None,
+        "source": source,
+    }
+
+
+def patient_in(record: dict[str, Any]) -> PatientIn:
+    return PatientIn(present=record.get("present", []), excluded=record.get("excluded", []),
+                     sex=record.get("sex", "unknown"), age_years=record.get("age_years"))
+
+
+def diagnose(release: Release, p: Patient, top: int) -> DiagnosisOut:
+    d = release.engine.diagnose(p, top=top)
+    onto = release.engine.knowledge.ontology
+    return diagnosis_out(d, release.name, engine_version, onto.label, p.sex.value,
+                         p.age.years if p.age else None)
+
+
+def ranking_diff(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
+    """Rows for every candidate in either ranking: ranks and probabilities before and after."""
+    b = {c["disease_id"]: c for c in before["candidates"]}
+    a = {c["disease_id"]: c for c in after["candidates"]}
+    rows = []
+    for did in list(dict.fromkeys([*a, *b])):
+        cb, ca = b.get(did), a.get(did)
+        rb, ra = (cb or {}).get("rank"), (ca or {}).get("rank")
+        if rb is None:
+            change = "new"
+        elif ra is None:
+            change = "dropped"
+        else:
+            change = "up" if ra < rb else "down" if ra > rb else "same"
+        rows.append({
+            "disease_id": did, "label": (ca or cb)["label"],  # type: ignore[index]
+            "rank_before": rb, "rank_after": ra,
+            "probability_before": (cb or {}).get("probability"),
+            "probability_after": (ca or {}).get("probability"), "change": change,
+        })
+    rows.sort(key=lambda r: (r["rank_after"] or 10**9, r["rank_before"] or 10**9))
+    return rows

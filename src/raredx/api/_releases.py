@@ -1,0 +1,68 @@
+"""The knowledge releases the service can rank against: one engine and term index each."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from raredx.api._search import TermSearch
+from raredx.engine import Engine, EngineConfig, build_engine
+from raredx.knowledge import PHENOTYPIC_ABNORMALITY, cached
+
+log = logging.getLogger("raredx.api")
+
+
+@dataclass
+class Release:
+    name: str
+    engine: Engine
+    search: TermSearch
+
+    @property
+    def versions(self) -> dict:
+        return self.engine.knowledge.versions.as_dict()
+
+
+def _load(name: str | None, data_dir: Path | None) -> Release:
+    engine = build_engine(EngineConfig(data_dir), log=lambda m: log.info("%s", m))
+    kb = engine.knowledge
+    key = getattr(kb, "cache_key", None)
+    build = lambda: TermSearch.from_ontology(kb.ontology, PHENOTYPIC_ABNORMALITY)  # noqa: E731
+    search = cached(key, "api-term-search-v1", build) if key else build()
+    if name is None:
+        name = "hpo-" + kb.versions.hpo.rsplit("/", 1)[-1]
+    return Release(name, engine, search)
+
+
+class Releases:
+    """The default release (loaded at startup) and named others (loaded on first use)."""
+
+    def __init__(self, data_dir: Path | None, others: dict[str, Path]) -> None:
+        self._data_dir = data_dir
+        self._others = dict(others)
+        self._loaded: dict[str, Release] = {}
+        self._lock = threading.Lock()
+        self.default: Release | None = None
+
+    def load_default(self) -> Release:
+        if self.default is None:
+            self.default = _load(None, self._data_dir)
+            self._loaded[self.default.name] = self.default
+        return self.default
+
+    def names(self) -> list[str]:
+        d = self.load_default()
+        return [d.name] + [n for n in self._others if n != d.name]
+
+    def get(self, name: str | None) -> Release | None:
+        d = self.load_default()
+        if name is None or name == d.name:
+            return d
+        if name not in self._others:
+            return None
+        with self._lock:
+            if name not in self._loaded:
+                self._loaded[name] = _load(name, self._others[name])
+            return self._loaded[name]

@@ -1,0 +1,440 @@
+"""The HTTP API routes (adapters: they validate, call the engine, store, and answer)."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import datetime, timedelta, timezone
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from raredx import __version__ as engine_version
+from raredx.api import _patients as P
+from raredx.api._deps import SESSION_COOKIE, current_user, get_db, release, releases
+from raredx.api._errors import ApiError
+from raredx.api._report import render_html, render_pdf
+from raredx.api._schemas import (
+    AnalyseIn, AnalysisOut, AnalysisSummary, AnnotationOut, CaseIn, CaseListItem, CaseOut,
+    CaseUpdate, DiagnoseIn, DiagnosisOut, DiffOut, DiseaseOut, LoginIn, PatientIn, TermOut,
+    UserOut,
+)
+from raredx.store import (
+    Analysis, ApiToken, Case, User, WebSession, hash_secret, new_secret, verify_password,
+)
+
+router = APIRouter(prefix="/api")
+DB = Annotated[Session, Depends(get_db)]
+
+
+def _user(request: Request, s: DB) -> User:
+    return current_user(request, s)
+
+
+CurrentUser = Annotated[User, Depends(_user)]
+
+
+# -- service -------------------------------------------------------------------------------
+@router.get("/health", tags=["service"])
+def health(request: Request) -> dict[str, Any]:
+    """Liveness: the default release is loaded and the database answers."""
+    with request.app.state.db.engine.connect() as c:
+        c.exec_driver_sql("SELECT 1")
+    return {"status": "ok", "releases": releases(request).names()}
+
+
+@router.get("/releases", tags=["service"])
+def list_releases(request: Request, _u: CurrentUser) -> list[dict[str, Any]]:
+    rs = releases(request)
+    out = []
+    for n in rs.names():
+        r = rs._loaded.get(n)
+        out.append({"name": n, "default": n == rs.names()[0],
+                    "knowledge": r.versions if r else None})
+    return out
+
+
+# -- sign-in ---------------------------------------------------------------------------------
+@router.post("/login", tags=["auth"])
+def login(body: LoginIn, request: Request, response: Response, s: DB) -> UserOut:
+    """Open a browser session. The password is the user's password or one of their API tokens."""
+    user = s.scalars(select(User).where(User.name == body.username)).first()
+    ok = False
+    if user is not None:
+        ok = verify_password(body.password, user.password_hash)
+        if not ok:
+            tok = s.scalars(select(ApiToken).where(
+                ApiToken.token_hash == hash_secret(body.password))).first()
+            ok = tok is not None and tok.user_id == user.id and tok.revoked_at is None
+    if not ok:
+        raise ApiError(401, "Wrong user name or password.", "password")
+    secret = new_secret()
+    hours = request.app.state.settings.session_hours
+    s.add(WebSession(user_id=user.id, session_hash=hash_secret(secret),  # type: ignore[union-attr]
+                     expires_at=datetime.now(timezone.utc) + timedelta(hours=hours)))
+    s.commit()
+    response.set_cookie(SESSION_COOKIE, secret, max_age=int(hours * 3600), httponly=True,
+                        secure=request.app.state.settings.secure_cookies, samesite="strict",
+                        path="/")
+    return UserOut(name=user.name, team=user.team)  # type: ignore[union-attr]
+
+
+@router.post("/logout", tags=["auth"])
+def logout(request: Request, response: Response, s: DB) -> dict[str, str]:
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        row = s.scalars(select(WebSession).where(
+            WebSession.session_hash == hash_secret(cookie))).first()
+        if row is not None:
+            s.delete(row)
+            s.commit()
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return {"status": "signed out"}
+
+
+@router.get("/me", tags=["auth"])
+def me(user: CurrentUser) -> UserOut:
+    return UserOut(name=user.name, team=user.team)
+
+
+# -- knowledge -------------------------------------------------------------------------------
+@router.get("/terms", tags=["knowledge"])
+def search_terms(request: Request, _u: CurrentUser,
+                 q: Annotated[str, Query(max_length=200)] = "",
+                 limit: Annotated[int, Query(ge=1, le=50)] = 10,
+                 release_name: Annotated[str | None, Query(alias="release")] = None,
+                 ) -> list[TermOut]:
+    """HPO phenotype terms matching ``q`` (labels and synonyms, typo tolerant) or an HP id."""
+    r = release(request, release_name)
+    return [TermOut(id=h.id, label=h.label, matched_synonym=h.matched, score=h.score)
+            for h in r.search.search(q, limit)]
+
+
+@router.get("/terms/{term_id}", tags=["knowledge"])
+def term(term_id: str, request: Request, _u: CurrentUser,
+         release_name: Annotated[str | None, Query(alias="release")] = None) -> dict[str, Any]:
+    r = release(request, release_name)
+    onto = r.engine.knowledge.ontology
+    cur, _how = onto.resolve(term_id)
+    if cur is None:
+        raise ApiError(404, f"{term_id} is not a term of HPO {onto.version}.")
+    i = onto.index(cur)
+    t = onto.terms[i]
+    return {"id": t.id, "label": t.label, "synonyms": list(t.synonyms),
+            "definition": t.definition,
+            "parents": [{"id": onto.ids[p], "label": onto.terms[p].label}
+                        for p in onto.parents[i]],
+            "release": r.name}
+
+
+def _xref_groups(ids: list[str]) -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = {}
+    for x in ids:
+        prefix = x.split(":", 1)[0].upper()
+        key = {"ICD10": "ICD-10", "ICD-10": "ICD-10", "ICD11": "ICD-11", "ICD-11": "ICD-11",
+               "ORPHANET": "ORPHA"}.get(prefix, prefix)
+        if x not in groups.setdefault(key, []):
+            groups[key].append(x)
+    return groups
+
+
+@router.get("/diseases/{disease_id}", tags=["knowledge"])
+def disease(disease_id: str, request: Request, _u: CurrentUser,
+            release_name: Annotated[str | None, Query(alias="release")] = None) -> DiseaseOut:
+    """A disease: its annotations with frequencies, onset, inheritance and cross-references."""
+    r = release(request, release_name)
+    kb = r.engine.knowledge
+    i = kb.disease_index(disease_id)
+    if i is None:
+        raise ApiError(404, f"{disease_id} is not a disease of this knowledge release "
+                       f"({r.name}).")
+    d = kb.diseases[i]
+    onto = kb.ontology
+    t = kb.annotations
+    rows = (t.disease == i).nonzero()[0].tolist()
+    anns = [AnnotationOut(term=onto.ids[int(t.term[k])], label=onto.terms[int(t.term[k])].label,
+                          frequency=None if t.freq[k] != t.freq[k] else float(t.freq[k]),
+                          negated=bool(t.negated[k]), references=list(t.refs[k])) for k in rows]
+    anns.sort(key=lambda a: (a.negated, -(a.frequency if a.frequency is not None else 0.5),
+                             a.label))
+    equivalents = list(kb.equivalents.get(d.id, ()))
+    xrefs = [d.id, *equivalents, *d.xrefs]
+    for o in [d.id, *equivalents]:
+        xrefs.extend(kb.orphanet_xrefs.get(o, ()))
+    course = kb.course.get(d.id)
+    return DiseaseOut(
+        id=d.id, label=d.label, release=r.name, knowledge=r.versions,
+        cross_references=_xref_groups(xrefs), equivalent_ids=equivalents,
+        onsets=[{"id": x, "label": onto.label(x)} for x in sorted(course.onsets)] if course else [],
+        inheritance=[{"id": x, "label": onto.label(x)} for x in sorted(course.inheritance)]
+        if course else [],
+        annotations=anns,
+    )
+
+
+# -- diagnosis (stateless) -------------------------------------------------------------------
+@router.post("/diagnose", tags=["diagnosis"])
+def diagnose(body: DiagnoseIn, request: Request, _u: CurrentUser) -> DiagnosisOut:
+    """Rank every disease for a patient given as terms or as a phenopacket (nothing stored)."""
+    r = release(request, body.release)
+    p = _patient_of(r, body.patient, body.phenopacket)
+    return P.diagnose(r, p, body.top)
+
+
+def _patient_of(r, pin: PatientIn | None, packet: dict[str, Any] | None):  # type: ignore[no-untyped-def]
+    if (pin is None) == (packet is None):
+        raise ApiError(422, "Give either `patient` (terms) or `phenopacket`, not both or neither.",
+                       "patient")
+    if packet is not None:
+        return P.patient_from_packet(r, packet)
+    return P.patient_from_terms(r, pin)  # type: ignore[arg-type]
+
+
+async def _read_upload(request: Request, file: UploadFile, field: str) -> Any:
+    limit = request.app.state.settings.max_upload_bytes
+    data = await file.read(limit + 1)
+    if len(data) > limit:
+        raise ApiError(413, f"The file is larger than {limit // 1_000_000} MB.", field)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ApiError(415, "The file is not a text (UTF-8) phenopacket JSON file.", field)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ApiError(400, f"The phenopacket is not valid JSON: {exc.msg} at line {exc.lineno}, "
+                       f"column {exc.colno}.", field)
+
+
+@router.post("/diagnose/phenopacket", tags=["diagnosis"])
+async def diagnose_upload(request: Request, file: Annotated[UploadFile, File()],
+                          release_name: Annotated[str | None, Form(alias="release")] = None,
+                          top: Annotated[int, Form(ge=1, le=200)] = 20) -> DiagnosisOut:
+    """Rank every disease for an uploaded phenopacket JSON file (nothing stored)."""
+    await _auth_async(request)
+    packet = await _read_upload(request, file, "phenopacket")
+    r = release(request, release_name)
+    from starlette.concurrency import run_in_threadpool
+    return await run_in_threadpool(lambda: P.diagnose(r, P.patient_from_packet(r, packet), top))
+
+
+async def _auth_async(request: Request) -> User:
+    from starlette.concurrency import run_in_threadpool
+
+    def check() -> User:
+        with request.app.state.db.session() as s:
+            u = current_user(request, s)
+            s.expunge_all()
+            return u
+    return await run_in_threadpool(check)
+
+
+# -- cases -----------------------------------------------------------------------------------
+def _visible(user: User):  # type: ignore[no-untyped-def]
+    cond = Case.owner_id == user.id
+    if user.team:
+        cond = or_(cond, Case.team == user.team)
+    return cond
+
+
+def _case(s: Session, user: User, case_id: str) -> Case:
+    c = s.scalars(select(Case).where(Case.id == case_id, _visible(user))).first()
+    if c is None:
+        raise ApiError(404, f"No case {case_id} that you can see (it does not exist, or it "
+                       "belongs to someone else).")
+    return c
+
+
+def _summary(a: Analysis) -> AnalysisSummary:
+    return AnalysisSummary(id=a.id, case_version=a.case_version, release=a.release,
+                           knowledge=a.knowledge, created_at=a.created_at,
+                           top=[{"rank": c["rank"], "disease_id": c["disease_id"],
+                                 "label": c["label"], "probability": c["probability"]}
+                                for c in a.result["candidates"][:5]])
+
+
+def _case_out(s: Session, c: Case) -> CaseOut:
+    owner = s.get(User, c.owner_id)
+    return CaseOut(id=c.id, title=c.title, notes=c.notes, owner=owner.name if owner else "?",
+                   team=c.team, version=c.version, patient=c.patient, created_at=c.created_at,
+                   updated_at=c.updated_at, analyses=[_summary(a) for a in c.analyses])
+
+
+def _analyse(s: Session, request: Request, user: User, c: Case, release_name: str | None,
+             strict: bool) -> Analysis:
+    r = release(request, release_name)
+    pin = P.patient_in(c.patient)
+    p = P.patient_from_terms(r, pin, strict=strict, patient_id=c.id)
+    result = P.diagnose(r, p, request.app.state.settings.top)
+    a = Analysis(id=secrets.token_hex(16), case_id=c.id, case_version=c.version, release=r.name,
+                 knowledge=r.versions, engine_version=engine_version,
+                 result=result.model_dump(mode="json"), created_by=user.id,
+                 created_at=datetime.now(timezone.utc))
+    s.add(a)
+    return a
+
+
+def _create_case(s: Session, request: Request, user: User, title: str, notes: str,
+                 record: dict[str, Any], release_name: str | None) -> CaseOut:
+    now = datetime.now(timezone.utc)
+    c = Case(id=secrets.token_hex(16), owner_id=user.id, team=user.team, title=title,
+             notes=notes, patient=record, version=1, created_at=now, updated_at=now)
+    s.add(c)
+    _analyse(s, request, user, c, release_name, strict=False)
+    s.commit()  # durable before we answer
+    s.refresh(c)
+    return _case_out(s, c)
+
+
+@router.post("/cases", status_code=201, tags=["cases"])
+def create_case(body: CaseIn, request: Request, user: CurrentUser, s: DB) -> CaseOut:
+    """Store a case (terms or phenopacket) and analyse it with the default (or given) release."""
+    r = release(request, body.release)
+    p = _patient_of(r, body.patient, body.phenopacket)
+    record = P.patient_record(p, "phenopacket" if body.phenopacket is not None else "form")
+    record["issues"] = [{"level": i.level.value, "where": i.where, "message": i.message}
+                        for i in p.issues]
+    return _create_case(s, request, user, body.title, body.notes, record, r.name)
+
+
+@router.post("/cases/phenopacket", status_code=201, tags=["cases"])
+async def create_case_upload(request: Request, file: Annotated[UploadFile, File()],
+                             title: Annotated[str, Form(max_length=200)] = "") -> CaseOut:
+    """Store a case from an uploaded phenopacket JSON file and analyse it."""
+    from starlette.concurrency import run_in_threadpool
+    await _auth_async(request)
+    packet = await _read_upload(request, file, "phenopacket")
+
+    def work() -> CaseOut:
+        with request.app.state.db.session() as s:
+            user = current_user(request, s)
+            r = release(request, None)
+            p = P.patient_from_packet(r, packet)
+            record = P.patient_record(p, "phenopacket")
+            record["issues"] = [{"level": i.level.value, "where": i.where,
+                                 "message": i.message} for i in p.issues]
+            name = title or str(packet.get("id", ""))[:200]
+            return _create_case(s, request, user, name, "", record, r.name)
+    return await run_in_threadpool(work)
+
+
+@router.get("/cases", tags=["cases"])
+def list_cases(user: CurrentUser, s: DB) -> list[CaseListItem]:
+    """Your cases and your team's, most recently changed first."""
+    out = []
+    for c in s.scalars(select(Case).where(_visible(user)).order_by(Case.updated_at.desc())):
+        owner = s.get(User, c.owner_id)
+        out.append(CaseListItem(id=c.id, title=c.title, owner=owner.name if owner else "?",
+                                version=c.version, updated_at=c.updated_at,
+                                n_analyses=len(c.analyses)))
+    return out
+
+
+@router.get("/cases/{case_id}", tags=["cases"])
+def get_case(case_id: str, user: CurrentUser, s: DB) -> CaseOut:
+    return _case_out(s, _case(s, user, case_id))
+
+
+@router.patch("/cases/{case_id}", tags=["cases"])
+def update_case(case_id: str, body: CaseUpdate, request: Request, user: CurrentUser,
+                s: DB) -> CaseOut:
+    """Edit a case. ``version`` must be the current one, else 409 (someone else changed it).
+    A changed patient is validated and analysed again."""
+    c = _case(s, user, case_id)
+    values: dict[str, Any] = {"version": Case.version + 1,
+                              "updated_at": datetime.now(timezone.utc)}
+    if body.title is not None:
+        values["title"] = body.title
+    if body.notes is not None:
+        values["notes"] = body.notes
+    if body.patient is not None:
+        r = release(request, None)
+        p = P.patient_from_terms(r, body.patient)
+        values["patient"] = P.patient_record(p, "form")
+    res = s.execute(update(Case).where(Case.id == c.id, Case.version == body.version)
+                    .values(**values).execution_options(synchronize_session=False))
+    if res.rowcount != 1:  # type: ignore[attr-defined]
+        s.rollback()
+        current = s.get(Case, case_id)
+        now = current.version if current else "?"
+        raise ApiError(409, f"This case was changed by someone else (it is now version {now}, "
+                       f"your edit was based on version {body.version}). Reload it and apply "
+                       "your change again.", "version")
+    s.expire_all()
+    c = _case(s, user, case_id)
+    if body.patient is not None:
+        _analyse(s, request, user, c, None, strict=True)
+    s.commit()
+    s.expire_all()
+    return _case_out(s, _case(s, user, case_id))
+
+
+@router.delete("/cases/{case_id}", status_code=204, tags=["cases"])
+def delete_case(case_id: str, user: CurrentUser, s: DB) -> Response:
+    c = _case(s, user, case_id)
+    s.delete(c)
+    s.commit()
+    return Response(status_code=204)
+
+
+@router.post("/cases/{case_id}/analyses", status_code=201, tags=["cases"])
+def reanalyse(case_id: str, body: AnalyseIn, request: Request, user: CurrentUser,
+              s: DB) -> AnalysisOut:
+    """Analyse the stored case again, e.g. against another knowledge release."""
+    c = _case(s, user, case_id)
+    a = _analyse(s, request, user, c, body.release, strict=False)
+    s.commit()
+    return _analysis_out(a)
+
+
+def _analysis_out(a: Analysis) -> AnalysisOut:
+    return AnalysisOut(id=a.id, case_id=a.case_id, case_version=a.case_version,
+                       release=a.release, knowledge=a.knowledge,
+                       engine_version=a.engine_version, created_at=a.created_at,
+                       result=DiagnosisOut.model_validate(a.result))
+
+
+def _analysis(s: Session, user: User, case_id: str, analysis_id: str) -> tuple[Case, Analysis]:
+    c = _case(s, user, case_id)
+    for a in c.analyses:
+        if a.id == analysis_id:
+            return c, a
+    raise ApiError(404, f"Case {case_id} has no analysis {analysis_id}.")
+
+
+@router.get("/cases/{case_id}/analyses/{analysis_id}", tags=["cases"])
+def get_analysis(case_id: str, analysis_id: str, user: CurrentUser, s: DB) -> AnalysisOut:
+    return _analysis_out(_analysis(s, user, case_id, analysis_id)[1])
+
+
+@router.get("/cases/{case_id}/diff", tags=["cases"])
+def diff(case_id: str, user: CurrentUser, s: DB, before: str | None = None,
+         after: str | None = None) -> DiffOut:
+    """How the ranking changed between two analyses (default: the last two)."""
+    c = _case(s, user, case_id)
+    if len(c.analyses) < 2 and (before is None or after is None):
+        raise ApiError(422, "This case has only one analysis; analyse it again (e.g. with "
+                       "another knowledge release) to compare.", "before")
+    a_before = _analysis(s, user, case_id, before)[1] if before else c.analyses[-2]
+    a_after = _analysis(s, user, case_id, after)[1] if after else c.analyses[-1]
+    return DiffOut(before=_summary(a_before), after=_summary(a_after),
+                   rows=P.ranking_diff(a_before.result, a_after.result))  # type: ignore[arg-type]
+
+
+@router.get("/cases/{case_id}/analyses/{analysis_id}/report.html", tags=["reports"])
+def report_html(case_id: str, analysis_id: str, user: CurrentUser, s: DB) -> Response:
+    c, a = _analysis(s, user, case_id, analysis_id)
+    html = render_html(c, a, s.get(User, a.created_by))
+    return Response(html, media_type="text/html; charset=utf-8", headers={
+        "Content-Disposition": f'inline; filename="raredx-report-{c.id[:8]}.html"',
+        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"})
+
+
+@router.get("/cases/{case_id}/analyses/{analysis_id}/report.pdf", tags=["reports"])
+def report_pdf(case_id: str, analysis_id: str, user: CurrentUser, s: DB) -> Response:
+    c, a = _analysis(s, user, case_id, analysis_id)
+    pdf = render_pdf(c, a, s.get(User, a.created_by))
+    return Response(pdf, media_type="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="raredx-report-{c.id[:8]}.pdf"'})

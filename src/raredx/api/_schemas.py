@@ -1,0 +1,236 @@
+"""Request and response schemas of the HTTP API (kept apart from the domain types)."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from raredx.ranking import Diagnosis
+
+SexIn = Literal["female", "male", "other", "unknown"]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PatientIn(_In):
+    """A patient as observed (present) and absent (excluded) HPO terms, with age and sex."""
+
+    present: list[str] = Field(default_factory=list, max_length=500,
+                               description="HPO ids of observed features, e.g. HP:0001250")
+    excluded: list[str] = Field(default_factory=list, max_length=500,
+                                description="HPO ids of features checked and found absent")
+    sex: SexIn = "unknown"
+    age_years: float | None = Field(None, ge=0, le=130, description="Age in years")
+
+
+class DiagnoseIn(_In):
+    """Either ``patient`` (terms) or ``phenopacket`` (a GA4GH phenopacket v2 JSON object)."""
+
+    patient: PatientIn | None = None
+    phenopacket: dict[str, Any] | None = None
+    release: str | None = Field(None, description="Knowledge release name (default: the default)")
+    top: int = Field(20, ge=1, le=200)
+
+
+class CaseIn(_In):
+    title: str = Field("", max_length=200)
+    notes: str = Field("", max_length=20_000)
+    patient: PatientIn | None = None
+    phenopacket: dict[str, Any] | None = None
+    release: str | None = None
+
+
+class CaseUpdate(_In):
+    version: int = Field(..., description="The case version this edit is based on (409 if stale)")
+    title: str | None = Field(None, max_length=200)
+    notes: str | None = Field(None, max_length=20_000)
+    patient: PatientIn | None = None
+
+
+class AnalyseIn(_In):
+    release: str | None = None
+
+
+class LoginIn(_In):
+    username: str = Field(..., min_length=1, max_length=100)
+    password: str = Field(..., min_length=1, max_length=500)
+
+
+class IssueOut(BaseModel):
+    level: str
+    where: str
+    message: str
+
+
+class EvidenceOut(BaseModel):
+    term: str
+    term_label: str
+    excluded: bool
+    kind: str
+    annotation: str | None
+    annotation_label: str | None
+    frequency: float | None
+    log10_lr: float
+    via: str | None = None
+
+
+class CourseOut(BaseModel):
+    aspect: str
+    message: str
+    log10_lr: float
+
+
+class CandidateOut(BaseModel):
+    rank: int
+    disease_id: str
+    label: str
+    score: float
+    probability: float
+    equivalent_ids: list[str]
+    evidence: list[EvidenceOut]
+    course: list[CourseOut]
+
+
+class DiagnosisOut(BaseModel):
+    release: str
+    knowledge: dict[str, Any]
+    engine_version: str
+    n_candidates: int
+    present: list[dict[str, str]]
+    excluded: list[dict[str, str]]
+    sex: str
+    age_years: float | None
+    issues: list[IssueOut]
+    candidates: list[CandidateOut]
+
+
+class AnalysisOut(BaseModel):
+    id: str
+    case_id: str
+    case_version: int
+    release: str
+    knowledge: dict[str, Any]
+    engine_version: str
+    created_at: datetime
+    result: DiagnosisOut
+
+
+class AnalysisSummary(BaseModel):
+    id: str
+    case_version: int
+    release: str
+    knowledge: dict[str, Any]
+    created_at: datetime
+    top: list[dict[str, Any]]
+
+
+class CaseOut(BaseModel):
+    id: str
+    title: str
+    notes: str
+    owner: str
+    team: str | None
+    version: int
+    patient: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+    analyses: list[AnalysisSummary]
+
+
+class CaseListItem(BaseModel):
+    id: str
+    title: str
+    owner: str
+    version: int
+    updated_at: datetime
+    n_analyses: int
+
+
+class DiffRow(BaseModel):
+    disease_id: str
+    label: str
+    rank_before: int | None
+    rank_after: int | None
+    probability_before: float | None
+    probability_after: float | None
+    change: Literal["new", "dropped", "up", "down", "same"]
+
+
+class DiffOut(BaseModel):
+    before: AnalysisSummary
+    after: AnalysisSummary
+    rows: list[DiffRow]
+
+
+class TermOut(BaseModel):
+    id: str
+    label: str
+    matched_synonym: str | None
+    score: float
+
+
+class AnnotationOut(BaseModel):
+    term: str
+    label: str
+    frequency: float | None
+    negated: bool
+    references: list[str]
+
+
+class DiseaseOut(BaseModel):
+    id: str
+    label: str
+    release: str
+    knowledge: dict[str, Any]
+    cross_references: dict[str, list[str]]
+    equivalent_ids: list[str]
+    onsets: list[dict[str, str]]
+    inheritance: list[dict[str, str]]
+    annotations: list[AnnotationOut]
+
+
+class UserOut(BaseModel):
+    name: str
+    team: str | None
+
+
+def _num(x: float | None) -> float | None:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return None
+    return float(x)
+
+
+def diagnosis_out(d: Diagnosis, release: str, engine_version: str, ontology_label,  # type: ignore[no-untyped-def]
+                  sex: str, age_years: float | None) -> DiagnosisOut:
+    return DiagnosisOut(
+        release=release,
+        knowledge=d.knowledge.as_dict(),
+        engine_version=engine_version,
+        n_candidates=d.n_candidates,
+        present=[{"id": t, "label": ontology_label(t)} for t in d.present],
+        excluded=[{"id": t, "label": ontology_label(t)} for t in d.excluded],
+        sex=sex,
+        age_years=age_years,
+        issues=[IssueOut(level=i.level.value, where=i.where, message=i.message) for i in d.issues],
+        candidates=[
+            CandidateOut(
+                rank=c.rank, disease_id=c.disease_id, label=c.label, score=c.score,
+                probability=c.probability, equivalent_ids=list(c.equivalent_ids),
+                evidence=[
+                    EvidenceOut(term=e.term, term_label=e.term_label, excluded=e.excluded,
+                                kind=e.kind.value, annotation=e.annotation,
+                                annotation_label=e.annotation_label,
+                                frequency=_num(e.frequency), log10_lr=e.log10_lr, via=e.via)
+                    for e in c.evidence
+                ],
+                course=[CourseOut(aspect=x.aspect.value, message=x.message, log10_lr=x.log10_lr)
+                        for x in c.course],
+            )
+            for c in d.candidates
+        ],
+    )

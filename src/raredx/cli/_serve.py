@@ -1,0 +1,91 @@
+"""`raredx serve` (the HTTP service and web application) and `raredx users` (accounts)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from raredx.cli import app
+
+users_app = typer.Typer(help="Manage the service's users and their API tokens.",
+                        no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port"),
+    database_url: Optional[str] = typer.Option(
+        None, "--database-url", help="SQLAlchemy URL, e.g. postgresql+psycopg://u:p@host/db "
+        "(default: $RAREDX_DATABASE_URL or a SQLite file in the raredx data home)."),
+    data_dir: Optional[Path] = typer.Option(None, "--data-dir",
+                                            help="The default knowledge release directory."),
+    release: list[str] = typer.Option([], "--release",
+                                      help="Another release for re-analysis, NAME=DIR (repeat)."),
+    log_level: str = typer.Option("INFO", "--log-level"),
+) -> None:
+    """Start the HTTP API (OpenAPI docs at /docs) and the web application (at /)."""
+    try:
+        import uvicorn
+
+        from raredx.api import Settings, create_app
+        from raredx.api._middleware import configure_logging
+        from raredx.api._settings import _parse_releases
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        typer.echo(f"the service needs the `service` extra: pip install 'raredx[service]' ({exc})",
+                   err=True)
+        raise typer.Exit(2)
+    configure_logging(log_level.upper())
+    try:
+        extra = _parse_releases(";".join(release))
+    except ValueError as exc:
+        typer.echo(f"--release: {exc}", err=True)
+        raise typer.Exit(2)
+    settings = Settings.from_env(database_url=database_url, data_dir=data_dir,
+                                 **({"releases": extra} if extra else {}))
+    uvicorn.run(create_app(settings), host=host, port=port, access_log=False, log_config=None,
+                log_level=log_level.lower(), timeout_graceful_shutdown=10)
+
+
+@users_app.command("create")
+def users_create(
+    name: str = typer.Argument(..., help="The user name (also the sign-in name)."),
+    team: Optional[str] = typer.Option(None, "--team", help="Team whose cases the user sees."),
+    password_stdin: bool = typer.Option(False, "--password-stdin",
+                                        help="Read a sign-in password from standard input."),
+    database_url: Optional[str] = typer.Option(None, "--database-url"),
+) -> None:
+    """Create a user (or a new token for an existing one) and print the API token once."""
+    from sqlalchemy import select
+
+    from raredx.api import Settings
+    from raredx.api._migrate import upgrade
+    from raredx.store import ApiToken, Database, User, hash_password, hash_secret, new_secret
+
+    password = None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+        if len(password) < 8:
+            typer.echo("the password must have at least 8 characters", err=True)
+            raise typer.Exit(2)
+    db = Database(Settings.from_env(database_url=database_url).database_url)
+    upgrade(db)
+    token = new_secret()
+    with db.session() as s:
+        user = s.scalars(select(User).where(User.name == name)).first()
+        if user is None:
+            user = User(name=name, team=team)
+            s.add(user)
+            s.flush()
+        elif team is not None:
+            user.team = team
+        if password is not None:
+            user.password_hash = hash_password(password)
+        s.add(ApiToken(user_id=user.id, token_hash=hash_secret(token), prefix=token[:8]))
+        s.commit()
+    db.dispose()
+    typer.echo(token)

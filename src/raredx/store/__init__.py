@@ -1,0 +1,22 @@
+"""The case store: users, API tokens, browser sessions, cases and their analyses (SQLAlchemy 2).
+
+SQLite by default, PostgreSQL with a ``postgresql+psycopg://`` URL. The schema is created and
+upgraded by the Alembic migrations in :mod:`raredx.api.migrations` (run at startup).
+"""
+
+from raredx.store._db import Database, hash_secret, new_secret, hash_password, verify_password
+from raredx.store._models import Analysis, ApiToken, Base, Case, User, WebSession
+
+__all__ = [
+    "Analysis",
+    "ApiToken",
+    "Base",
+    "Case",
+    "Database",
+    "User",
+    "WebSession",
+    "hash_password",
+    "hash_secret",
+    "new_secret",
+    "verify_password",
+]
