@@ -35,3 +35,6 @@ __all__ = [
     "cached",
     "file_sha256",
 ]
+from raredx.knowledge._genes import GeneInfo, GeneKnowledge, IntervalTable  # noqa: E402
+
+__all__ += ["GeneInfo", "GeneKnowledge", "IntervalTable"]

@@ -13,3 +13,7 @@ __all__ = [
     "TermId",
     "parse_term_id",
 ]
+from raredx.model._variant import *  # noqa: E402,F403  (Variant, Genotype, Pedigree, …)
+from raredx.model._variant import __all__ as _variant_all  # noqa: E402
+
+__all__ += _variant_all

@@ -1,0 +1,392 @@
+"""Phenotype + genotype: ranked diagnoses, genes and variants.
+
+``diagnose_with_variants(engine, patient, variants)`` adds, to every candidate disease's
+phenotype log10 LR (from the engine), the genotype log10 LR of its gene under the disease's mode
+of inheritance (the best of its genes when it has several), and ranks genes the same way. The
+patient's variants are prepared once (:func:`prepare_variants`, memoised per file) so that
+re-ranking with changed phenotypes never re-reads the VCF.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from raredx.errors import InputError
+from raredx.genotype._annotate import annotate_builtin, attach_gene_ids
+from raredx.genotype._scoring import (
+    HPO_MOI,
+    MOIS,
+    GeneEvidence,
+    GenotypeParams,
+    Moi,
+    Trio,
+    VariantEvidence,
+    no_variant_log10_lr,
+    score_genes,
+)
+from raredx.io import VcfContent, read_ped, read_vcf
+from raredx.knowledge import GeneKnowledge
+from raredx.model import AnnotationSource, InputIssue, IssueLevel, Patient, Pedigree, Variant
+
+__all__ = [
+    "DiseaseHit",
+    "GeneHit",
+    "GenomicDiagnosis",
+    "GenotypeLinks",
+    "VariantSet",
+    "diagnose_with_variants",
+    "prepare_variants",
+]
+
+
+@dataclass
+class VariantSet:
+    """A patient's variants, read and annotated once; reused by every re-ranking."""
+
+    variants: list[Variant]
+    proband: int
+    samples: tuple[str, ...]
+    annotation_source: AnnotationSource
+    trio: Trio | None = None
+    summary: dict[str, Any] = field(default_factory=dict)
+    issues: list[InputIssue] = field(default_factory=list)
+
+
+_MEMO: dict[tuple, VariantSet] = {}
+_MEMO_MAX = 8
+
+
+def _file_key(p: Path | None) -> tuple:
+    if p is None:
+        return (None,)
+    st = os.stat(p)
+    return (str(Path(p).resolve()), st.st_size, st.st_mtime_ns)
+
+
+def prepare_variants(
+    vcf: Path,
+    genes: GeneKnowledge,
+    sample: str | None = None,
+    assembly: str | None = None,
+    liftover_chain: Path | None = None,
+    ped: Path | None = None,
+) -> VariantSet:
+    """Read, lift over (GRCh37) and annotate a VCF; memoised per file (size and mtime) and
+    options, so a second call with the same inputs does not read the file again."""
+    vcf = Path(vcf)
+    if not vcf.exists():
+        raise InputError("file does not exist", str(vcf))
+    key = (_file_key(vcf), sample, assembly, _file_key(liftover_chain), _file_key(ped),
+           id(genes))
+    hit = _MEMO.get(key)
+    if hit is not None:
+        return hit
+    pedigree, ped_issues = (read_ped(ped) if ped is not None else (None, []))
+    content = read_vcf(vcf, sample=sample, assembly=assembly, liftover_chain=liftover_chain,
+                       pedigree=pedigree)
+    vs = variant_set(content, genes, pedigree)
+    vs.issues = ped_issues + vs.issues
+    if len(_MEMO) >= _MEMO_MAX:
+        _MEMO.pop(next(iter(_MEMO)))
+    _MEMO[key] = vs
+    return vs
+
+
+def variant_set(content: VcfContent, genes: GeneKnowledge, pedigree: Pedigree | None = None
+                ) -> VariantSet:
+    """Annotate what :func:`raredx.io.read_vcf` read (VEP/SnpEff when present, else built-in)."""
+    issues = list(content.issues)
+    if content.annotation_source is None:
+        variants, intergenic = annotate_builtin(content.variants, genes)
+        source = AnnotationSource.BUILTIN
+    else:
+        variants = attach_gene_ids(content.variants, genes)
+        intergenic = sum(1 for v in variants if not v.annotations)
+        source = content.annotation_source
+    trio = None
+    if pedigree is not None:
+        me = pedigree.member(content.proband)
+        assert me is not None  # read_vcf checked it
+        idx = {s: i for i, s in enumerate(content.samples)}
+        for parent in (me.father, me.mother):
+            if parent is not None and parent not in idx:
+                issues.append(InputIssue(
+                    IssueLevel.WARNING, "PED",
+                    f"{content.proband}'s parent {parent} is not in the VCF; segregation is "
+                    "judged without them"))
+        for m in pedigree.members:
+            if m.id not in idx:
+                continue
+        fa = pedigree.member(me.father) if me.father else None
+        mo = pedigree.member(me.mother) if me.mother else None
+        trio = Trio(
+            father=idx.get(me.father) if me.father else None,
+            mother=idx.get(me.mother) if me.mother else None,
+            father_affected=bool(fa and fa.affected),
+            mother_affected=bool(mo and mo.affected),
+        )
+        others = [s for s in content.samples if pedigree.member(s) is None]
+        if others:
+            issues.append(InputIssue(IssueLevel.WARNING, "PED",
+                                     f"VCF samples not in the PED file: {', '.join(others)}"))
+    summary = content.summary()
+    summary["annotation_source"] = source.value
+    summary["intergenic"] = intergenic
+    return VariantSet(variants, content.samples.index(content.proband), content.samples,
+                      source, trio, summary, issues)
+
+
+class GenotypeLinks:
+    """Candidate ↔ gene ↔ mode-of-inheritance links between an engine and gene knowledge."""
+
+    def __init__(self, engine: Any, genes: GeneKnowledge, params: GenotypeParams) -> None:
+        kb = engine.knowledge
+        self.params = params
+        self.n_candidates = len(engine.candidate_ids)
+        rows: dict[int, int] = {}
+        lc: list[int] = []
+        lg: list[int] = []
+        lm: list[list[bool]] = []
+        ld: list[str] = []
+        seen: set[tuple[int, int]] = set()
+        for g, diseases in sorted(genes.gene_diseases.items()):
+            on_x = genes.genes[g].chrom == "chrX"
+            for d in diseases:
+                cands = engine.candidates_for(d)
+                if not cands:
+                    continue
+                terms = set(genes.pair_inheritance.get((g, d), ()))
+                course = kb.course.get(d)
+                if course is not None:
+                    terms |= set(course.inheritance)
+                allowed = {m for t in terms for m in HPO_MOI.get(t, ())}
+                if not allowed:
+                    allowed = {Moi.XLD, Moi.XLR} if on_x else {Moi.AD, Moi.AR}
+                if on_x and allowed & {Moi.AD, Moi.AR}:
+                    allowed |= {Moi.XLD} if Moi.AD in allowed else set()
+                    allowed |= {Moi.XLR} if Moi.AR in allowed else set()
+                if genes.genes[g].chrom == "chrM":
+                    allowed |= {Moi.MT}
+                mask = [m in allowed for m in MOIS]
+                r = rows.setdefault(g, len(rows))
+                for c in cands:
+                    if (c, g) in seen:
+                        continue
+                    seen.add((c, g))
+                    lc.append(c)
+                    lg.append(r)
+                    lm.append(mask)
+                    ld.append(d)
+        self.gene_rows = rows
+        self.row_gene = np.array(sorted(rows, key=rows.__getitem__), dtype=np.int64)
+        self.link_cand = np.array(lc, dtype=np.int64)
+        self.link_row = np.array(lg, dtype=np.int64)
+        self.link_mask = np.array(lm, dtype=bool).reshape(-1, len(MOIS))
+        self.link_disease = ld
+        self.has_link = np.zeros(self.n_candidates, dtype=bool)
+        self.has_link[self.link_cand] = True
+        base = np.array([no_variant_log10_lr(genes, int(g), params) for g in self.row_gene])
+        self.base = np.repeat(base[:, None], len(MOIS), axis=1)
+
+    def matrix(self, evidence: dict[int, GeneEvidence]) -> np.ndarray:
+        """Gene-row × mode-of-inheritance log10 LR matrix for one patient."""
+        m = self.base.copy()
+        for g, ev in evidence.items():
+            r = self.gene_rows.get(g)
+            if r is not None:
+                m[r] = ev.log10_lr
+        return m
+
+    def link_values(self, m: np.ndarray) -> np.ndarray:
+        return np.where(self.link_mask, m[self.link_row], -np.inf).max(axis=1)
+
+    def candidate_llr(self, vals: np.ndarray) -> np.ndarray:
+        out = np.full(self.n_candidates, -np.inf)
+        np.maximum.at(out, self.link_cand, vals)
+        out[~self.has_link] = self.params.no_gene_link_log10_lr
+        return out
+
+    def gene_scores(self, total: np.ndarray, vals: np.ndarray) -> np.ndarray:
+        """Per gene row: the best phenotype+genotype score over the gene's candidates."""
+        out = np.full(len(self.row_gene), -np.inf)
+        np.maximum.at(out, self.link_row, total[self.link_cand] + vals)
+        return out
+
+    def gene_phenotype(self, total: np.ndarray) -> np.ndarray:
+        out = np.full(len(self.row_gene), -np.inf)
+        np.maximum.at(out, self.link_row, total[self.link_cand])
+        return out
+
+
+_LINKS: dict[tuple[int, int], GenotypeLinks] = {}
+
+
+def genotype_links(engine: Any, genes: GeneKnowledge, params: GenotypeParams | None = None
+                   ) -> GenotypeLinks:
+    key = (id(engine), id(genes))
+    if key not in _LINKS:
+        _LINKS[key] = GenotypeLinks(engine, genes, params or GenotypeParams.load())
+    return _LINKS[key]
+
+
+@dataclass(frozen=True, slots=True)
+class DiseaseHit:
+    rank: int
+    disease_id: str
+    label: str
+    score: float  # phenotype + genotype log10 LR
+    probability: float
+    phenotype_log10_lr: float
+    genotype_log10_lr: float
+    gene: str | None = None
+    gene_id: str | None = None
+    mode_of_inheritance: str | None = None
+    genotype_explanation: str = ""
+    variants: tuple[VariantEvidence, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class GeneHit:
+    rank: int
+    symbol: str
+    hgnc_id: str | None
+    score: float
+    phenotype_log10_lr: float | None
+    genotype_log10_lr: float
+    mode_of_inheritance: str | None
+    best_disease: str | None
+    diseases: tuple[str, ...]
+    explanation: str
+    variants: tuple[VariantEvidence, ...]
+
+
+@dataclass(frozen=True)
+class GenomicDiagnosis:
+    patient_id: str
+    diseases: tuple[DiseaseHit, ...]
+    genes: tuple[GeneHit, ...]
+    leave_publication_out: bool
+    knowledge: Any
+    gene_knowledge: dict[str, str]
+    annotation_source: str
+    variants: dict[str, Any]
+    issues: tuple[InputIssue, ...] = ()
+    genotype_model: str = ""
+
+
+def diagnose_with_variants(
+    engine: Any,
+    patient: Patient,
+    variants: VariantSet,
+    genes: GeneKnowledge,
+    top: int = 10,
+    top_genes: int | None = None,
+    leave_publication_out: bool = False,
+    params: GenotypeParams | None = None,
+) -> GenomicDiagnosis:
+    """Rank diseases and genes for a patient's phenotype and variants (see module docstring)."""
+    links = genotype_links(engine, genes, params)
+    params = links.params
+    evidence = score_genes(variants.variants, variants.proband, genes, params, patient.sex,
+                           variants.trio)
+    total = engine.score(patient, leave_publication_out).total
+    m = links.matrix(evidence)
+    vals = links.link_values(m)
+    cand = links.candidate_llr(vals)
+    combined = total + cand
+    order = engine.order(combined)
+    prob = engine.probabilities(combined)
+    ids = engine.candidate_ids
+    labels = _labels(engine)
+    hits = []
+    for r, c in enumerate(order[:top].tolist()):
+        gene = gid = moi = None
+        why = "no known gene for this disease (HPO gene annotations): the VCF cannot speak"
+        evs: tuple[VariantEvidence, ...] = ()
+        if links.has_link[c]:
+            ls = np.nonzero(links.link_cand == c)[0]
+            best = ls[np.argmax(vals[ls])]
+            row = links.link_row[best]
+            g = int(links.row_gene[row])
+            mi = int(np.argmax(np.where(links.link_mask[best], m[row], -np.inf)))
+            gene, gid, moi = genes.genes[g].symbol, genes.genes[g].hgnc_id, MOIS[mi].value
+            ev = evidence.get(g)
+            why = ev.why(MOIS[mi]) if ev else (
+                f"no qualifying variant in {gene}; LR = {10 ** float(m[row, mi]):.3g}")
+            evs = ev.variants if ev else ()
+        hits.append(DiseaseHit(
+            rank=r + 1, disease_id=ids[c], label=labels.get(ids[c], ""), score=float(combined[c]),
+            probability=float(prob[c]), phenotype_log10_lr=float(total[c]),
+            genotype_log10_lr=float(cand[c]), gene=gene, gene_id=gid, mode_of_inheritance=moi,
+            genotype_explanation=why, variants=evs))
+    gene_hits = rank_genes(links, genes, evidence, total, vals, m,
+                           top_genes if top_genes is not None else top, ids)
+    return GenomicDiagnosis(
+        patient_id=patient.id, diseases=tuple(hits), genes=tuple(gene_hits),
+        leave_publication_out=leave_publication_out, knowledge=engine.knowledge.versions,
+        gene_knowledge=dict(genes.versions), annotation_source=variants.annotation_source.value,
+        variants=dict(variants.summary), issues=tuple(patient.issues) + tuple(variants.issues),
+        genotype_model=params.version,
+    )
+
+
+def gene_order(links: GenotypeLinks, evidence: dict[int, GeneEvidence], total: np.ndarray,
+               vals: np.ndarray) -> tuple[list[int], np.ndarray]:
+    """Genes best first: genes with diseases by phenotype+genotype score, then genes with
+    variants but no known disease by genotype LR alone. Ties: the smaller symbol index."""
+    gs = links.gene_scores(total, vals)
+    order = sorted(range(len(gs)), key=lambda r: (-gs[r], int(links.row_gene[r])))
+    genes_sorted = [int(links.row_gene[r]) for r in order]
+    orphans = sorted((g for g in evidence if g not in links.gene_rows),
+                     key=lambda g: (-max(evidence[g].log10_lr), g))
+    return genes_sorted + orphans, gs
+
+
+def rank_genes(links: GenotypeLinks, genes: GeneKnowledge, evidence: dict[int, GeneEvidence],
+               total: np.ndarray, vals: np.ndarray, m: np.ndarray, top: int,
+               ids: list[str]) -> list[GeneHit]:
+    order, gs = gene_order(links, evidence, total, vals)
+    out = []
+    for rank, g in enumerate(order[:top], start=1):
+        info = genes.genes[g]
+        ev = evidence.get(g)
+        r = links.gene_rows.get(g)
+        if r is None:
+            assert ev is not None
+            mi = int(np.argmax(ev.log10_lr))
+            out.append(GeneHit(rank, info.symbol, info.hgnc_id, float(ev.log10_lr[mi]), None,
+                               float(ev.log10_lr[mi]), MOIS[mi].value, None,
+                               genes.gene_diseases.get(g, ()),
+                               "no known disease in the knowledge release; " + ev.why(MOIS[mi]),
+                               ev.variants))
+            continue
+        ls = np.nonzero(links.link_row == r)[0]
+        best = ls[np.argmax(total[links.link_cand[ls]] + vals[ls])]
+        c = int(links.link_cand[best])
+        mi = int(np.argmax(np.where(links.link_mask[best], m[r], -np.inf)))
+        why = ev.why(MOIS[mi]) if ev else f"no qualifying variant; LR = {10 ** float(m[r, mi]):.3g}"
+        out.append(GeneHit(rank, info.symbol, info.hgnc_id, float(gs[r]), float(total[c]),
+                           float(vals[best]), MOIS[mi].value, ids[c],
+                           genes.gene_diseases.get(g, ()), why, ev.variants if ev else ()))
+    return out
+
+
+def _labels(engine: Any) -> dict[str, str]:
+    lab = getattr(engine, "_raredx_labels", None)
+    if lab is None:
+        lab = {d.id: d.label for d in engine.knowledge.diseases}
+        try:
+            engine._raredx_labels = lab
+        except AttributeError:  # pragma: no cover
+            pass
+    return lab
+
+
+def skipped_total(vs: VariantSet) -> int:
+    return sum(Counter(vs.summary.get("skipped", {})).values())

