@@ -1,0 +1,193 @@
+"""Coverage of MOAlmanac FDA approvals by the project's own table (MOAlmanac import off).
+
+For every FDA statement whose joined disease is AML, ALL, a lymphoma, cholangiocarcinoma or a
+glioma/astrocytoma/oligodendroglioma, ``raredx treat`` is asked for the statement's biomarker in
+the statement's disease, from the built-in knowledge only; the statement is covered when a tier-1
+(approved here) finding names its targeted agent. Statements whose joined fields contradict their
+own text (disease, biomarker gene, biomarker name vs protein change) are reported as MOAlmanac
+curation errors, evaluated separately, and checked for false on-label claims.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from raredx.therapy._import import MoaStatement, read_moalmanac_statements
+from raredx.therapy._match import TherapyMatcher
+from raredx.therapy._model import Tier
+from raredx.therapy._oncotree import OncoTree, _key
+
+FAMILIES = {"AML": ("AML",), "ALL": ("ALL",), "lymphoma": ("NHL", "HL"),
+            "cholangiocarcinoma": ("CHOL",),
+            "glioma/astrocytoma/oligodendroglioma": ("DIFG", "SEGA", "PAST")}
+GENERIC = {"LEUK", "TISSUE", "SOLIDT", "MYELOID", "LYMPH"}
+_GENE_WORDS = {"BCR": ("philadelphia", "ph+", "ph-", "bcr"), "ABL1": ("philadelphia", "ph+", "abl"),
+               "H3-3A": ("h3 k27m", "h3"), "TSC1": ("tsc",), "TSC2": ("tsc",),
+               "ERBB2": ("her2",), "RARA": ("rar-alpha", "rar alpha", "rara", "t(15;17)"),
+               "PML": ("pml", "t(15;17)")}
+
+
+OUT_OF_SCOPE = {"CLLSLL"}  # chronic lymphocytic leukaemia: a leukaemia in MOAlmanac's naming
+
+
+def family_of(code: str, onco: OncoTree) -> str | None:
+    if code in OUT_OF_SCOPE:
+        return None
+    for fam, roots in FAMILIES.items():
+        if code in onco.types and any(onco.is_a(code, r) for r in roots):
+            return fam
+    return None
+
+
+def mentioned_types(text: str, onco: OncoTree) -> set[str]:
+    """OncoTree types named in a free text (longest names win over names inside them)."""
+    k = f" {_key(text)} "
+    hits: list[tuple[int, int, str]] = []
+    for name, code in onco._names.items():
+        if len(name) < 3:
+            continue
+        for m in re.finditer(rf"(?<= ){re.escape(name)}(?= )", k):
+            hits.append((m.start(), m.end(), code))
+    hits.sort(key=lambda h: (-(h[1] - h[0]), h[0]))
+    taken: list[tuple[int, int]] = []
+    out = set()
+    for s, e, code in hits:
+        if any(s < te and e > ts for ts, te in taken):
+            continue
+        taken.append((s, e))
+        out.add(code)
+    return out
+
+
+def curation_errors(st: MoaStatement, onco: OncoTree) -> list[str]:
+    """Joined fields of a statement that contradict the statement's own text."""
+    errs = []
+    text = " ".join((st.raw_cancer_type, st.description))
+    ment = mentioned_types(st.raw_cancer_type or st.description, onco)
+    code = st.disease_code
+    if ment and code in onco.types:
+        def related(m: str) -> bool:
+            if m in GENERIC:
+                t = onco.types[code]
+                return m != "LEUK" or any("leukemia" in _key(n) for n in (t.name, *t.synonyms))
+            return onco.is_a(code, m) or onco.is_a(m, code)
+        if not any(related(m) for m in ment):
+            errs.append(f"disease {code} ({st.disease_name}) but the indication text names "
+                        + ", ".join(sorted(ment)))
+    low = (" ".join((st.raw_biomarkers, text))).lower()
+    names = st.extra.get("gene_names", {})
+    for b in st.biomarkers:
+        for g in b.get("genes", []) or []:
+            sym = names.get(g, "")
+            words = (sym.lower(), *_GENE_WORDS.get(sym, ()))
+            if sym and not any(w in low for w in words):
+                errs.append(f"biomarker {b.get('name')} ({sym}) is not mentioned in the "
+                            "indication text")
+        pc = next((e.get("value") for e in b.get("extensions", [])
+                   if e["name"] == "protein_change"), None)
+        m = re.search(r"p\.(\S+)", b.get("name", ""))
+        if pc and m and f"p.{m.group(1)}" != pc:
+            a = re.fullmatch(r"p\.([A-Z])(\d+)(\S+)", f"p.{m.group(1)}")
+            c = re.fullmatch(r"p\.([A-Z])(\d+)(\S+)", pc)
+            legacy = (a and c and a.group(1) == c.group(1) and a.group(3) == c.group(3)
+                      and abs(int(a.group(2)) - int(c.group(2))) == 1
+                      and str(names.get((b.get("genes") or [None])[0], "")).startswith("H3"))
+            if not legacy:
+                errs.append(f"biomarker name {b.get('name')} contradicts its protein_change {pc}")
+    if not st.date:
+        errs.append("no approval date")
+    return errs
+
+
+@dataclass
+class CoverageRow:
+    statement: int
+    disease: str
+    family: str
+    therapy: str
+    biomarkers: str
+    query: str
+    covered: bool
+    returned_as: str  # tier of the best finding naming the agent, or ""
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CoverageReport:
+    rows: list[CoverageRow]
+    false_on_label: list[str]
+
+    def figure(self, clean_only: bool = True) -> tuple[int, int]:
+        rs = [r for r in self.rows if not (clean_only and _blocking(r.errors))]
+        return sum(r.covered for r in rs), len(rs)
+
+
+def _blocking(errors: list[str]) -> bool:
+    return any(not e.startswith("no approval date") and "contradicts its protein_change" not in e
+               for e in errors)
+
+
+def coverage(moalmanac_dir: Path, matcher: TherapyMatcher | None = None) -> CoverageReport:
+    m = matcher or TherapyMatcher()
+    onco = m.k.oncotree
+    rows: list[CoverageRow] = []
+    false_on_label: list[str] = []
+    for st in read_moalmanac_statements(moalmanac_dir):
+        if st.agency != "fda":
+            continue
+        fam = family_of(st.disease_code, onco)
+        if fam is None:
+            continue
+        errs = curation_errors(st, onco)
+        alts = [t for t in st.biomarker_texts if not t.startswith("!")]
+        agents = {t.lower() for t in st.therapy}
+        rep = m.treat(st.disease_code, alts)
+        tiers = [f for f in rep.findings if set(f.approval.therapy) <= agents
+                 and f.approval.biomarker.required]
+        best = min((f.tier for f in tiers), default=None)
+        covered = best is Tier.APPROVED_HERE
+        q = f"--cancer {st.disease_code} " + " ".join(f"--alteration {a!r}" for a in alts)
+        rows.append(CoverageRow(st.id, st.disease_code, fam, " + ".join(st.therapy),
+                                "; ".join(st.biomarker_texts) + (
+                                    f" [unsupported: {', '.join(st.unsupported)}]"
+                                    if st.unsupported else ""),
+                                q, covered, "" if best is None else f"tier {int(best)}", errs))
+        if _blocking(errs) and covered:
+            false_on_label.append(f"statement {st.id}: {' + '.join(st.therapy)} reported as "
+                                  f"approved in {st.disease_code}, which its text contradicts")
+    return CoverageReport(rows, false_on_label)
+
+
+def render_coverage(rep: CoverageReport) -> str:
+    c, n = rep.figure(True)
+    ca, na = rep.figure(False)
+    out = [
+        "# Coverage of MOAlmanac FDA approvals (AML, ALL, lymphoma, cholangiocarcinoma, glioma)",
+        "",
+        f"Covered on-label from raredx's own table: **{c}/{n}** statements whose joined fields "
+        f"agree with their text ({100 * c / max(n, 1):.1f}%); {ca}/{na} counting every statement.",
+        "",
+        "## Misses (consistent statements)",
+    ]
+    misses = [r for r in rep.rows if not r.covered and not _blocking(r.errors)]
+    out += [f"- statement {r.statement} [{r.disease}] {r.therapy} for {r.biomarkers}: "
+            f"{r.returned_as or 'not returned'}" for r in misses] or ["- none"]
+    out += ["", "## MOAlmanac curation errors found (joined fields vs statement text)"]
+    errs = [r for r in rep.rows if r.errors]
+    out += [f"- statement {r.statement} [{r.disease}] {r.therapy}: {'; '.join(r.errors)}"
+            + (" (our answer: " + ("approved here" if r.covered else r.returned_as or "not "
+                                   "returned") + ")")
+            for r in errs] or ["- none"]
+    out += ["", "## False on-label claims on contradicted statements"]
+    out += [f"- {x}" for x in rep.false_on_label] or ["- none"]
+    out += ["", "## Per family"]
+    fams: dict[str, list[CoverageRow]] = {}
+    for r in rep.rows:
+        fams.setdefault(r.family, []).append(r)
+    for fam, rs in sorted(fams.items()):
+        clean = [r for r in rs if not _blocking(r.errors)]
+        out.append(f"- {fam}: {sum(r.covered for r in clean)}/{len(clean)} "
+                   f"(+{len(rs) - len(clean)} contradicted statements)")
+    return "\n".join(out) + "\n"

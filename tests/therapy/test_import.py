@@ -1,0 +1,55 @@
+"""Importers: CIViC (hand-written fixture) and MOAlmanac (the shared copy, integration)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from raredx.errors import InputError
+from raredx.therapy import Tier, TherapyMatcher, load_therapy_knowledge, read_civic, read_moalmanac
+
+FIX = Path(__file__).resolve().parents[1] / "fixtures" / "therapy"
+MOA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "therapies" / \
+    "moalmanac-db-2026-05-15"
+
+
+@pytest.fixture()
+def k():
+    k = load_therapy_knowledge()
+    k.genes.hgnc_path = None
+    return k
+
+
+def test_civic_import_keeps_supporting_predictive_evidence_and_reports_bad_rows(k):
+    facts, problems = read_civic(FIX / "civic_mini.tsv", k)
+    assert [f.id for f in facts] == ["civic-9001", "civic-9002"]
+    assert all(f.status.value == "evidence" and f.origin == "civic" for f in facts)
+    assert len(problems) == 2
+    assert "line 5" in problems[0].where and "not understood" in problems[0].message
+    assert "Blue Cheese Tumour" in problems[1].message
+    k.extend(facts, "civic")
+    r = TherapyMatcher(k).treat("CHS", ["IDH1 R132H"])
+    civic = [f for f in r.findings if f.approval.origin == "civic"]
+    assert civic and civic[0].tier is Tier.EVIDENCE_ONLY
+    assert not r.tier(Tier.APPROVED_HERE)
+
+
+def test_civic_rejects_files_that_are_not_exports(tmp_path, k):
+    p = tmp_path / "x.tsv"
+    p.write_text("a\tb\n1\t2\n")
+    with pytest.raises(InputError, match="missing columns"):
+        read_civic(p, k)
+
+
+@pytest.mark.integration
+@pytest.mark.skipif(not MOA.is_dir(), reason="shared reference data not present")
+def test_moalmanac_import(k):
+    facts, problems = read_moalmanac(MOA, k)
+    assert len(facts) > 1000
+    assert all(f.origin == "moalmanac" for f in facts)
+    assert any("not supported" in p.message for p in problems)  # e.g. PD-L1 thresholds
+    k.extend(facts, "moalmanac")
+    r = TherapyMatcher(k).treat("AML", ["IDH2 R140Q"])
+    assert any(f.approval.origin == "moalmanac" and f.tier is Tier.APPROVED_HERE
+               for f in r.findings)
