@@ -30,6 +30,7 @@ _COMMANDS = [
     "raredx.cli._treat",
     "raredx.cli._serve",
     "raredx.cli._data",
+    "raredx.cli._extract",
 ]
 
 for _m in _COMMANDS:

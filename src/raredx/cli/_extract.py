@@ -1,0 +1,158 @@
+"""`raredx extract` (clinical text -> HPO terms with offsets) and `raredx diagnose-note`
+(text -> terms -> differential, showing which words became which terms).
+
+Exit status: 0 done, 1 the note or the knowledge could not be used, 2 usage error. Data goes to
+stdout, messages to stderr. ``-`` reads the note from standard input.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from raredx.cli import app
+
+if TYPE_CHECKING:
+    from raredx.text import Extraction, Extractor
+
+
+class TextFormat(str, enum.Enum):
+    table = "table"
+    json = "json"
+
+
+def _err() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _status(m) -> str:
+    if m.family:
+        return "family" + (", absent" if m.excluded else "")
+    if m.uncertain:
+        return "uncertain"
+    return "absent" if m.excluded else "present"
+
+
+def _run_extraction(extractor: Extractor, note: Path) -> Extraction:
+    if str(note) == "-":
+        return extractor.extract(sys.stdin.read(), where="<stdin>")
+    return extractor.extract_file(note)
+
+
+def render_mentions(ex: Extraction, console: Console, title: str) -> None:
+    table = Table(title=escape(title), title_justify="left", caption_justify="left",
+                  caption=f"{len(ex.mentions)} mention(s): {len(ex.present())} term(s) present, "
+                          f"{len(ex.excluded())} absent; HPO {ex.hpo_version}")
+    table.add_column("offsets", no_wrap=True)
+    table.add_column("text", ratio=1)
+    table.add_column("id", no_wrap=True)
+    table.add_column("label", ratio=1)
+    table.add_column("status", no_wrap=True)
+    for m in ex.mentions:
+        st = _status(m)
+        style = "" if st == "present" else "dim" if st != "absent" else "yellow"
+        table.add_row(f"{m.start}-{m.end}", escape(m.text), m.id, escape(m.label),
+                      f"[{style}]{st}[/{style}]" if style else st)
+    console.print(table)
+
+
+def _load_extractor(data_dir: Path | None, err: Console):
+    from raredx.errors import KnowledgeError
+    from raredx.io import load_knowledge
+    from raredx.text import Extractor, load_text_index
+
+    try:
+        kb = load_knowledge(data_dir, log=lambda m: err.print(escape(m)))
+    except KnowledgeError as exc:
+        err.print(f"[red]error:[/red] knowledge: {escape(str(exc))}")
+        raise typer.Exit(1) from None
+    return Extractor(load_text_index(kb))
+
+
+@app.command()
+def extract(
+    note: Path = typer.Argument(..., help="A plain-text (UTF-8) clinical note; - for stdin."),
+    fmt: TextFormat = typer.Option(TextFormat.table, "--format", "-f", help="table or json."),
+    data_dir: Path | None = typer.Option(None, "--data-dir", help="Knowledge release directory."),
+) -> None:
+    """Find HPO terms in English clinical text, with offsets and present/absent status.
+
+    JSON: {"terms": [{"id", "label", "start", "end", "text", "excluded", "uncertain",
+    "family"}, ...]}; offsets are 0-based characters, end exclusive. A term is the patient's
+    and present only when it is neither excluded, uncertain nor a relative's.
+    """
+    from raredx.errors import InputError
+
+    err = _err()
+    extractor = _load_extractor(data_dir, err)
+    try:
+        ex = _run_extraction(extractor, note)
+    except InputError as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(1) from None
+    for issue in ex.issues:
+        err.print(f"[yellow]{escape(str(issue))}[/yellow]")
+    if fmt is TextFormat.json:
+        sys.stdout.write(json.dumps(ex.as_dict(), ensure_ascii=False, indent=1) + "\n")
+    else:
+        render_mentions(ex, Console(highlight=False), f"HPO terms in {note}")
+
+
+@app.command("diagnose-note")
+def diagnose_note(
+    note: Path = typer.Argument(..., help="A plain-text (UTF-8) clinical note; - for stdin."),
+    top: int = typer.Option(10, "--top", min=1, help="How many diseases to show."),
+    fmt: TextFormat = typer.Option(TextFormat.table, "--format", "-f", help="table or json."),
+    data_dir: Path | None = typer.Option(None, "--data-dir", help="Knowledge release directory."),
+) -> None:
+    """Rank diseases straight from a clinical note: the terms found present in the patient are
+    its features, those found absent its excluded features (uncertain and family mentions are
+    shown, not used)."""
+    from raredx.engine import EngineConfig, build_engine
+    from raredx.errors import InputError, KnowledgeError
+    from raredx.text import Extractor, load_text_index
+
+    err = _err()
+    try:
+        engine = build_engine(EngineConfig(data_dir), log=lambda m: err.print(escape(m)))
+    except KnowledgeError as exc:
+        err.print(f"[red]error:[/red] knowledge: {escape(str(exc))}")
+        raise typer.Exit(1) from None
+    extractor = Extractor(load_text_index(engine.knowledge))
+    try:
+        ex = _run_extraction(extractor, note)
+    except InputError as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(1) from None
+    for issue in ex.issues:
+        err.print(f"[yellow]{escape(str(issue))}[/yellow]")
+    if not ex.present():
+        err.print(f"[red]error:[/red] {escape(str(note))}: no phenotypic abnormality is asserted "
+                  "present in the patient, so there is nothing to rank on")
+        if fmt is TextFormat.json:
+            sys.stdout.write(json.dumps({"extraction": ex.as_dict(), "diagnosis": None}) + "\n")
+        else:
+            render_mentions(ex, Console(highlight=False), f"HPO terms in {note}")
+        raise typer.Exit(1)
+    patient = engine.patient(ex.present(), ex.excluded(), patient_id=note.stem or "note",
+                             where=str(note))
+    d = engine.diagnose(patient, top=top)
+    if fmt is TextFormat.json:
+        from raredx.io._writers import diagnosis_to_dict
+
+        out = {"extraction": ex.as_dict(), "diagnosis": diagnosis_to_dict(d, str(note))}
+        sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=1) + "\n")
+        return
+    from raredx.cli._render import render_diagnosis
+
+    console = Console(highlight=False)
+    render_mentions(ex, console, f"Words that became terms in {note}")
+    render_diagnosis(d, console, title=f"Differential diagnosis from {note}")

@@ -1,0 +1,321 @@
+"""Dictionary matching of a note against the text index, with assertion status per mention."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from raredx.errors import InputError
+from raredx.model import InputIssue, IssueLevel
+from raredx.text._context import Assertion, TriggerTable, assess
+from raredx.text._index import TextIndex
+from raredx.text._input import CHUNK_CHARS, iter_chunks, language_problem, open_note
+from raredx.text._tokens import STOPWORDS, Token, is_abbreviation, stem, tokenize
+
+MAX_STOPWORDS_IN_A_ROW = 2
+MAX_CONJUNCTS = 3
+_BREAK, _SKIP, _STOP = "\x00b", "\x00s", "\x00t"
+_CONJ_OR_COMMA, _STOP_AND_OR = "\x00c", "\x00a"  # "," and "and"/"or" (for coordinations)
+_SKIPPED_PUNCT = frozenset("-'’")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One HPO term found in the text. Offsets are 0-based characters, ``end`` exclusive.
+
+    ``excluded``: the text says it is absent; ``uncertain``: only possible/suspected;
+    ``family``: it is a relative's, not the patient's.
+    """
+
+    id: str
+    label: str
+    start: int
+    end: int
+    text: str
+    excluded: bool = False
+    uncertain: bool = False
+    family: bool = False
+
+    @property
+    def present(self) -> bool:
+        """Asserted as present in the patient."""
+        return not (self.excluded or self.uncertain or self.family)
+
+    @property
+    def absent(self) -> bool:
+        """Asserted as absent in the patient."""
+        return self.excluded and not (self.uncertain or self.family)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "label": self.label, "start": self.start, "end": self.end,
+            "text": self.text, "excluded": self.excluded, "uncertain": self.uncertain,
+            "family": self.family,
+        }
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Every mention of a note, the input issues, and the ontology version used."""
+
+    mentions: tuple[Mention, ...]
+    hpo_version: str
+    words: int = 0
+    characters: int = 0
+    issues: tuple[InputIssue, ...] = field(default=())
+
+    def present(self) -> list[str]:
+        """Term ids asserted present in the patient (first-mention order, no repeats)."""
+        return list(dict.fromkeys(m.id for m in self.mentions if m.present))
+
+    def excluded(self) -> list[str]:
+        """Term ids asserted absent in the patient and never asserted present."""
+        pres = set(self.present())
+        return [t for t in dict.fromkeys(m.id for m in self.mentions if m.absent) if t not in pres]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "terms": [m.as_dict() for m in self.mentions],
+            "hpo_version": self.hpo_version,
+            "words": self.words,
+            "issues": [{"level": i.level.value, "where": i.where, "message": i.message}
+                       for i in self.issues],
+        }
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    return stem(word)
+
+
+class Extractor:
+    """Finds HPO terms in English clinical text. Build once per index; thread-safe."""
+
+    def __init__(self, index: TextIndex) -> None:
+        self.index = index
+        self.triggers = TriggerTable()
+
+    # -- public -------------------------------------------------------------------------------
+    def extract(self, text: str, where: str = "text") -> Extraction:
+        """All mentions in ``text`` (raises :class:`InputError` for empty or non-English text)."""
+        if "\x00" in text:
+            raise InputError("contains NUL characters: binary data, not a text note", where)
+        self._check_text(text, where)
+        return self._run([(0, text)])
+
+    def extract_file(self, path: Path, chunk_chars: int = CHUNK_CHARS) -> Extraction:
+        """All mentions in the note at ``path``, streamed in chunks (any size)."""
+        where = str(path)
+        with open_note(Path(path)) as f:
+            chunks = iter_chunks(f, where, chunk_chars)
+            first = next(chunks, None)
+            if first is None:
+                raise InputError("is empty; give a note with some English text", where)
+            self._check_text(first[1], where)
+            return self._run(_chain(first, chunks))
+
+    def mentions(self, chunks: Iterable[tuple[int, str]]) -> Iterator[Mention]:
+        """Mentions of a stream of ``(offset, text)`` chunks, in order (abbreviations defined in
+        the note, e.g. ``ventricular septal defect (VSD)``, carry over between chunks)."""
+        defined: dict[str, int] = {}
+        for base, text in chunks:
+            yield from self._chunk(text, base, defined)
+
+    # -- internals ----------------------------------------------------------------------------
+    def _check_text(self, text: str, where: str) -> None:
+        if not text.strip():
+            raise InputError("is empty; give a note with some English text", where)
+        problem = language_problem(text)
+        if problem:
+            raise InputError(problem, where)
+
+    def _run(self, chunks: Iterable[tuple[int, str]]) -> Extraction:
+        counter = _Counter(chunks)
+        mentions = tuple(self.mentions(counter))
+        issues = []
+        if counter.words and not mentions:
+            issues.append(InputIssue(IssueLevel.WARNING, "text",
+                                     "no phenotypic abnormality was recognised in the text"))
+        return Extraction(mentions, self.index.hpo_version, counter.words, counter.chars,
+                          tuple(issues))
+
+    def _norms(self, tokens: list[Token], defined: dict[str, int]) -> list[str]:
+        ix = self.index
+        out = []
+        for t in tokens:
+            w = t.text
+            if not t.is_word:
+                out.append(_SKIP if w in _SKIPPED_PUNCT else _CONJ_OR_COMMA if w == "," else _BREAK)
+            elif w.isupper() and (w in ix.abbreviations or w in defined) and is_abbreviation(w):
+                out.append("@" + w)
+            else:
+                lw = w.lower()
+                out.append(_STOP_AND_OR if lw in ("and", "or") else _STOP if lw in STOPWORDS
+                           else _stem(w))
+        return out
+
+    def _chunk(self, text: str, base: int, defined: dict[str, int]) -> list[Mention]:
+        ix = self.index
+        tokens = tokenize(text, base)
+        norms = self._norms(tokens, defined)
+        vocab, exact, bag, max_words = ix.vocab, ix.exact, ix.bag, ix.max_words
+        n = len(tokens)
+        cands: list[tuple[int, int, int, int, int, tuple[str, ...]]] = []
+        for i in range(n):
+            if norms[i] not in vocab:
+                continue
+            seq: list[str] = []
+            stops = 0
+            j = i
+            while j < n:
+                nj = norms[j]
+                if nj is _SKIP:
+                    j += 1
+                    continue
+                if nj is _STOP or nj is _STOP_AND_OR:
+                    stops += 1
+                    if stops > MAX_STOPWORDS_IN_A_ROW:
+                        break
+                    j += 1
+                    continue
+                if nj not in vocab:  # also punctuation, including ","
+                    break
+                stops = 0
+                seq.append(nj)
+                key = tuple(seq)
+                t = exact.get(key)
+                if t is not None:
+                    cands.append((-len(seq), 0, i, j + 1, t, key))
+                elif len(seq) > 1:
+                    t = bag.get(tuple(sorted(seq)))
+                    if t is not None:
+                        cands.append((-len(seq), 1, i, j + 1, t, key))
+                if len(seq) >= max_words:
+                    break
+                j += 1
+        taken = [False] * n
+        chosen: list[tuple[int, int, int]] = []
+        keys: list[tuple[str, ...]] = []
+        for _, _, s, e, t, key in sorted(cands):
+            if any(taken[s:e]):
+                continue
+            for k in range(s, e):
+                taken[k] = True
+            chosen.append((s, e, t))
+            keys.append(key)
+        new = self._learn_abbreviations(tokens, chosen, defined)
+        if new:
+            chosen += self._abbreviation_uses(tokens, taken, new, defined)
+        chosen += self._coordinations(norms, chosen, keys)
+        chosen.sort()
+        words = [t.text.lower().replace("’", "'") for t in tokens]
+        status = assess(tokens, words, [(s, e) for s, e, _ in chosen], self.triggers, text, base)
+        out = []
+        for (s, e, t), a in zip(chosen, status):
+            start, end = tokens[s].start, tokens[e - 1].end
+            out.append(_mention(ix, t, start, end, text[start - base:end - base], a))
+        return out
+
+    def _lookup(self, key: tuple[str, ...]) -> int | None:
+        t = self.index.exact.get(key)
+        if t is None and len(key) > 1:
+            t = self.index.bag.get(tuple(sorted(key)))
+        return t
+
+    def _coordinations(
+        self, norms: list[str], chosen: list[tuple[int, int, int]], keys: list[tuple[str, ...]]
+    ) -> list[tuple[int, int, int]]:
+        """Terms shared by coordinated words: in "palmar and plantar pits" the match "plantar
+        pits" also yields "palmar ... pits"; in "hypoplasia of the radius and ulna", "hypoplasia
+        of the radius" also yields "hypoplasia ... ulna". Spans run over the whole coordination,
+        as annotators mark them; at most :data:`MAX_CONJUNCTS` extra conjuncts each way."""
+        vocab = self.index.vocab
+        out: list[tuple[int, int, int]] = []
+        found = {(s, e, t) for s, e, t in chosen}
+        n = len(norms)
+        for (s, e, t), key in zip(chosen, keys):
+            if len(key) < 2:
+                continue
+            # backwards: W (and|or|,) <mention>, replacing the mention's first word
+            k = s - 1
+            for _ in range(MAX_CONJUNCTS):
+                c = k
+                while c >= 0 and norms[c] in (_CONJ_OR_COMMA, _STOP_AND_OR):
+                    c -= 1
+                if c == k or c < 0 or norms[c] not in vocab:
+                    break
+                t2 = self._lookup((norms[c], *key[1:]))
+                if t2 is None or (c, e, t2) in found:
+                    break
+                found.add((c, e, t2))
+                out.append((c, e, t2))
+                k = c - 1
+            # forwards: <mention> (and|or|,) W, replacing the mention's last word
+            k = e
+            for _ in range(MAX_CONJUNCTS):
+                c = k
+                while c < n and norms[c] in (_CONJ_OR_COMMA, _STOP_AND_OR):
+                    c += 1
+                if c == k or c >= n or norms[c] not in vocab:
+                    break
+                t2 = self._lookup((*key[:-1], norms[c]))
+                if t2 is None or (s, c + 1, t2) in found:
+                    break
+                found.add((s, c + 1, t2))
+                out.append((s, c + 1, t2))
+                k = c + 1
+        return out
+
+    def _learn_abbreviations(
+        self, tokens: list[Token], chosen: list[tuple[int, int, int]], defined: dict[str, int]
+    ) -> dict[str, int]:
+        """``term words (ABBR)`` defines ABBR for the rest of the note when its first letter
+        is the first letter of the term words and it is not a known abbreviation."""
+        new: dict[str, int] = {}
+        n = len(tokens)
+        for s, e, t in chosen:
+            if e + 2 < n and tokens[e].text == "(" and tokens[e + 2].text == ")":
+                a = tokens[e + 1].text
+                if (is_abbreviation(a) and a not in self.index.abbreviations and a not in defined
+                        and a[0] == tokens[s].text[0].upper()):
+                    new[a] = t
+        defined.update(new)
+        return new
+
+    def _abbreviation_uses(
+        self, tokens: list[Token], taken: list[bool], new: dict[str, int], defined: dict[str, int]
+    ) -> list[tuple[int, int, int]]:
+        out = []
+        for k, tok in enumerate(tokens):
+            if not taken[k] and tok.text in new:
+                taken[k] = True
+                out.append((k, k + 1, new[tok.text]))
+        return out
+
+
+def _mention(ix: TextIndex, t: int, start: int, end: int, text: str, a: Assertion) -> Mention:
+    return Mention(ix.term_ids[t], ix.labels[t], start, end, text, a.negated, a.uncertain,
+                   a.family)
+
+
+def _chain(first: tuple[int, str], rest: Iterator[tuple[int, str]]) -> Iterator[tuple[int, str]]:
+    yield first
+    yield from rest
+
+
+class _Counter:
+    """Passes chunks through, counting words and characters (for the report and speed)."""
+
+    def __init__(self, chunks: Iterable[tuple[int, str]]) -> None:
+        self._chunks = chunks
+        self.words = 0
+        self.chars = 0
+
+    def __iter__(self) -> Iterator[tuple[int, str]]:
+        for base, text in self._chunks:
+            self.words += len(text.split())
+            self.chars += len(text)
+            yield base, text

@@ -1,0 +1,149 @@
+"""The dictionary the extractor matches against: every label and synonym of the terms under
+*Phenotypic abnormality*, in normal form, keyed both by word order and as a bag of words.
+
+Built once per release and cached (:func:`load_text_index`)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+
+from raredx.knowledge import PHENOTYPIC_ABNORMALITY, KnowledgeBase, Ontology, cached
+from raredx.text._tokens import STOPWORDS, is_abbreviation, stem, tokenize
+
+INDEX_FORMAT = 1  # bump when the normal form or the index layout changes
+
+Key = tuple[str, ...]
+
+
+@dataclass
+class TextIndex:
+    """Normalised names -> term. ``exact`` is keyed by the words in order, ``bag`` by the sorted
+    words (word-order variants); both hold an index into ``term_ids``."""
+
+    hpo_version: str
+    term_ids: list[str]
+    labels: list[str]
+    exact: dict[Key, int]
+    bag: dict[Key, int]
+    vocab: frozenset[str]
+    abbreviations: frozenset[str]  # case-sensitive tokens, e.g. "VSD"
+    max_words: int
+    ambiguous: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.term_ids)
+
+
+def name_key(name: str) -> Key:
+    """The normal form of a label or synonym (stopwords and punctuation dropped).
+
+    >>> name_key("Abnormality of the kidneys")
+    ('abnorm', 'kidn')
+    """
+    toks = [t.text for t in tokenize(name) if t.is_word]
+    if len(toks) == 1 and is_abbreviation(toks[0]):
+        return ("@" + toks[0],)
+    return tuple(stem(t) for t in toks if t.lower() not in STOPWORDS)
+
+
+def _load_abbreviations() -> dict[str, str]:
+    raw = resources.files("raredx").joinpath("data/text_abbreviations.json").read_text("utf-8")
+    return {k: v[0] for k, v in json.loads(raw)["abbreviations"].items()}
+
+
+def _choose(ontology: Ontology, cands: dict[int, bool], allow_guess: bool) -> int | None:
+    """One term for a name shared by several: the most specific if they lie on one path, else
+    the one whose *label* it is; else the most general (``allow_guess``) or ``None``."""
+    ids = list(cands)
+    if len(ids) == 1:
+        return ids[0]
+    for i in ids:
+        if all(ontology.is_descendant_of(i, j) for j in ids):
+            return i
+    labelled = [i for i in ids if cands[i]]
+    if len(labelled) == 1:
+        return labelled[0]
+    if allow_guess:  # unrelated terms share a name: take the most general, then the smaller id
+        return min(ids, key=lambda i: (len(ontology.ancestors(i)), ontology.ids[i]))
+    return None
+
+
+def build_text_index(ontology: Ontology, extra_abbreviations: dict[str, str] | None = None) -> TextIndex:
+    """Index the labels and synonyms of every phenotypic-abnormality term of ``ontology``."""
+    root = ontology.get_index(PHENOTYPIC_ABNORMALITY)
+    if root is None:
+        raise ValueError(f"the ontology has no {PHENOTYPIC_ABNORMALITY} (Phenotypic abnormality)")
+    exact_c: dict[Key, dict[int, bool]] = {}
+    bag_c: dict[Key, dict[int, bool]] = {}
+    for i, term in enumerate(ontology.terms):
+        if i == root or not ontology.is_descendant_of(i, root):
+            continue
+        for name, is_label in ((term.label, True), *((s, False) for s in term.synonyms)):
+            key = name_key(name)
+            if not key or (len(key) == 1 and len(key[0]) < 3):
+                continue
+            for table, k in ((exact_c, key), (bag_c, tuple(sorted(key)))):
+                d = table.setdefault(k, {})
+                d[i] = d.get(i, False) or is_label
+    abbreviations = _load_abbreviations()
+    abbreviations.update(extra_abbreviations or {})
+    for abbr, tid in abbreviations.items():
+        cur, _ = ontology.resolve(tid)
+        key = ("@" + abbr,)
+        if cur is not None and key not in exact_c:
+            exact_c[key] = {ontology.index(cur): False}
+            bag_c[key] = exact_c[key]
+    positions: dict[int, int] = {}
+    term_ids: list[str] = []
+    labels: list[str] = []
+    ambiguous: dict[str, tuple[str, ...]] = {}
+
+    def resolve_table(table: dict[Key, dict[int, bool]]) -> dict[Key, int]:
+        out: dict[Key, int] = {}
+        for k, cands in table.items():
+            i = _choose(ontology, cands, not k[0].startswith("@"))
+            if i is None:  # an ambiguous abbreviation: left out, listed
+                ambiguous[" ".join(k)] = tuple(sorted(ontology.ids[j] for j in cands))
+                continue
+            if i not in positions:
+                positions[i] = len(term_ids)
+                term_ids.append(ontology.ids[i])
+                labels.append(ontology.terms[i].label)
+            out[k] = positions[i]
+        return out
+
+    exact = resolve_table(exact_c)
+    bag = resolve_table(bag_c)
+    vocab = frozenset(w for k in exact for w in k)
+    return TextIndex(
+        hpo_version=ontology.version,
+        term_ids=term_ids,
+        labels=labels,
+        exact=exact,
+        bag=bag,
+        vocab=vocab,
+        abbreviations=frozenset(w[1:] for w in vocab if w.startswith("@")),
+        max_words=max(len(k) for k in exact),
+        ambiguous=ambiguous,
+    )
+
+
+def _fingerprint() -> str:
+    """Changes whenever the normal form or the abbreviation list changes (cache invalidation)."""
+    from raredx.text import _tokens
+
+    parts = [str(INDEX_FORMAT), repr(sorted(_tokens.STOPWORDS)), repr(_tokens._IRREGULAR),
+             repr(_tokens._EQUIVALENT), repr(_tokens._INFLECT), repr(_tokens._DERIV),
+             str(_tokens.MIN_STEM), repr(sorted(_load_abbreviations().items()))]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
+
+
+def load_text_index(kb: KnowledgeBase) -> TextIndex:
+    """The text index of ``kb``'s ontology, cached per release when ``kb`` came from the cache."""
+    key = getattr(kb, "cache_key", None)
+    if key is None:
+        return build_text_index(kb.ontology)
+    return cached(key, f"text-index-{_fingerprint()}", lambda: build_text_index(kb.ontology))

@@ -1,0 +1,128 @@
+"""Tokens with character offsets, and the normal form (case, plural, light stemming) used to
+match words of a note against words of HPO labels and synonyms."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# a word (letters/digits, with inner apostrophes split off later) or one punctuation character
+_TOKEN = re.compile(r"[^\W_]+|[^\w\s]|_", re.UNICODE)
+
+# words that may sit inside a matched phrase but do not identify a term
+STOPWORDS = frozenset(
+    ["of", "the", "a", "an", "in", "on", "at", "to", "with", "and", "or", "for", "from", "by", "as", "into", "its", "his", "her", "their", "is", "are", "was", "were", "be", "been"]
+)
+# punctuation that ends a phrase (a term never spans it)
+PHRASE_BREAK = frozenset(".,;:!?()[]{}\"|=<>*•")
+
+_IRREGULAR = {
+    "feet": "foot", "teeth": "tooth", "children": "child", "vertebrae": "vertebra",
+    "nevi": "nevus", "naevi": "nevus", "naevus": "nevus", "bronchi": "bronchus",
+    "fungi": "fungus", "foramina": "foramen", "phalanges": "phalanx", "digits": "digit",
+    "testes": "testis", "diagnoses": "diagnosis", "men": "man", "women": "woman",
+    "lenses": "lens", "ovaries": "ovary", "leukaemia": "leukemia", "anaemia": "anemia",
+    "oedema": "edema", "haemorrhage": "hemorrhage", "tumour": "tumor", "tumours": "tumor",
+    "oesophagus": "esophagus", "oesophageal": "esophageal", "paediatric": "pediatric",
+    "foetal": "fetal", "haematuria": "hematuria", "orthopaedic": "orthopedic",
+    "behaviour": "behavior", "behaviours": "behavior", "colour": "color",
+    "hypoplastic": "hypoplasia", "aplastic": "aplasia", "dysplastic": "dysplasia",
+    "hyperplastic": "hyperplasia", "atrophic": "atrophy", "dystrophic": "dystrophy",
+    "sclerotic": "sclerosis", "scoliotic": "scoliosis", "kyphotic": "kyphosis",
+    "stenotic": "stenosis", "fibrotic": "fibrosis", "necrotic": "necrosis",
+    "cirrhotic": "cirrhosis", "psychotic": "psychosis", "ptotic": "ptosis",
+    "cyanotic": "cyanosis", "thrombotic": "thrombosis", "lordotic": "lordosis",
+    "ataxic": "ataxia", "anemic": "anemia", "anaemic": "anemia", "dysmorphic": "dysmorphism",
+    "hypotonic": "hypotonia", "hypertonic": "hypertonia", "spastic": "spasticity",
+    "obese": "obesity", "deaf": "deafness", "epileptic": "epilepsy", "dystonic": "dystonia",
+}
+
+# words that mean the same in a phenotype phrase, mapped (in the note and in the ontology alike)
+# to one canonical word before stemming: "ocular abnormalities" meets "Abnormality of the eye"
+_EQUIVALENT = {
+    **dict.fromkeys(("anomaly", "anomalous", "abnormality", "malformation", "manifestation",
+                     "sign"), "abnormal"),
+    "multiple": "numerous",
+    **dict.fromkeys(("ocular", "ophthalmic", "ophthalmologic", "ophthalmological"), "eye"),
+    **dict.fromkeys(("cutaneous", "dermal", "dermatologic", "dermatological"), "skin"),
+    "renal": "kidney", "hepatic": "liver", "cardiac": "heart", "auditory": "hearing",
+    "otic": "ear", "aural": "ear", "articular": "joint", "facial": "face", "dental": "tooth",
+    "oral": "mouth", "nasal": "nose", "labial": "lip", "lingual": "tongue", "palatal": "palate",
+    "gingival": "gingiva", "mandibular": "mandible", "maxillary": "maxilla",
+    "clavicular": "clavicle", "patellar": "patella", "femoral": "femur", "tibial": "tibia",
+    "humeral": "humerus", "vertebral": "vertebra", "skeletal": "skeleton", "muscular": "muscle",
+    "gastric": "stomach", "splenic": "spleen", "thoracic": "thorax", "pelvic": "pelvis",
+    "retinal": "retina", "corneal": "cornea", "cranial": "skull", "digital": "digit",
+}
+
+# inflectional endings first (plural), then derivational ones, applied until nothing changes;
+# a rule applies only if at least 3 characters remain
+_INFLECT = (("ies", "y"), ("sses", "ss"), ("ae", "a"))
+_DERIV = (
+    "ically", "ical", "ation", "ities", "ity", "ment", "ness", "ism", "ies",
+    "ing", "ed", "ia", "ic", "al", "y", "e",
+)
+MIN_STEM = 5  # a derivational ending is removed only if this many characters remain
+
+
+def fold(word: str) -> str:
+    """Lower-case and strip accents (``Ménière`` -> ``meniere``)."""
+    w = word.lower()
+    if w.isascii():
+        return w
+    return "".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c))
+
+
+def stem(word: str) -> str:
+    """A light, deterministic stemmer: plural and adjective/noun variants meet.
+
+    >>> stem("microcephalic") == stem("microcephaly")
+    True
+    >>> stem("seizures") == stem("seizure")
+    True
+    >>> stem("abnormalities") == stem("abnormal")
+    True
+    """
+    w = fold(word)
+    w = _IRREGULAR.get(w, w)
+    if len(w) <= 3 or not w.isalpha():
+        return w
+    for suf, rep in _INFLECT:
+        if w.endswith(suf) and len(w) - len(suf) >= 3:
+            w = w[: -len(suf)] + rep
+            break
+    else:
+        if w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 3:
+            w = w[:-1]
+    w = _IRREGULAR.get(w, w)
+    w = _EQUIVALENT.get(w, w)
+    for _ in range(3):
+        for suf in _DERIV:
+            if w.endswith(suf) and len(w) - len(suf) >= MIN_STEM:
+                w = w[: -len(suf)]
+                break
+        else:
+            break
+    return w
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def is_word(self) -> bool:
+        return self.text[0].isalnum()
+
+
+def tokenize(text: str, offset: int = 0) -> list[Token]:
+    """Words and punctuation with character offsets into ``text`` (plus ``offset``)."""
+    return [Token(m.group(), m.start() + offset, m.end() + offset) for m in _TOKEN.finditer(text)]
+
+
+def is_abbreviation(word: str) -> bool:
+    """An all-capitals token of 2-7 characters with a letter first (``ASD``, ``S3``)."""
+    return 2 <= len(word) <= 7 and word[0].isalpha() and word.isupper() and word.isalnum()

@@ -1,0 +1,93 @@
+"""Dictionary matching: normal forms, word order, specificity, abbreviations, offsets."""
+
+from __future__ import annotations
+
+from raredx.text import name_key, stem
+
+
+def test_stem_meets_plural_and_adjective_forms():
+    assert stem("seizures") == stem("Seizure")
+    assert stem("microcephalic") == stem("microcephaly")
+    assert stem("abnormalities") == stem("anomaly") == stem("abnormal")
+    assert stem("kidneys") == stem("renal")
+    assert stem("ataxic") == stem("ataxia")
+    assert stem("anomia") != stem("anomaly")
+
+
+def test_name_key_drops_stopwords_and_punctuation():
+    assert sorted(name_key("Abnormality of the kidney")) == sorted(name_key("renal anomaly"))
+    assert name_key("VSD") == ("@VSD",)
+
+
+def test_offsets_are_exact_and_end_exclusive(extractor):
+    text = "A boy with seizures and a small head."
+    ex = extractor.extract(text)
+    got = [(m.id, m.start, m.end, m.text) for m in ex.mentions]
+    assert got == [("HP:0001250", 11, 19, "seizures"), ("HP:0000252", 26, 36, "small head")]
+
+
+def test_offsets_with_non_ascii_text(extractor):
+    text = "Ménière-like vertigo; café-au-lait? No: hypotonia — marked."
+    ex = extractor.extract(text)
+    (m,) = ex.mentions
+    assert (m.id, text[m.start:m.end]) == ("HP:0001252", "hypotonia")
+
+
+def test_plural_adjective_and_word_order_variants(find):
+    got = find("Microcephalic, with kidneys were enlarged and loss of hearing.")
+    assert got["Microcephalic"].id == "HP:0000252"
+    assert got["kidneys were enlarged"].id == "HP:0000105"
+    assert got["loss of hearing"].id == "HP:0000365"
+
+
+def test_longest_and_most_specific_match_wins(find):
+    got = find("Sensorineural hearing loss and congenital cataract.")
+    assert got["Sensorineural hearing loss"].id == "HP:0000407"
+    assert got["congenital cataract"].id == "HP:0000519"
+    assert "hearing loss" not in got and "cataract" not in got
+
+
+def test_anatomical_adjectives_meet_nouns(find):
+    assert find("Renal anomalies were seen.")["Renal anomalies"].id == "HP:0000077"
+    assert find("ocular abnormalities")["ocular abnormalities"].id == "HP:0000478"
+
+
+def test_known_and_ambiguous_abbreviations(find):
+    got = find("VSD repaired. ASD suspected by nobody.")
+    assert got["VSD"].id == "HP:0001629"
+    assert "ASD" not in got  # atrial septal defect or autistic behaviour: left out
+
+
+def test_clinical_abbreviation_list_is_used(find):
+    # "DD" is in raredx's own abbreviation list (data/text_abbreviations.json)
+    assert find("Marked DD at 3 years.")["DD"].id == "HP:0001263"
+    assert find("dd and Dd are not abbreviations") == {}
+
+
+def test_abbreviation_defined_in_the_note(find, extractor):
+    text = "An atrial septal defect (ASD) was found; the ASD was closed."
+    ex = extractor.extract(text)
+    assert [(m.id, m.text) for m in ex.mentions] == [
+        ("HP:0001631", "atrial septal defect"), ("HP:0001631", "ASD"), ("HP:0001631", "ASD")]
+
+
+def test_coordinated_modifiers_share_the_head(extractor):
+    ex = extractor.extract("He had palmar and plantar pits.")
+    got = {(m.id, m.text) for m in ex.mentions}
+    assert ("HP:0010612", "plantar pits") in got
+    assert ("HP:0010610", "palmar and plantar pits") in got
+
+
+def test_terms_outside_phenotypic_abnormality_are_not_matched(find):
+    assert find("Autosomal dominant inheritance was likely.") == {}
+
+
+def test_words_across_punctuation_do_not_form_a_term(find):
+    got = find("Short; stature normal.")
+    assert all(m.id != "HP:0004322" for m in got.values())
+
+
+def test_present_and_excluded_lists(extractor):
+    ex = extractor.extract("Seizures. No ataxia. No seizures at night.")
+    assert ex.present() == ["HP:0001250"]
+    assert ex.excluded() == ["HP:0001251"]  # seizures are present somewhere: not excluded
