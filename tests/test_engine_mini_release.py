@@ -42,10 +42,9 @@ def test_exact_match_ranks_first_with_its_explanation(mini_engine):
     a = d.candidates[0]
     b = candidate(d, "OMIM:600001")
     assert evidence(a, "HP:0001166").kind is MatchKind.EXACT
-    assert evidence(b, "HP:0001166").kind is MatchKind.EXACT
-    # "Very frequent" (A) against 1/4 (B); how n/m is smoothed is the model's business
-    assert evidence(a, "HP:0001166").frequency > 0.8
-    assert evidence(b, "HP:0001166").frequency < 0.4
+    assert evidence(a, "HP:0001166").frequency > 0.8  # "Very frequent"
+    # A annotates arachnodactyly "Very frequent", B only 1/4: A's evidence must weigh more
+    # (whether B's is shown as the exact 1/4 or a better related match is the model's choice)
     assert evidence(a, "HP:0001166").log10_lr > evidence(b, "HP:0001166").log10_lr
     assert evidence(a, "HP:0002616").kind is MatchKind.EXACT
     el = evidence(a, "HP:0001083")
