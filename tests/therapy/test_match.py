@@ -32,7 +32,7 @@ def test_table_loads_with_sources_and_dates(m):
     for ap in aps:
         assert ap.source, ap.id
         assert ap.date[:4].isdigit(), ap.id
-        assert ap.indication.cancer_codes or ap.indication.disease_ids, ap.id
+        assert ap.indication.all_codes or ap.indication.disease_ids, ap.id
         assert ap.modality, ap.id
 
 
@@ -85,6 +85,10 @@ NO_APPROVAL_HERE = [
     ("CHOL", "IDH2 R172K"),
     ("MEL", "IDH1 R132C"),
     ("AML", "BRAF V600E"),
+    ("AASTR", "IDH1 R132H"),  # vorasidenib: grade 2 only, not anaplastic (grade 3)
+    ("HCL", "CD20 positive"),  # rituximab is not approved in hairy-cell leukaemia
+    ("PCALCL", "ALK fusion"),  # crizotinib: systemic ALCL only
+    ("MCL", "EZH2 Y646F"),
 ]
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from raredx.therapy import AltKind, Alteration, AlterationError, Genes, Zygosity, parse_alteration
+from raredx.therapy import Alteration, AlterationError, AltKind, Genes, Zygosity, parse_alteration
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "therapy"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, List, Optional
+from typing import Any
 
 import typer
 
@@ -17,7 +17,7 @@ def _finding_json(f: Any) -> dict[str, Any]:
         "tier": int(f.tier), "tier_text": f.tier.text, "therapy": list(ap.therapy),
         "partners": list(ap.partners), "brand": ap.brand, "modality": ap.modality,
         "agency": ap.agency.value, "date": ap.date, "status": ap.status.value,
-        "indication": ap.condition, "indication_codes": list(ap.indication.cancer_codes),
+        "indication": ap.condition, "indication_codes": list(ap.indication.all_codes),
         "indication_relation": f.indication_relation, "line": ap.line,
         "population": ap.population, "biomarker": ap.biomarker.text,
         "certainty": f.certainty.name.lower(), "matched": list(f.matched),
@@ -62,22 +62,22 @@ def _render_table(rep: Any) -> str:
 
 @app.command()
 def treat(
-    cancer: Optional[str] = typer.Option(None, "--cancer", help="OncoTree code, name or synonym."),
-    alteration: List[str] = typer.Option([], "--alteration", "-a",
+    cancer: str | None = typer.Option(None, "--cancer", help="OncoTree code, name or synonym."),
+    alteration: list[str] = typer.Option([], "--alteration", "-a",
                                          help="An alteration, e.g. 'IDH1 R132H' (repeatable)."),
-    disease: Optional[str] = typer.Option(None, "--disease",
+    disease: str | None = typer.Option(None, "--disease",
                                           help="A disease id (OMIM:/ORPHA:) to list treatments."),
     fmt: str = typer.Option("table", "--format", help="table or json."),
-    moalmanac: Optional[Path] = typer.Option(None, "--moalmanac",
+    moalmanac: Path | None = typer.Option(None, "--moalmanac",
                                              help="Also use a MOAlmanac JSON directory."),
-    civic: Optional[Path] = typer.Option(None, "--civic",
+    civic: Path | None = typer.Option(None, "--civic",
                                          help="Also use a CIViC evidence export (TSV)."),
-    coverage: Optional[Path] = typer.Option(None, "--coverage",
+    coverage: Path | None = typer.Option(None, "--coverage",
                                             help="Measure coverage of a MOAlmanac copy."),
     install_genes: bool = typer.Option(False, "--install-genes",
                                        help="Install the pinned HGNC table and exit."),
-    source: Optional[Path] = typer.Option(None, "--from", help="Local HGNC file or directory."),
-    hgnc: Optional[Path] = typer.Option(None, "--hgnc", help="Use this HGNC table file."),
+    source: Path | None = typer.Option(None, "--from", help="Local HGNC file or directory."),
+    hgnc: Path | None = typer.Option(None, "--hgnc", help="Use this HGNC table file."),
 ) -> None:
     """Approved targeted therapies for a tumour's alterations (by evidence tier), or treatments
     for a genetic disease with this patient's eligibility."""
@@ -97,14 +97,14 @@ def treat(
             from raredx.therapy._coverage import coverage as run_coverage
             from raredx.therapy._coverage import render_coverage
 
-            rep = run_coverage(coverage, m)
+            cov = run_coverage(coverage, m)
             if fmt == "json":
-                c, n = rep.figure(True)
+                c, n = cov.figure(True)
                 typer.echo(json.dumps({"covered": c, "total": n,
-                                       "rows": [r.__dict__ for r in rep.rows],
-                                       "false_on_label": rep.false_on_label}, indent=1))
+                                       "rows": [r.__dict__ for r in cov.rows],
+                                       "false_on_label": cov.false_on_label}, indent=1))
             else:
-                typer.echo(render_coverage(rep))
+                typer.echo(render_coverage(cov))
             return
         for path, reader in ((moalmanac, "moalmanac"), (civic, "civic")):
             if path is None:

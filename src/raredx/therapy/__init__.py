@@ -18,8 +18,8 @@ from raredx.therapy._knowledge import TherapyKnowledge, load_therapy_knowledge
 from raredx.therapy._match import TherapyMatcher, default_matcher, treatments_for_disease
 from raredx.therapy._model import (
     Agency,
-    AltKind,
     Alteration,
+    AltKind,
     Approval,
     BiomarkerSpec,
     CancerType,

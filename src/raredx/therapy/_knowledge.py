@@ -5,10 +5,10 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Iterable
 
 from raredx.errors import KnowledgeError
 from raredx.therapy._genes import Genes
@@ -41,19 +41,21 @@ def _agency(s: str) -> Agency:
 
 
 def parse_indication(text: str, oncotree: OncoTree | None) -> Indication:
-    codes, excl, ids = [], [], []
+    codes, excl, ids, exact = [], [], [], []
     for part in (p.strip() for p in text.split("|") if p.strip()):
         if ":" in part:
             ids.append(part)
         elif part.startswith("!"):
             excl.append(part[1:])
+        elif part.startswith("="):
+            exact.append(part[1:])
         else:
             codes.append(part)
     if oncotree is not None:
-        for c in codes + excl:
+        for c in codes + excl + exact:
             if c != SOLID and c not in oncotree.types:
                 raise ValueError(f"OncoTree code {c!r} is not in the built-in subset")
-    return Indication(tuple(codes), tuple(excl), tuple(ids))
+    return Indication(tuple(codes), tuple(excl), tuple(ids), tuple(exact))
 
 
 @dataclass

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 from raredx.therapy import _dmd
 from raredx.therapy._knowledge import TherapyKnowledge, load_therapy_knowledge
 from raredx.therapy._model import (
     Agency,
-    AltKind,
     Alteration,
+    AltKind,
     Approval,
     Atom,
     BiomarkerSpec,
@@ -248,15 +248,16 @@ class TherapyMatcher:
     # -- indications ----------------------------------------------------------------------------
     def _covers(self, ap: Approval, code: str) -> bool:
         ind = ap.indication
-        if not ind.cancer_codes:
+        if not ind.all_codes:
             return False
-        on = any(self.k.oncotree.is_a(code, c) for c in ind.cancer_codes)
+        on = code in ind.exact_codes or any(self.k.oncotree.is_a(code, c)
+                                             for c in ind.cancer_codes)
         return on and not any(self.k.oncotree.is_a(code, c) for c in ind.excluded_codes)
 
     def _names(self, ap: Approval) -> str:
         t = self.k.oncotree.types
         names = ["any solid tumour" if c == SOLID else f"{t[c].name} ({c})" if c in t else c
-                 for c in ap.indication.cancer_codes]
+                 for c in ap.indication.all_codes]
         ex = [t[c].name if c in t else c for c in ap.indication.excluded_codes]
         return ", ".join(names) + (f" except {', '.join(ex)}" if ex else "")
 
@@ -276,7 +277,7 @@ class TherapyMatcher:
                      cancer_given: bool = True) -> TreatmentReport:
         findings: list[Finding] = []
         for ap in self.k.approvals:
-            if not ap.indication.cancer_codes:
+            if not ap.indication.all_codes:
                 continue
             covers = ct is not None and self._covers(ap, ct.code)
             if not ap.biomarker.required:
@@ -294,8 +295,8 @@ class TherapyMatcher:
                 rel = f"indication not given; applies to {self._names(ap)}"
             elif covers:
                 rel = "this indication"
-            elif any(self.k.oncotree.is_a(c, ct.code) for c in ap.indication.cancer_codes
-                     if c != SOLID):
+            elif any(self.k.oncotree.is_a(c, ct.code) for c in ap.indication.all_codes
+                     if c not in (SOLID, ct.code)):
                 rel = (f"approved in a more specific type: {self._names(ap)} (confirm the "
                        "diagnosis)")
             else:
@@ -323,7 +324,7 @@ class TherapyMatcher:
         def drugs(fs: Iterable[Finding]) -> str:
             seen: dict[str, set[str]] = {}
             for f in fs:
-                codes = f.approval.indication.cancer_codes
+                codes = f.approval.indication.all_codes
                 seen.setdefault(f.approval.therapy_label, set()).update(
                     "any solid tumour" if c == SOLID else c for c in codes)
             return "; ".join(f"{d} ({', '.join(sorted(c))})" for d, c in seen.items())
@@ -373,7 +374,7 @@ class TherapyMatcher:
                 out.append(DiseaseTreatment(str(disease_id), ap, Eligibility.UNKNOWN,
                                             f"requires: {ap.biomarker.text}"))
                 continue
-            cert, matched, why = match_spec(ap.biomarker, alterations, self.k)
+            cert, _, why = match_spec(ap.biomarker, alterations, self.k)
             elig = {None: Eligibility.NOT_ELIGIBLE, Certainty.EXACT: Eligibility.ELIGIBLE,
                     Certainty.GENE_LEVEL: Eligibility.GENE_LEVEL,
                     Certainty.POSSIBLE: Eligibility.UNKNOWN,

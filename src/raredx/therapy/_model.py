@@ -141,9 +141,14 @@ class Indication:
     """Where an approval applies: OncoTree codes (``SOLID`` = any solid tumour) minus exclusions,
     or disease ids (OMIM/ORPHA)."""
 
-    cancer_codes: tuple[str, ...] = ()
+    cancer_codes: tuple[str, ...] = ()  # the type and its descendants
     excluded_codes: tuple[str, ...] = ()
     disease_ids: tuple[str, ...] = ()
+    exact_codes: tuple[str, ...] = ()  # the type itself only (label names no subtype beyond it)
+
+    @property
+    def all_codes(self) -> tuple[str, ...]:
+        return self.cancer_codes + self.exact_codes
 
 
 @dataclass(frozen=True, slots=True)

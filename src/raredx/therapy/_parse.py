@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 
 from raredx.therapy._genes import Genes
-from raredx.therapy._model import AltKind, Alteration, Atom, BiomarkerSpec, Zygosity
+from raredx.therapy._model import Alteration, AltKind, Atom, BiomarkerSpec, Zygosity
 
 AA3 = {
     "ALA": "A", "ARG": "R", "ASN": "N", "ASP": "D", "CYS": "C", "GLN": "Q", "GLU": "E", "GLY": "G",
@@ -355,7 +355,7 @@ def _protein(gene: str, r: str, raw: str) -> Alteration:
 
 def _cdna(gene: str, r: str, genes: Genes, notes: list[str], raw: str) -> Alteration:
     m = re.fullmatch(r"c\.(\d+)([ACGT])>([ACGT])", r, flags=re.IGNORECASE)
-    m2 = re.fullmatch(r"c\.(\d+)_(\d+)delins([ACGT]+)", r, flags=re.IGNORECASE)
+    m2 = re.fullmatch(r"c\.(\d+)_(\d+)(?:delins|[ACGT]+>)([ACGT]+)", r, flags=re.IGNORECASE)
     if not m and not m2:
         raise AlterationError(
             f"{raw!r}: only coding substitutions (c.NNNA>G, c.N_MdelinsXY) of the curated "
