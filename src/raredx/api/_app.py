@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, AsyncIterator
@@ -65,3 +66,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(ServiceMiddleware, max_body=settings.max_body_bytes,  # type: ignore[arg-type]
                        max_upload=settings.max_upload_bytes)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """Factory for ``uvicorn --factory`` (each worker process builds its app from ``RAREDX_*``)."""
+    from raredx.api._middleware import configure_logging
+
+    configure_logging(os.environ.get("RAREDX_LOG_LEVEL", "INFO"))
+    return create_app(Settings.from_env())

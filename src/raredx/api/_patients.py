@@ -71,8 +71,8 @@ def patient_in(record: dict[str, Any]) -> PatientIn:
                      sex=record.get("sex", "unknown"), age_years=record.get("age_years"))
 
 
-def diagnose(release: Release, p: Patient, top: int) -> DiagnosisOut:
-    d = release.engine.diagnose(p, top=top)
+def diagnose(release: Release, p: Patient, top: int, explain_top: int | None = None) -> DiagnosisOut:
+    d = release.engine.diagnose(p, top=top, explain_top=explain_top)
     onto = release.engine.knowledge.ontology
     return diagnosis_out(d, release.name, engine_version, onto.label, p.sex.value,
                          p.age.years if p.age else None)

@@ -180,7 +180,7 @@ def diagnose(body: DiagnoseIn, request: Request, _u: CurrentUser) -> DiagnosisOu
     """Rank every disease for a patient given as terms or as a phenopacket (nothing stored)."""
     r = release(request, body.release)
     p = _patient_of(r, body.patient, body.phenopacket)
-    return P.diagnose(r, p, body.top)
+    return P.diagnose(r, p, body.top, body.explain_top)
 
 
 def _patient_of(r, pin: PatientIn | None, packet: dict[str, Any] | None):  # type: ignore[no-untyped-def]

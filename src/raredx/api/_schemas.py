@@ -35,6 +35,9 @@ class DiagnoseIn(_In):
     phenopacket: dict[str, Any] | None = None
     release: str | None = Field(None, description="Knowledge release name (default: the default)")
     top: int = Field(20, ge=1, le=200)
+    explain_top: int | None = Field(None, ge=0, le=200, description=(
+        "Explain only the best N candidates (default: all returned); explanations are the "
+        "costly part of a request"))
 
 
 class CaseIn(_In):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Optional
@@ -27,6 +28,8 @@ def serve(
     release: list[str] = typer.Option([], "--release",
                                       help="Another release for re-analysis, NAME=DIR (repeat)."),
     log_level: str = typer.Option("INFO", "--log-level"),
+    workers: int = typer.Option(1, "--workers", min=1, max=32,
+                                help="Worker processes (each loads the knowledge)."),
 ) -> None:
     """Start the HTTP API (OpenAPI docs at /docs) and the web application (at /)."""
     try:
@@ -47,8 +50,27 @@ def serve(
         raise typer.Exit(2)
     settings = Settings.from_env(database_url=database_url, data_dir=data_dir,
                                  **({"releases": extra} if extra else {}))
-    uvicorn.run(create_app(settings), host=host, port=port, access_log=False, log_config=None,
-                log_level=log_level.lower(), timeout_graceful_shutdown=10)
+    common = dict(host=host, port=port, access_log=False, log_config=None,
+                  log_level=log_level.lower(), timeout_graceful_shutdown=10)
+    if workers == 1:
+        uvicorn.run(create_app(settings), **common)  # type: ignore[arg-type]
+        return
+    # several processes: hand the settings over through the environment
+    os.environ["RAREDX_DATABASE_URL"] = settings.database_url
+    if settings.data_dir is not None:
+        os.environ["RAREDX_DATA_DIR"] = str(settings.data_dir)
+    if settings.releases:
+        os.environ["RAREDX_RELEASES"] = ";".join(f"{k}={v}" for k, v in settings.releases.items())
+    os.environ["RAREDX_LOG_LEVEL"] = log_level.upper()
+    # migrate once, before the workers race to do it
+    from raredx.api._migrate import upgrade
+    from raredx.store import Database
+
+    db = Database(settings.database_url)
+    upgrade(db)
+    db.dispose()
+    uvicorn.run("raredx.api._app:app_from_env", factory=True, workers=workers,
+                **common)  # type: ignore[arg-type]
 
 
 @users_app.command("create")
