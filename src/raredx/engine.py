@@ -154,6 +154,11 @@ def build_engine(config: EngineConfig = EngineConfig(), log: Callable[[str], Non
     kb = load_knowledge(config.data_dir, log)
     params = PhenotypeParams.load(config.weights)
     key = getattr(kb, "cache_key", "nocache")
-    index = cached(key, f"phenotype-index-f{params.default_frequency:g}",
-                   lambda: build_index(kb, params.default_frequency))
+    prior = (params.prior_a, params.prior_b)
+    index = cached(
+        key,
+        f"phenotype-index-f{params.default_frequency:g}-a{prior[0]:g}-b{prior[1]:g}"
+        f"-n{params.name_frequency:g}",
+        lambda: build_index(kb, params.default_frequency, prior, params.name_frequency),
+    )
     return Engine(kb, PhenotypeScorer(kb, index, params))

@@ -57,6 +57,8 @@ def read_hpoa(path: Path, ontology: Ontology) -> HpoaContent:
     d_col: list[int] = []
     t_col: list[int] = []
     f_col: list[float] = []
+    num_col: list[float] = []
+    den_col: list[float] = []
     n_col: list[bool] = []
     refs: list[tuple[str, ...]] = []
     onsets: dict[str, set[str]] = {}
@@ -95,6 +97,9 @@ def read_hpoa(path: Path, ontology: Ontology) -> HpoaContent:
             d_col.append(disease_rows[did])
             t_col.append(ontology.index(tid))
             f_col.append(parse_frequency(freq))
+            m = _RATIO.match(freq.strip())
+            num_col.append(float(m.group(1)) if m else float("nan"))
+            den_col.append(float(m.group(2)) if m else float("nan"))
             n_col.append(qual.strip() == "NOT")
             refs.append(tuple(r.strip() for r in ref.split(";") if r.strip()))
     table = AnnotationTable(
@@ -103,6 +108,8 @@ def read_hpoa(path: Path, ontology: Ontology) -> HpoaContent:
         freq=np.array(f_col, dtype=np.float64),
         negated=np.array(n_col, dtype=bool),
         refs=refs,
+        num=np.array(num_col, dtype=np.float64),
+        den=np.array(den_col, dtype=np.float64),
     )
     course = {
         d.id: DiseaseCourse(

@@ -36,6 +36,9 @@ class AnnotationTable:
     freq: np.ndarray
     negated: np.ndarray
     refs: list[tuple[str, ...]]
+    # for "n/m" frequencies, the counts (NaN otherwise): pooled across publications when scoring
+    num: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    den: np.ndarray = field(default_factory=lambda: np.zeros(0))
     _by_ref: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:

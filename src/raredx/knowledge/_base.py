@@ -10,7 +10,7 @@ from typing import Any, Callable
 from raredx.knowledge._annotations import AnnotationTable, Disease, DiseaseCourse
 from raredx.knowledge._ontology import Ontology
 
-CACHE_FORMAT = 3  # bump when a cached structure changes shape
+CACHE_FORMAT = 4  # bump when a cached structure changes shape
 
 
 @dataclass(frozen=True, slots=True)

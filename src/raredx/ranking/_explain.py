@@ -6,7 +6,7 @@ import numpy as np
 
 from raredx.knowledge import KnowledgeBase
 from raredx.ranking._results import MatchKind, TermEvidence
-from raredx.scoring import PhenotypeIndex, PhenotypeScores
+from raredx.scoring import PhenotypeIndex, PhenotypeScores, term_frequencies
 
 
 def entity_annotations(
@@ -18,18 +18,10 @@ def entity_annotations(
     rows = np.flatnonzero(np.isin(ann.disease, list(members)))
     if left_out is not None and len(left_out):
         rows = np.setdiff1d(rows, left_out)
-    freqs: dict[int, list[float]] = {}
-    neg: set[int] = set()
-    for r in rows.tolist():
-        t = int(ann.term[r])
-        if ann.negated[r]:
-            neg.add(t)
-        else:
-            freqs.setdefault(t, []).append(float(ann.freq[r]))
-    out = {}
-    for t, fs in freqs.items():
-        known = [f for f in fs if f == f]
-        out[t] = sum(known) / len(known) if known else index.default_frequency
+    out, neg = term_frequencies(ann, rows.tolist(), index.default_frequency, index.prior)
+    for t, f in (index.name_terms[e] if index.name_terms else {}).items():
+        if out.get(t, -1.0) < f:
+            out[t] = f
     return out, neg
 
 

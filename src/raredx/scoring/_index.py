@@ -15,6 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from raredx.knowledge import KnowledgeBase, PHENOTYPIC_ABNORMALITY
+from raredx.scoring._names import phrase_index, terms_in_name
 
 
 @dataclass
@@ -28,6 +29,8 @@ class PhenotypeIndex:
     term_count: np.ndarray  # T, number of entities whose profile has the term
     phenotypic: np.ndarray  # T bool, descendant of Phenotypic abnormality
     default_frequency: float
+    prior: tuple[float, float] = (1.0, 1.0)
+    name_terms: list[dict[int, float]] | None = None  # entity -> terms named in its disease names
 
     @property
     def n_entities(self) -> int:
@@ -63,6 +66,8 @@ def entity_profiles(
     rows_by_disease: dict[int, np.ndarray],
     default_frequency: float,
     n_terms: int,
+    prior: tuple[float, float] = (1.0, 1.0),
+    extra: list[dict[int, float]] | None = None,
 ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
     """Profiles (max-propagated frequencies) and NOT-annotations for the given entities.
 
@@ -73,20 +78,16 @@ def entity_profiles(
     onto = kb.ontology
     p_indptr, p_idx, p_val = [0], [], []
     n_indptr, n_idx = [0], []
-    for mem in members:
-        freqs: dict[int, list[float]] = {}
-        neg: set[int] = set()
-        for d in mem:
-            for r in rows_by_disease.get(d, ()):
-                t = int(ann.term[r])
-                if ann.negated[r]:
-                    neg.add(t)
-                    continue
-                freqs.setdefault(t, []).append(float(ann.freq[r]))
+    for k, mem in enumerate(members):
+        freqs, neg = term_frequencies(
+            ann, (r for d in mem for r in rows_by_disease.get(d, ())), default_frequency, prior
+        )
+        if extra is not None:
+            for t, f in extra[k].items():
+                if freqs.get(t, -1.0) < f:
+                    freqs[t] = f
         prof: dict[int, float] = {}
-        for t, fs in freqs.items():
-            known = [f for f in fs if f == f]
-            f = sum(known) / len(known) if known else default_frequency
+        for t, f in freqs.items():
             for a in onto.ancestors(t).tolist():
                 if prof.get(a, -1.0) < f:
                     prof[a] = f
@@ -108,6 +109,46 @@ def entity_profiles(
     return profile, negated
 
 
+def term_frequencies(
+    ann, rows, default_frequency: float, prior: tuple[float, float]
+) -> tuple[dict[int, float], set[int]]:
+    """Pooled frequency of every term annotated in ``rows``, and the NOT-annotated terms."""
+    pooled: dict[int, list[float]] = {}  # term -> [sum n, sum m, sum class freq, n class, n none]
+    neg: set[int] = set()
+    for r in rows:
+        t = int(ann.term[r])
+        if ann.negated[r]:
+            neg.add(t)
+            continue
+        acc = pooled.setdefault(t, [0.0, 0.0, 0.0, 0.0, 0.0])
+        if ann.den[r] == ann.den[r]:
+            acc[0] += ann.num[r]
+            acc[1] += ann.den[r]
+        elif ann.freq[r] == ann.freq[r]:
+            acc[2] += ann.freq[r]
+            acc[3] += 1
+        else:
+            acc[4] += 1
+    return {t: pooled_frequency(acc, default_frequency, prior) for t, acc in pooled.items()}, neg
+
+
+def pooled_frequency(acc: list[float], default: float, prior: tuple[float, float]) -> float:
+    """One frequency from pooled evidence ``[sum n, sum m, sum class midpoints, n class, n none]``.
+
+    Counts "n/m" from all publications are pooled with a Beta(a, b) prior (so 1/1 is not 100%);
+    frequency classes are averaged; with both, the two are averaged; with neither, ``default``.
+    """
+    parts = []
+    if acc[1] > 0:
+        a, b = prior
+        parts.append((acc[0] + a) / (acc[1] + a + b))
+    if acc[3] > 0:
+        parts.append(acc[2] / acc[3])
+    if not parts:
+        return default
+    return sum(parts) / len(parts)
+
+
 def rows_by_disease(kb: KnowledgeBase, exclude_rows: np.ndarray | None = None) -> dict[int, np.ndarray]:
     ann = kb.annotations
     keep = np.ones(len(ann), dtype=bool)
@@ -125,14 +166,28 @@ def rows_by_disease(kb: KnowledgeBase, exclude_rows: np.ndarray | None = None) -
     return out
 
 
-def build_index(kb: KnowledgeBase, default_frequency: float) -> PhenotypeIndex:
+def build_index(
+    kb: KnowledgeBase,
+    default_frequency: float,
+    prior: tuple[float, float] = (1.0, 1.0),
+    name_frequency: float = 0.0,
+) -> PhenotypeIndex:
     ids, labels, members = _entities(kb)
+    name_terms: list[dict[int, float]] = [{} for _ in members]
+    if name_frequency > 0:
+        phrases = phrase_index(kb)
+        for e, mem in enumerate(members):
+            for d in mem:
+                for t in terms_in_name(kb.diseases[d].label, phrases, kb):
+                    name_terms[e][t] = name_frequency
     d2e: list[list[int]] = [[] for _ in kb.diseases]
     for e, mem in enumerate(members):
         for d in mem:
             d2e[d].append(e)
     n_terms = len(kb.ontology)
-    profile, negated = entity_profiles(kb, members, rows_by_disease(kb), default_frequency, n_terms)
+    profile, negated = entity_profiles(
+        kb, members, rows_by_disease(kb), default_frequency, n_terms, prior, name_terms
+    )
     term_count = np.asarray((profile > 0).sum(axis=0)).ravel().astype(np.float64)
     return PhenotypeIndex(
         entity_ids=ids,
@@ -144,4 +199,6 @@ def build_index(kb: KnowledgeBase, default_frequency: float) -> PhenotypeIndex:
         term_count=term_count,
         phenotypic=kb.ontology.descendants_mask(PHENOTYPIC_ABNORMALITY),
         default_frequency=default_frequency,
+        prior=prior,
+        name_terms=name_terms,
     )

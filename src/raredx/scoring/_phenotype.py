@@ -34,6 +34,12 @@ from raredx.scoring._index import PhenotypeIndex, entity_profiles, rows_by_disea
 @dataclass(frozen=True, slots=True)
 class PhenotypeParams:
     default_frequency: float = 0.5
+    prior_a: float = 1.0
+    prior_b: float = 1.0
+    frequency_exponent: float = 1.0
+    name_frequency: float = 0.0
+    completeness: float = 0.0
+    publication_prior: float = 0.0
     noise: float = 0.05
     specificity_exponent: float = 1.0
     excluded_weight: float = 1.0
@@ -109,6 +115,7 @@ class PhenotypeScores:
     excluded_llr: np.ndarray  # len(excluded) x E
     onset_llr: np.ndarray  # E
     sex_llr: np.ndarray  # E
+    prior_llr: np.ndarray  # E, log10 prior odds relative to the mean
     counts: np.ndarray  # T, term counts used (adjusted for left-out annotations)
     left_out: np.ndarray | None = None  # annotation rows left out
 
@@ -119,6 +126,7 @@ class PhenotypeScores:
             + self.excluded_llr.sum(axis=0)
             + self.onset_llr
             + self.sex_llr
+            + self.prior_llr
         )
 
 
@@ -130,8 +138,14 @@ class PhenotypeScorer:
         self.index = index
         self.params = params
         self._entity_onsets = self._onsets()
+        self._onset_matrix = np.zeros((index.n_entities, N_BINS), dtype=bool)
+        for e, bins in enumerate(self._entity_onsets):
+            self._onset_matrix[e, list(bins)] = True
+        self._onset_known = self._onset_matrix.any(axis=1)
         self._xlr = self._x_linked_recessive()
         self._rows: dict[int, np.ndarray] | None = None
+        self._profile_size = np.diff(index.profile.tocsr().indptr).astype(np.float64)
+        self._n_pubs = self._publication_counts(None)
 
     def _rows_for(self, diseases: set[int]) -> dict[int, np.ndarray]:
         if self._rows is None:
@@ -167,26 +181,53 @@ class PhenotypeScorer:
         E = self.index.n_entities
         w = self.params.onset_weight
         pbins = onset_bins(self.kb, [patient.onset.value]) if patient.onset else set()
-        if w == 0 or (not pbins and patient.age is None):
+        known = self._onset_known
+        if w == 0 or (not pbins and patient.age is None) or not known.any():
             return np.zeros(E)
-        p = np.ones(E)
-        known = np.zeros(E, dtype=bool)
-        for e, bins in enumerate(self._entity_onsets):
-            if not bins:
-                continue
-            known[e] = True
-            if pbins:
-                hit = len(pbins & bins) / len(pbins)
-                near = any(abs(a - b) == 1 for a in pbins for b in bins)
-                p[e] = 0.8 * hit + (0.1 if near else 0.0) + 0.1 / N_BINS
-            else:  # only the age: the disease must have started by now
-                p[e] = 1.0 if min(bins) <= age_bin(patient.age.years) else 0.15  # type: ignore[union-attr]
-        if not known.any():
-            return np.zeros(E)
+        B = self._onset_matrix  # E x N_BINS bool
+        if pbins:
+            pb = np.zeros(N_BINS, dtype=bool)
+            pb[list(pbins)] = True
+            hit = B[:, pb].sum(axis=1) / len(pbins)
+            near_bins = np.zeros(N_BINS, dtype=bool)
+            for b in pbins:
+                near_bins[[x for x in (b - 1, b + 1) if 0 <= x < N_BINS]] = True
+            near = (B & near_bins).any(axis=1)
+            p = 0.8 * hit + 0.1 * near + 0.1 / N_BINS
+        else:  # only the age: the disease must have started by now
+            ab = age_bin(patient.age.years)  # type: ignore[union-attr]
+            p = np.where(B[:, : ab + 1].any(axis=1), 1.0, 0.15)
         bg = p[known].mean()
         out = np.zeros(E)
         out[known] = w * np.log10(p[known] / bg)
         return out
+
+    def _publication_counts(self, left_out: np.ndarray | None, ents=None) -> np.ndarray:
+        """Distinct publications (PMIDs) cited by each entity's annotations."""
+        ann = self.kb.annotations
+        keep = np.ones(len(ann), dtype=bool)
+        if left_out is not None:
+            keep[left_out] = False
+        ents = range(self.index.n_entities) if ents is None else ents
+        out = np.zeros(len(ents))
+        rows = self._rows_for({d for e in ents for d in self.index.entity_members[e]})
+        for k, e in enumerate(ents):
+            pubs = {ref for d in self.index.entity_members[e] for r in rows[d].tolist() if keep[r]
+                    for ref in ann.refs[r] if ref.startswith("PMID:")}
+            out[k] = len(pubs)
+        return out
+
+    def prior_llr(self, left_out: np.ndarray | None, ov) -> np.ndarray:
+        """A prior from how much literature describes each disease (log10 of 1 + #PMIDs)."""
+        w = self.params.publication_prior
+        if w == 0:
+            return np.zeros(self.index.n_entities)
+        n = self._n_pubs
+        if ov is not None:
+            n = n.copy()
+            n[ov[0]] = self._publication_counts(left_out, ov[0].tolist())
+        out = w * np.log10(1.0 + n)
+        return out - out.mean()
 
     def _sex_llr(self, patient: Patient) -> np.ndarray:
         out = np.zeros(self.index.n_entities)
@@ -210,7 +251,9 @@ class PhenotypeScorer:
         for d, rows in self._rows_for(needed).items():
             rbd[d] = rows[keep[rows]]
         prof, neg = entity_profiles(
-            self.kb, members, rbd, self.index.default_frequency, len(self.kb.ontology)
+            self.kb, members, rbd, self.index.default_frequency, len(self.kb.ontology),
+            self.index.prior,
+            [self.index.name_terms[e] for e in ents] if self.index.name_terms else None,
         )
         return np.array(ents, dtype=np.int64), prof.tocsc(), neg.tocsc()
 
@@ -241,6 +284,17 @@ class PhenotypeScorer:
             s, t = m.indptr[a], m.indptr[a + 1]
             return m.indices[s:t], m.data[s:t]
 
+        fe = prm.frequency_exponent
+        # how completely each entity is described: sparse profiles explain less, so a term they
+        # do not explain weighs less against them (an empty profile is neutral)
+        size = self._profile_size
+        if ov is not None:
+            size = size.copy()
+            size[ov[0]] = np.diff(ov[1].tocsr().indptr)
+        if prm.completeness > 0:
+            noise = prm.noise + (1 - prm.noise) * prm.completeness / (prm.completeness + size)
+        else:
+            noise = np.full(E, prm.noise)
         present_llr = np.zeros((len(present), E))
         for k, q in enumerate(present.tolist()):
             P = np.zeros(E)
@@ -251,14 +305,14 @@ class PhenotypeScorer:
                 g = (nq / (counts[a] + 1.0)) ** prm.specificity_exponent if a != q else 1.0
                 rows, vals = column(prof, a)
                 if len(rows):
-                    _max_into(P, rows, vals * g)
+                    _max_into(P, rows, vals**fe * g)
                 nrows, _ = column(neg, a)
                 if len(nrows):
                     isneg[nrows] = True
                 if ov is not None:
                     orows, ovals = column(ov[1], a)
                     if len(orows):
-                        _max_into(Pov, orows, ovals * g)  # type: ignore[arg-type]
+                        _max_into(Pov, orows, ovals**fe * g)  # type: ignore[arg-type]
             if ov is not None:
                 ents = ov[0]
                 P[ents] = Pov
@@ -269,7 +323,7 @@ class PhenotypeScorer:
             bg = P.mean()
             if bg <= 0:
                 continue  # no entity relates to the term at all: it cannot discriminate
-            lr = ((1 - prm.noise) * P + prm.noise * bg) / bg
+            lr = ((1 - noise) * P + noise * bg) / bg
             lr[isneg] = prm.negated_factor
             present_llr[k] = np.log10(lr)
 
@@ -293,6 +347,7 @@ class PhenotypeScorer:
             excluded_llr=excluded_llr,
             onset_llr=self._onset_llr(patient),
             sex_llr=self._sex_llr(patient),
+            prior_llr=self.prior_llr(left_out_rows, ov),
             counts=counts,
             left_out=left_out_rows,
         )
