@@ -31,6 +31,7 @@ _COMMANDS = [
     "raredx.cli._serve",
     "raredx.cli._data",
     "raredx.cli._extract",
+    "raredx.cli._vcf",
 ]
 
 for _m in _COMMANDS:

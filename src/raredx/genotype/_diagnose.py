@@ -194,13 +194,17 @@ class GenotypeLinks:
         base = np.array([no_variant_log10_lr(genes, int(g), params) for g in self.row_gene])
         self.base = np.repeat(base[:, None], len(MOIS), axis=1)
 
-    def matrix(self, evidence: dict[int, GeneEvidence]) -> np.ndarray:
-        """Gene-row × mode-of-inheritance log10 LR matrix for one patient."""
-        m = self.base.copy()
-        for g, ev in evidence.items():
+    def matrix(self, evidence: dict[int, GeneEvidence], start: np.ndarray | None = None,
+               only: set[int] | None = None) -> np.ndarray:
+        """Gene-row × mode-of-inheritance log10 LR matrix for one patient. With ``start`` (a
+        matrix of the same patient's other variants) only the genes in ``only`` are redone."""
+        m = (self.base if start is None else start).copy()
+        genes = evidence.keys() if only is None else only
+        for g in genes:
             r = self.gene_rows.get(g)
             if r is not None:
-                m[r] = ev.log10_lr
+                ev = evidence.get(g)
+                m[r] = ev.log10_lr if ev is not None else self.base[r]
         return m
 
     def link_values(self, m: np.ndarray) -> np.ndarray:
@@ -212,9 +216,10 @@ class GenotypeLinks:
         out[~self.has_link] = self.params.no_gene_link_log10_lr
         return out
 
-    def gene_scores(self, total: np.ndarray, vals: np.ndarray) -> np.ndarray:
-        """Per gene row: the best phenotype+genotype score over the gene's candidates."""
-        out = np.full(len(self.row_gene), -np.inf)
+    def gene_scores(self, total: np.ndarray, vals: np.ndarray, m: np.ndarray) -> np.ndarray:
+        """Per gene row: the best phenotype+genotype score over the gene's candidates, or over
+        the hypothesis of a disease not yet described (phenotype LR 1, a prior against it)."""
+        out = m.max(axis=1) + self.params.novel_disease_log10_prior
         np.maximum.at(out, self.link_row, total[self.link_cand] + vals)
         return out
 
@@ -337,41 +342,47 @@ def diagnose_with_variants(
 
 
 def gene_order(links: GenotypeLinks, evidence: dict[int, GeneEvidence], total: np.ndarray,
-               vals: np.ndarray) -> tuple[list[int], np.ndarray]:
-    """Genes best first: genes with diseases by phenotype+genotype score, then genes with
-    variants but no known disease by genotype LR alone. Ties: the smaller symbol index."""
-    gs = links.gene_scores(total, vals)
-    order = sorted(range(len(gs)), key=lambda r: (-gs[r], int(links.row_gene[r])))
-    genes_sorted = [int(links.row_gene[r]) for r in order]
-    orphans = sorted((g for g in evidence if g not in links.gene_rows),
-                     key=lambda g: (-max(evidence[g].log10_lr), g))
-    return genes_sorted + orphans, gs
+               vals: np.ndarray, m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Genes best first, with their scores: genes with known diseases (best of disease
+    phenotype+genotype and the undescribed-disease hypothesis) and genes with variants but no
+    known disease (that hypothesis only). Ties: the smaller gene index first."""
+    gs = links.gene_scores(total, vals, m)
+    orphans = np.array([g for g in evidence if g not in links.gene_rows], dtype=np.int64)
+    oscore = np.array([max(evidence[int(g)].log10_lr) for g in orphans], dtype=float)
+    oscore = oscore + links.params.novel_disease_log10_prior
+    genes_all = np.concatenate([links.row_gene, orphans])
+    scores = np.concatenate([gs, oscore])
+    order = np.lexsort((genes_all, -scores))
+    return genes_all[order], scores[order]
 
 
 def rank_genes(links: GenotypeLinks, genes: GeneKnowledge, evidence: dict[int, GeneEvidence],
                total: np.ndarray, vals: np.ndarray, m: np.ndarray, top: int,
                ids: list[str]) -> list[GeneHit]:
-    order, gs = gene_order(links, evidence, total, vals)
+    order, scores = gene_order(links, evidence, total, vals, m)
     out = []
-    for rank, g in enumerate(order[:top], start=1):
+    novel = links.params.novel_disease_log10_prior
+    for rank, (g, sc) in enumerate(zip(order[:top].tolist(), scores[:top].tolist()), start=1):
         info = genes.genes[g]
         ev = evidence.get(g)
         r = links.gene_rows.get(g)
-        if r is None:
+        ls = np.nonzero(links.link_row == r)[0] if r is not None else np.zeros(0, dtype=int)
+        known = total[links.link_cand[ls]] + vals[ls] if len(ls) else np.zeros(0)
+        if not len(ls) or (ev is not None and known.max() < sc):
             assert ev is not None
             mi = int(np.argmax(ev.log10_lr))
-            out.append(GeneHit(rank, info.symbol, info.hgnc_id, float(ev.log10_lr[mi]), None,
+            out.append(GeneHit(rank, info.symbol, info.hgnc_id, float(sc), None,
                                float(ev.log10_lr[mi]), MOIS[mi].value, None,
                                genes.gene_diseases.get(g, ()),
-                               "no known disease in the knowledge release; " + ev.why(MOIS[mi]),
+                               f"as the cause of a disease not described in the knowledge "
+                               f"(prior {novel:+g} log10): " + ev.why(MOIS[mi]),
                                ev.variants))
             continue
-        ls = np.nonzero(links.link_row == r)[0]
-        best = ls[np.argmax(total[links.link_cand[ls]] + vals[ls])]
+        best = ls[np.argmax(known)]
         c = int(links.link_cand[best])
         mi = int(np.argmax(np.where(links.link_mask[best], m[r], -np.inf)))
         why = ev.why(MOIS[mi]) if ev else f"no qualifying variant; LR = {10 ** float(m[r, mi]):.3g}"
-        out.append(GeneHit(rank, info.symbol, info.hgnc_id, float(gs[r]), float(total[c]),
+        out.append(GeneHit(rank, info.symbol, info.hgnc_id, float(sc), float(total[c]),
                            float(vals[best]), MOIS[mi].value, ids[c],
                            genes.gene_diseases.get(g, ()), why, ev.variants if ev else ()))
     return out

@@ -89,6 +89,7 @@ class GenotypeParams:
     de_novo_factor: float
     inherited_unaffected_factor: float
     no_gene_link_log10_lr: float
+    novel_disease_log10_prior: float
 
     @classmethod
     def load(cls, path: Path | None = None) -> GenotypeParams:
@@ -113,40 +114,64 @@ class Trio:
 
 @dataclass(frozen=True, slots=True)
 class VariantEvidence:
-    """One of the patient's variants weighed for one gene."""
+    """One of the patient's variants weighed for one gene (reasons: see
+    :func:`pathogenicity` with ``explain=True``)."""
 
     variant: Variant
     annotation: VariantAnnotation
     zygosity: Zygosity
     pathogenicity: float
-    reasons: tuple[str, ...]
     segregation: str | None = None  # "de novo", "from father", "from mother", "from both"
 
 
 @dataclass(frozen=True, slots=True)
 class GeneEvidence:
-    """The genotype evidence of one gene: its variants and a log10 LR per mode of inheritance,
-    each with a sentence saying how it was reached."""
+    """The genotype evidence of one gene: its variants and a log10 LR per mode of inheritance.
+
+    ``recipes[i]`` says how the LR of ``MOIS[i]`` was reached — (configuration, variant
+    indices, s, q, trio factor, trio note) — and :meth:`why` turns it into a sentence.
+    """
 
     gene: int
     symbol: str
     hgnc_id: str | None
     variants: tuple[VariantEvidence, ...]
     log10_lr: tuple[float, ...]  # indexed like MOIS
-    explanation: tuple[str, ...]  # indexed like MOIS
+    recipes: tuple[tuple, ...]
+    missed_causal: float = 0.1
 
     def llr(self, moi: Moi) -> float:
         return self.log10_lr[MOIS.index(moi)]
 
     def why(self, moi: Moi) -> str:
-        return self.explanation[MOIS.index(moi)]
+        i = MOIS.index(moi)
+        kind, idx, s, q, factor, note = self.recipes[i]
+        eps = self.missed_causal
+        if kind == "none":
+            return f"no variant fits {moi.value}; LR = {eps:g} / {1 - q:.3g}"
+        if kind == "not-x":
+            return f"{self.symbol} is not on chromosome X; LR = {eps:g} / {1 - q:.3g}"
+        vs = " and ".join(_desc(self.variants[j]) for j in idx)
+        what = {
+            "one": f"one allele fits {moi.value}",
+            "two": f"two alleles fit {moi.value}",
+            "comphet": f"compound heterozygous, fits {moi.value}",
+            "single": f"one allele only, {moi.value} needs two (second allele missed)",
+        }[kind]
+        tail = f"; {note}" if note else ""
+        return (f"{vs}: {what}; LR = ({1 - eps:g}×{s:.3g} + {eps:g}×{q:.3g}) / {q:.3g}"
+                f"{' × ' + format(factor, 'g') if factor != 1 else ''}"
+                f" = {10 ** self.log10_lr[i]:.3g}{tail}")
 
 
-def pathogenicity(v: Variant, a: VariantAnnotation, params: GenotypeParams, gq: float | None
-                  ) -> tuple[float, tuple[str, ...]]:
+def pathogenicity(v: Variant, a: VariantAnnotation, params: GenotypeParams, gq: float | None,
+                  explain: bool = False) -> tuple[float, tuple[str, ...]]:
     """P(variant is disease-causing) from its class, predictors it carries, frequency and
-    call quality; with the reasons, in words."""
+    call quality; with the reasons in words when ``explain``."""
     p = params.effect_pathogenicity.get(a.effect.value, 0.01)
+    if not explain and not v.scores and v.frequency is None and not v.in_dbsnp and (
+            gq is None or gq >= params.low_genotype_quality):
+        return p, ()
     why = [f"{a.effect.value} ({a.source.name.lower()}): {p:g}"]
     if a.effect in (VariantEffect.MISSENSE, VariantEffect.CODING_UNKNOWN,
                     VariantEffect.INFRAME_INDEL, VariantEffect.PROTEIN_ALTERING):
@@ -218,11 +243,11 @@ def score_genes(
             g = genes.gene(a.gene_id) if a.gene_id else genes.gene(a.gene_symbol)
             if g is None or (only is not None and g not in only):
                 continue
-            p, why = pathogenicity(v, a, params, gt.quality)
+            p, _ = pathogenicity(v, a, params, gt.quality)
             if p < params.min_pathogenicity:
                 continue
             by_gene.setdefault(g, []).append(VariantEvidence(
-                v, a, gt.zygosity, p, why, _segregation(v, trio)))
+                v, a, gt.zygosity, p, _segregation(v, trio)))
     out = {}
     for g, evs in by_gene.items():
         evs.sort(key=lambda e: (-e.pathogenicity, e.variant.pos, e.variant.alt))
@@ -247,70 +272,63 @@ def _gene_evidence(g: int, evs: list[VariantEvidence], genes: GeneKnowledge,
     q1 = 1.0 - math.exp(-lam)
     q2 = min(q1, lam * lam / 2.0 + params.homozygous_fraction * lam)
     eps = params.missed_causal
-    on_x = info.chrom == "chrX" or (evs and evs[0].variant.chrom == "chrX")
-    lrs, whys = [], []
+    on_x = info.chrom == "chrX" or evs[0].variant.chrom == "chrX"
+    male = sex is Sex.MALE
+    top = evs[:6]
+    # one allele (dominant, mitochondrial, X-linked recessive in a male)
+    one: list[tuple[float, tuple]] = []
+    for j, e in enumerate(top):
+        factor, note = 1.0, ""
+        if e.segregation == "de novo":
+            factor, note = params.de_novo_factor, "de novo"
+        elif trio is not None and e.segregation in ("from father", "from mother", "from both"):
+            aff = (trio.father_affected if e.segregation == "from father"
+                   else trio.mother_affected if e.segregation == "from mother"
+                   else trio.father_affected or trio.mother_affected)
+            if not aff:
+                factor = params.inherited_unaffected_factor
+                note = f"inherited {e.segregation} (unaffected)"
+        one.append((_lr(e.pathogenicity, q1, eps),
+                    ("one", (j,), e.pathogenicity, q1, factor, note)))
+    best_one_plain = max(one, key=lambda x: x[0]) if one else None
+    best_one = max(one, key=lambda x: x[0] * x[1][4]) if one else None
+    # two alleles
+    two: list[tuple[float, tuple]] = []
+    for j, e in enumerate(top):
+        if e.zygosity in (Zygosity.HOMOZYGOUS, Zygosity.HEMIZYGOUS):
+            two.append((_lr(e.pathogenicity, q2, eps), ("two", (j,), e.pathogenicity, q2, 1.0, "")))
+    hets = [j for j, e in enumerate(top) if e.zygosity is Zygosity.HETEROZYGOUS]
+    for x in range(len(hets)):
+        for y in range(x + 1, len(hets)):
+            a, b = top[hets[x]], top[hets[y]]
+            if a.segregation == b.segregation and a.segregation in ("from father", "from mother"):
+                continue  # in cis
+            s = a.pathogenicity * b.pathogenicity
+            two.append((_lr(s, q2, eps), ("comphet", (hets[x], hets[y]), s, q2, 1.0, "")))
+    if hets:
+        s = top[hets[0]].pathogenicity * params.second_hit_missed
+        two.append((_lr(s, q1, eps), ("single", (hets[0],), s, q1, 1.0, "")))
+    best_two = max(two, key=lambda x: x[0]) if two else None
+    none = (eps / (1.0 - q1), ("none", (), 0.0, q1, 1.0, ""))
+    lrs, recipes = [], []
     for moi in MOIS:
-        best_lr, best_why = None, ""
-        one_allele = moi in (Moi.AD, Moi.XLD, Moi.MT) or (moi is Moi.XLR and sex is Sex.MALE)
-        if one_allele:
-            for e in evs[:5]:
-                lr = _lr(e.pathogenicity, q1, eps)
-                seg = ""
-                if e.segregation == "de novo" and moi is not Moi.MT:
-                    lr *= params.de_novo_factor
-                    seg = f"; de novo ×{params.de_novo_factor:g}"
-                elif e.segregation in ("from father", "from mother", "from both") and trio:
-                    parent_aff = (trio.father_affected if e.segregation == "from father"
-                                  else trio.mother_affected if e.segregation == "from mother"
-                                  else trio.father_affected or trio.mother_affected)
-                    if not parent_aff and moi is not Moi.XLR:
-                        lr *= params.inherited_unaffected_factor
-                        seg = (f"; inherited {e.segregation[5:]} (unaffected) "
-                               f"×{params.inherited_unaffected_factor:g}")
-                if best_lr is None or lr > best_lr:
-                    best_lr = lr
-                    best_why = (f"{_desc(e)}: one allele fits {moi.value}; "
-                                f"LR = ({1 - eps:g}×{e.pathogenicity:.2f} + {eps:g}×{q1:.3g}) / {q1:.3g}{seg}")
-        else:
-            for e in evs[:5]:
-                if e.zygosity in (Zygosity.HOMOZYGOUS, Zygosity.HEMIZYGOUS):
-                    if e.segregation in ("from father", "from mother") and trio:
-                        pass  # uniparental disomy or a deletion: keep, unpenalised
-                    lr = _lr(e.pathogenicity, q2, eps)
-                    if best_lr is None or lr > best_lr:
-                        best_lr = lr
-                        best_why = (f"{_desc(e)}: two alleles fit {moi.value}; "
-                                    f"LR = ({1 - eps:g}×{e.pathogenicity:.2f} + {eps:g}×{q2:.3g}) / {q2:.3g}")
-            hets = [e for e in evs[:6] if e.zygosity is Zygosity.HETEROZYGOUS]
-            for i in range(len(hets)):
-                for j in range(i + 1, len(hets)):
-                    a, b = hets[i], hets[j]
-                    if (a.segregation == b.segregation
-                            and a.segregation in ("from father", "from mother")):
-                        continue  # in cis: both from one parent
-                    s = a.pathogenicity * b.pathogenicity
-                    lr = _lr(s, q2, eps)
-                    if best_lr is None or lr > best_lr:
-                        best_lr = lr
-                        best_why = (f"{_desc(a)} and {_desc(b)}: compound heterozygous, fits "
-                                    f"{moi.value}; LR = ({1 - eps:g}×{s:.2f} + {eps:g}×{q2:.3g}) / {q2:.3g}")
-            if hets:
-                e = hets[0]
-                s = e.pathogenicity * params.second_hit_missed
-                lr = _lr(s, q1, eps)
-                if best_lr is None or lr > best_lr:
-                    best_lr = lr
-                    best_why = (f"{_desc(e)}: one allele only, {moi.value} needs two (second "
-                                f"missed: ×{params.second_hit_missed:g}); "
-                                f"LR = ({1 - eps:g}×{s:.2f} + {eps:g}×{q1:.3g}) / {q1:.3g}")
-        if best_lr is None:
-            best_lr = eps / (1.0 - q1)
-            best_why = f"no variant fits {moi.value}; LR = {eps:g} / {1 - q1:.3g}"
         if moi in (Moi.XLD, Moi.XLR) and not on_x:
-            best_lr, best_why = eps / (1.0 - q1), "gene is not on chromosome X"
-        lrs.append(math.log10(best_lr))
-        whys.append(best_why)
-    return GeneEvidence(g, info.symbol, info.hgnc_id, tuple(evs), tuple(lrs), tuple(whys))
+            lr, rec = eps / (1.0 - q1), ("not-x", (), 0.0, q1, 1.0, "")
+        elif moi in (Moi.AD, Moi.XLD):
+            lr, rec = best_one if best_one else none
+            lr *= rec[4]
+        elif moi is Moi.MT or (moi is Moi.XLR and male):
+            # a hemizygous male with X-linked recessive disease usually inherits it from his
+            # unaffected carrier mother: no segregation factor
+            lr, rec = best_one_plain if best_one_plain else none
+            rec = rec[:4] + (1.0, "")
+            lr, rec = best_one_plain if best_one_plain else none
+        else:
+            lr, rec = best_two if best_two else none
+        lrs.append(math.log10(lr))
+        recipes.append(rec)
+    return GeneEvidence(g, info.symbol, info.hgnc_id, tuple(evs), tuple(lrs), tuple(recipes),
+                        eps)
 
 
 def _desc(e: VariantEvidence) -> str:

@@ -24,8 +24,8 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -91,7 +91,7 @@ def locate_genes(genes_dir: Path) -> dict[str, Path]:
     found: dict[str, Path] = {}
     for pattern in ("*", "*/*"):
         for p in sorted(genes_dir.glob(pattern)):
-            n = p.name[:-3] if p.name.endswith(".gz") else p.name
+            n = p.name.removesuffix(".gz")
             if n in names and p.is_file():
                 found.setdefault(names[n], p)
     missing = [n for n in GENE_FILES if n not in found]

@@ -21,9 +21,9 @@ import io
 import re
 import zlib
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 from raredx.errors import InputError
 from raredx.model import (
@@ -31,8 +31,8 @@ from raredx.model import (
     Genotype,
     InputIssue,
     IssueLevel,
-    PedigreeMember,
     Pedigree,
+    PedigreeMember,
     PedSex,
     Variant,
     VariantAnnotation,
@@ -42,11 +42,12 @@ from raredx.model import (
 
 __all__ = [
     "VcfContent",
-    "read_vcf",
-    "read_ped",
     "normalise_assembly",
     "normalise_chrom",
     "open_text",
+    "parse_vcf",
+    "read_ped",
+    "read_vcf",
 ]
 
 MAX_LISTED_ISSUES = 50
@@ -462,8 +463,20 @@ def read_vcf(
     member of ``pedigree`` found in the VCF, is used. ``assembly`` overrides what the header
     says; GRCh37 needs ``liftover_chain``.
     """
-    where = str(path)
-    lines = open_text(Path(path))
+    return parse_vcf(open_text(Path(path)), str(path), sample, assembly, liftover_chain,
+                     pedigree)
+
+
+def parse_vcf(
+    lines: Iterator[str],
+    where: str,
+    sample: str | None = None,
+    assembly: str | None = None,
+    liftover_chain: Path | None = None,
+    pedigree: Pedigree | None = None,
+) -> VcfContent:
+    """:func:`read_vcf` on lines already in memory (``where`` names them in messages)."""
+    lines = iter(lines)
     meta: list[str] = []
     header: list[str] | None = None
     lineno = 0

