@@ -146,6 +146,18 @@ class PhenotypeScorer:
         self._rows: dict[int, np.ndarray] | None = None
         self._profile_size = np.diff(index.profile.tocsr().indptr).astype(np.float64)
         self._n_pubs = self._publication_counts(None)
+        # frequencies raised to the model's exponent once; very common columns kept dense,
+        # where a contiguous maximum beats scattered indexing
+        fe = params.frequency_exponent
+        self._powered = index.profile.copy()
+        self._powered.data = self._powered.data.astype(np.float64) ** fe
+        nnz = np.diff(self._powered.indptr)
+        self._dense: dict[int, np.ndarray] = {}
+        for a in np.flatnonzero(nnz > index.n_entities // 8).tolist():
+            col = np.zeros(index.n_entities)
+            s, t = self._powered.indptr[a], self._powered.indptr[a + 1]
+            col[self._powered.indices[s:t]] = self._powered.data[s:t]
+            self._dense[a] = col
 
     def _rows_for(self, diseases: set[int]) -> dict[int, np.ndarray]:
         if self._rows is None:
@@ -268,6 +280,7 @@ class PhenotypeScorer:
         if left_out_rows is not None and len(left_out_rows):
             ov = self._overrides(left_out_rows)
         prof = idx.profile
+        powered = self._powered
         neg = idx.negated
         counts = idx.term_count
         if ov is not None:
@@ -303,9 +316,13 @@ class PhenotypeScorer:
             nq = counts[q] + 1.0
             for a in onto.ancestors(q).tolist():
                 g = (nq / (counts[a] + 1.0)) ** prm.specificity_exponent if a != q else 1.0
-                rows, vals = column(prof, a)
-                if len(rows):
-                    _max_into(P, rows, vals**fe * g)
+                dense = self._dense.get(a)
+                if dense is not None:
+                    np.maximum(P, dense * g, out=P)
+                else:
+                    rows, vals = column(powered, a)
+                    if len(rows):
+                        _max_into(P, rows, vals * g)
                 nrows, _ = column(neg, a)
                 if len(nrows):
                     isneg[nrows] = True
