@@ -51,3 +51,16 @@ def test_treat_disease():
     assert r.exit_code == 0, r.output
     assert "eteplirsen" in r.stdout and "deletion of exons 45-50 (871 nt) is out of frame" \
         in r.stdout
+
+
+def test_treat_vcf_uses_vep_annotations_and_reports_the_rest():
+    from pathlib import Path
+
+    vcf = Path(__file__).resolve().parents[1] / "fixtures" / "therapy" / "tumour_vep.vcf"
+    r = run("--cancer", "AML", "--vcf", str(vcf), "--format", "json")
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert d["alterations"] == ["IDH1 R132H", "FLT3 D835Y"]
+    assert "1 variant(s) not used: no usable protein/coding annotation" in r.stderr
+    t1 = {f["therapy"][0] for f in d["findings"] if f["tier"] == 1}
+    assert {"ivosidenib", "gilteritinib"} <= t1 and "quizartinib" not in t1

@@ -65,6 +65,9 @@ def treat(
     cancer: str | None = typer.Option(None, "--cancer", help="OncoTree code, name or synonym."),
     alteration: list[str] = typer.Option([], "--alteration", "-a",
                                          help="An alteration, e.g. 'IDH1 R132H' (repeatable)."),
+    vcf: Path | None = typer.Option(None, "--vcf",
+                                    help="A VEP/SnpEff-annotated VCF (GRCh38) of the tumour."),
+    sample: str | None = typer.Option(None, "--sample", help="The VCF sample to use."),
     disease: str | None = typer.Option(None, "--disease",
                                           help="A disease id (OMIM:/ORPHA:) to list treatments."),
     fmt: str = typer.Option("table", "--format", help="table or json."),
@@ -142,11 +145,26 @@ def treat(
                            f"{ap.status.value} {ap.date}\n    {ap.condition}\n    eligibility: "
                            f"{r.eligibility.value} — {r.explanation}\n    source: {ap.source}")
         return
-    if not alteration and not cancer:
-        typer.echo("give --cancer and one or more --alteration (or --disease, --coverage)",
-                   err=True)
+    if not alteration and not cancer and vcf is None:
+        typer.echo("give --cancer and one or more --alteration or --vcf (or --disease, "
+                   "--coverage)", err=True)
         raise typer.Exit(2)
-    rep = m.treat(cancer, alteration)
+    alts, problems = m.read_alterations(alteration)
+    if vcf is not None:
+        from raredx.therapy._vcf import alterations_from_vcf
+
+        try:
+            valts, vprobs = alterations_from_vcf(vcf, k.genes, sample)
+        except RaredxError as e:
+            typer.echo(f"error: {e}", err=True)
+            raise typer.Exit(2) from None
+        alts += [a for a in valts if a not in alts]
+        problems += vprobs
+    ct = None
+    if cancer:
+        ct, cprobs = m.read_cancer(cancer)
+        problems += cprobs
+    rep = m.treat_parsed(ct, alts, problems, cancer_given=bool(cancer))
     if cancer and rep.cancer is None:
         for p in rep.problems:
             typer.echo(str(p), err=True)
@@ -164,6 +182,6 @@ def treat(
             "versions": rep.versions}, indent=1))
     else:
         typer.echo(_render_table(rep))
-    unusable = (cancer and rep.cancer is None) or (alteration and not rep.alterations)
+    unusable = (alteration or vcf) and not rep.alterations
     if unusable:
         raise typer.Exit(2)

@@ -35,12 +35,14 @@ from raredx.therapy._model import (
 )
 from raredx.therapy._oncotree import CancerTypeError, OncoTree
 from raredx.therapy._parse import AlterationError, parse_alteration, parse_spec
+from raredx.therapy._vcf import alterations_from_variants, alterations_from_vcf
 
 __all__ = [
     "Agency", "AltKind", "Alteration", "AlterationError", "Approval", "BiomarkerSpec",
     "CancerType", "CancerTypeError", "Certainty", "DiseaseTreatment", "Eligibility", "Finding",
     "Genes", "OncoTree", "Problem", "Status", "TherapyKnowledge", "TherapyMatcher", "Tier",
-    "TreatmentReport", "Zygosity", "amenable_skips", "default_matcher", "install_hgnc",
+    "TreatmentReport", "Zygosity", "alterations_from_variants", "alterations_from_vcf",
+    "amenable_skips", "default_matcher", "install_hgnc",
     "load_therapy_knowledge", "parse_alteration", "parse_spec", "read_civic", "read_moalmanac",
     "skip_restores", "treatments_for_disease",
 ]

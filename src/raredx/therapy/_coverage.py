@@ -201,9 +201,9 @@ def render_coverage(rep: CoverageReport) -> str:
     out += [f"- {x}" for x in rep.false_on_label] or ["- none"]
     oh, on, osk = rep.outside
     out += ["", "## Outside the five families (not a target; shows the table's reach)",
-            f"- other FDA statements in the built-in OncoTree subset with supported biomarkers: "
-            f"{oh}/{on} covered on-label; {osk} not askable (disease outside the subset, "
-            "unsupported biomarker such as PD-L1 thresholds, or tumour-agnostic coding)"]
+            (f"- other FDA statements in the built-in OncoTree subset with supported biomarkers: "
+             f"{oh}/{on} covered on-label; {osk} not askable (disease outside the subset, "
+             "unsupported biomarker such as PD-L1 thresholds, or tumour-agnostic coding)")]
     out += ["", "## Per family"]
     fams: dict[str, list[CoverageRow]] = {}
     for r in rep.rows:

@@ -91,7 +91,7 @@ def install_hgnc(source: Path | None = None, target: Path | None = None,
             raise KnowledgeError(f"{staged} is not the pinned HGNC table (sha256 {digest[:12]}...)")
         part = target.with_suffix(".gz.part")
         opener = gzip.open if staged.name.endswith(".gz") else open
-        with opener(staged, "rb") as s, gzip.open(part, "wb") as d:
+        with opener(staged, "rb") as s, gzip.open(part, "wb", compresslevel=6) as d:
             shutil.copyfileobj(s, d)
         os.replace(part, target)
     log(f"installed {HGNC_NAME} (sha256 verified) into {target}")
