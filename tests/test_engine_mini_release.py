@@ -3,12 +3,15 @@
 The fixture's diseases are designed so each expectation follows from the annotations alone:
 A = OMIM:154700 (arachnodactyly, ectopia lentis, aortic root aneurysm, scoliosis 90%, myopia),
 B = OMIM:600001 (lens subluxation, aortic root aneurysm, arachnodactyly 1/4, joint hypermobility),
+every disease cites two PMIDs (so a literature-size prior treats them alike) and no disease name
+contains a term label (so no annotation is derived from a name),
 C = OMIM:600002 (all three annotations cite PMID:3000003), OMIM:100100 and OMIM:100200 are
 annotated identically, ORPHA:900001 is annotated NOT to have seizures.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import pytest
@@ -56,17 +59,38 @@ def test_exact_match_ranks_first_with_its_explanation(mini_engine):
     assert d.protocol is ProtocolKind.AS_IS
 
 
-def test_excluded_feature_annotated_to_a_pushes_it_below_b(mini_engine):
+def test_excluded_feature_annotated_to_a_speaks_against_it(mini_engine):
     before = mini_engine.diagnose(mini_engine.patient(MARFAN_LIKE))
     after = mini_engine.diagnose(mini_engine.patient(MARFAN_LIKE, ["HP:0002650"]))
+    a_before, a_after = candidate(before, "OMIM:154700"), candidate(after, "OMIM:154700")
+    scoliosis = evidence(a_after, "HP:0002650")
+    assert scoliosis.excluded and scoliosis.kind is MatchKind.CONTRADICTED
+    assert scoliosis.annotation == "HP:0002650" and scoliosis.log10_lr < 0
+    assert a_after.score < a_before.score
+    b = evidence(candidate(after, "OMIM:600001"), "HP:0002650")
+    assert b.kind is MatchKind.CONSISTENT_ABSENCE and b.log10_lr >= 0
+
+
+def test_excluded_feature_pushes_a_below_b_when_exclusions_weigh_fully(
+    mini_release, tmp_path, raredx_cache
+):
+    """With excluded terms at full weight (the packaged weights damp them: see the model file),
+    scoliosis, annotated "Very frequent" to A and absent from B, moves A below B."""
+    from importlib import resources
+
+    from raredx.engine import EngineConfig, build_engine
+
+    model = json.loads(resources.files("raredx").joinpath("data/phenotype_model.json")
+                       .read_text())
+    model["parameters"]["excluded_weight"] = 1.0
+    weights = tmp_path / "weights.json"
+    weights.write_text(json.dumps(model))
+    engine = build_engine(EngineConfig(mini_release, weights), log=lambda _m: None)
+    before = engine.diagnose(engine.patient(MARFAN_LIKE))
+    after = engine.diagnose(engine.patient(MARFAN_LIKE, ["HP:0002650"]))
     assert rank_of(before, "OMIM:154700") == 1
     assert rank_of(before, "OMIM:154700") < rank_of(before, "OMIM:600001")
     assert rank_of(after, "OMIM:154700") > rank_of(after, "OMIM:600001")
-    scoliosis = evidence(candidate(after, "OMIM:154700"), "HP:0002650")
-    assert scoliosis.excluded and scoliosis.kind is MatchKind.CONTRADICTED
-    assert scoliosis.annotation == "HP:0002650" and scoliosis.log10_lr < 0
-    b = evidence(candidate(after, "OMIM:600001"), "HP:0002650")
-    assert b.kind is MatchKind.CONSISTENT_ABSENCE
 
 
 def test_leave_publication_out_removes_the_cases_own_annotations(mini_engine):

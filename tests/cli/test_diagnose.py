@@ -81,6 +81,14 @@ def test_leave_publication_out_flag(run, tmp_path):
     assert any("cites no PMID" in i["message"] for i in json.loads(r.stdout)["issues"])
 
 
+def test_explain_top(run, tmp_path):
+    f = write(tmp_path / "a.json", case(MARFAN))
+    rec = json.loads(run(str(f), "-f", "json").stdout)
+    assert all("evidence" in c for c in rec["diseases"])  # one case: every candidate
+    rec = json.loads(run(str(f), "-f", "json", "--explain-top", "2").stdout)
+    assert ["evidence" in c for c in rec["diseases"]] == [True, True] + [False] * 5
+
+
 def test_single_case_jsonl_and_tsv(run, tmp_path):
     f = write(tmp_path / "a.json", case(MARFAN))
     r = run(str(f), "-f", "jsonl", "--no-explain")
@@ -129,6 +137,7 @@ def test_batch_directory_with_broken_files(run, tmp_path):
     assert len(lines) == 6  # one result per case, failures included
     ok = {x["id"]: x for x in lines if "error" not in x}
     assert set(ok) == {"A", "B", "C"}
+    assert ["evidence" in c for c in ok["A"]["diseases"]] == [True] * 3 + [False] * 4
     assert ok["B"]["diseases"][0]["id"] == "OMIM:100100"
     failed = {Path(x["source"]).name: x["error"]["reason"] for x in lines if "error" in x}
     assert failed == {"broken.json": "malformed JSON", "list.json": "not a phenopacket",

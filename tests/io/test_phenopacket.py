@@ -246,3 +246,22 @@ def test_schema_check_reports_schema_errors_as_warnings(tmp_path, mini_ontology)
     m = messages(p)
     assert len(m) == 1 and "does not match the Phenopacket v2 schema" in m[0]
     assert "metaData" in m[0] and str(path) in m[0]
+
+
+@pytest.mark.parametrize(("time", "years"), [
+    ({"age": {"iso8601duration": "P2Y6M"}}, 2.5),
+    ({"ageRange": {"start": {"age": {"iso8601duration": "P20Y"}}}}, None),  # malformed range
+    ({"ageRange": {"start": {"iso8601duration": "P20Y"}, "end": {"iso8601duration": "P30Y"}}},
+     20.0),
+    ({"gestationalAge": {"weeks": 19, "days": 0}}, 0.0),
+    ({"ontologyClass": {"id": "HP:0003581", "label": "Adult onset"}}, 16.0),
+    ({"ontologyClass": {"id": "HP:0011463", "label": "Childhood onset"}}, 1.0),
+    ({"ontologyClass": {"id": "HP:0003577", "label": "Congenital onset"}}, 0.0),
+])
+def test_time_at_last_encounter_forms(tmp_path, mini_ontology, time, years):
+    data = phenopacket(subject={"sex": "MALE", "timeAtLastEncounter": time})
+    p = read_phenopacket(write(tmp_path, data), mini_ontology)
+    if years is None:
+        assert p.age is None and "age not understood" in " ".join(messages(p))
+    else:
+        assert p.age is not None and p.age.years == pytest.approx(years) and p.issues == ()

@@ -137,10 +137,11 @@ def _open_output(output: Path | None) -> Iterator[IO[str]]:
 class _Emitter:
     """Writes results in the chosen format as they come (JSON is written at the end)."""
 
-    def __init__(self, fmt: OutputFormat, out: IO[str], explain: bool, explain_top: int,
+    def __init__(self, fmt: OutputFormat, out: IO[str], explain_top: int,
                  batch: bool, to_file: bool) -> None:
-        self.fmt, self.out, self.explain, self.batch = fmt, out, explain, batch
-        self.explain_top = explain_top if explain else 0
+        self.fmt, self.out, self.batch = fmt, out, batch
+        self.explain = explain_top > 0
+        self.explain_top = explain_top
         self.records: list[dict[str, Any]] = []
         self.tsv_header = False
         self.console = Console(file=out, width=120 if to_file else None, highlight=False,
@@ -236,8 +237,10 @@ def diagnose(
         "release, installed on first use].", show_default=False),
     explain: bool = typer.Option(True, "--explain/--no-explain",
                                  help="Explain the candidates (evidence per term)."),
-    explain_top: int = typer.Option(3, "--explain-top", min=0,
-                                    help="How many candidates the table explains."),
+    explain_top: int | None = typer.Option(
+        None, "--explain-top", min=0, help="How many of the top candidates to explain "
+        "[default: every reported one for a single case (the table shows 3), 3 per case in a "
+        "batch].", show_default=False),
     schema_check: bool = typer.Option(
         True, "--schema-check/--no-schema-check",
         help="Check phenopackets against the Phenopacket v2 schema (warnings)."),
@@ -280,13 +283,17 @@ def diagnose(
         raise typer.Exit(1) from None
     warnings = _Warnings(err)
     with _open_output(output) as out:
-        emit = _Emitter(fmt, out, explain, explain_top, batch, output is not None)
+        n_explain = 0 if not explain else (
+            explain_top if explain_top is not None else (3 if batch else top))
+        emit = _Emitter(fmt, out, n_explain, batch, output is not None)
+        if fmt is OutputFormat.table and explain_top is None:
+            emit.explain_top = min(n_explain, 3)  # the table shows three explanations
         if cases is None:
             code = _single(engine, emit, warnings, err, present_ids, absent_ids, sex_value,
-                           age_years, onset, example, top, leave_publication_out, explain)
+                           age_years, onset, example, top, leave_publication_out, n_explain)
         else:
             code = _batch(engine, emit, warnings, err, cases, top, leave_publication_out,
-                          explain, schema_check)
+                          n_explain, schema_check)
         emit.close()
     warnings.close()
     if fmt is not OutputFormat.table:
@@ -298,16 +305,15 @@ def diagnose(
 
 
 def _diagnose(engine: Engine, patient: Patient, where: str, top: int, lpo: bool,
-              explain: bool) -> Diagnosis:
+              n_explain: int) -> Diagnosis:
     if lpo:
         patient = _with_lpo_issue(patient, where)
-    return engine.diagnose(patient, top=top, leave_publication_out=lpo,
-                           explain_top=None if explain else 0)
+    return engine.diagnose(patient, top=top, leave_publication_out=lpo, explain_top=n_explain)
 
 
 def _single(engine: Engine, emit: _Emitter, warnings: _Warnings, err: Console,
             present_ids: list[str], absent_ids: list[str], sex_value, age_years: float | None,
-            onset: str | None, example: bool, top: int, lpo: bool, explain: bool) -> int:
+            onset: str | None, example: bool, top: int, lpo: bool, n_explain: int) -> int:
     from raredx.errors import InputError
     from raredx.io import patient_from_bytes
 
@@ -339,7 +345,7 @@ def _single(engine: Engine, emit: _Emitter, warnings: _Warnings, err: Console,
         err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)
         return 1
     warnings.show(patient.issues)
-    d = _diagnose(engine, patient, where, top, lpo, explain)
+    d = _diagnose(engine, patient, where, top, lpo, n_explain)
     if lpo and not patient.publications:
         warnings.show(d.issues[-1:])
     emit.result(d, None if where == "command line" else where)
@@ -347,7 +353,7 @@ def _single(engine: Engine, emit: _Emitter, warnings: _Warnings, err: Console,
 
 
 def _batch(engine: Engine, emit: _Emitter, warnings: _Warnings, err: Console, cases, top: int,
-           lpo: bool, explain: bool, schema_check: bool) -> int:
+           lpo: bool, n_explain: int, schema_check: bool) -> int:
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -372,7 +378,7 @@ def _batch(engine: Engine, emit: _Emitter, warnings: _Warnings, err: Console, ca
             try:
                 patient = patient_from_bytes(src.read(), onto, src.where, schema_check)
                 warnings.show(patient.issues)
-                d = _diagnose(engine, patient, src.where, top, lpo, explain)
+                d = _diagnose(engine, patient, src.where, top, lpo, n_explain)
                 if lpo and not patient.publications:
                     warnings.show(d.issues[-1:])
                 emit.result(d, src.where)

@@ -71,8 +71,9 @@ def parse_iso8601_age(text: str) -> float | None:
     return y + mo / 12 + w * 7 / 365.25 + d / 365.25
 
 
-def _years_of(block: Any) -> float | None:
-    """Years from a phenopacket ``TimeElement`` (``age`` or the start of an ``ageRange``)."""
+def _years_of(block: Any, ontology: Ontology | None = None) -> float | None:
+    """Years from a phenopacket ``TimeElement``: ``age``, the start of an ``ageRange``, a
+    ``gestationalAge`` (0: not born yet) or an HPO onset class (the class's lower bound)."""
     if not isinstance(block, dict):
         return None
     age = block.get("age")
@@ -81,6 +82,14 @@ def _years_of(block: Any) -> float | None:
     rng = block.get("ageRange")
     if isinstance(rng, dict) and isinstance(rng.get("start"), dict):
         return parse_iso8601_age(str(rng["start"].get("iso8601duration", "")))
+    if isinstance(block.get("gestationalAge"), dict):
+        return 0.0
+    oc = block.get("ontologyClass")
+    if ontology is not None and isinstance(oc, dict) and isinstance(oc.get("id"), str):
+        cur, _ = ontology.resolve(oc["id"].strip())
+        rank = _onset_rank(cur, ontology) if cur is not None else len(_ONSET_ORDER)
+        if rank < len(_ONSET_ORDER):
+            return 0.0 if rank <= 2 else max(0.0, _ONSET_ORDER[rank - 1][1])
     return None
 
 
@@ -194,7 +203,7 @@ def patient_from_phenopacket(data: Any, ontology: Ontology, where: str) -> Patie
         warn("subject.sex", f"unknown sex {sex_text!r} (expected FEMALE, MALE, OTHER_SEX or "
              "UNKNOWN_SEX); treated as unknown")
         sex = Sex.UNKNOWN
-    years = _years_of(subject.get("timeAtLastEncounter"))
+    years = _years_of(subject.get("timeAtLastEncounter"), ontology)
     if subject.get("timeAtLastEncounter") is not None and years is None:
         warn("subject.timeAtLastEncounter", "age not understood (expected an ISO 8601 duration "
              "such as P12Y3M); ignored")

@@ -15,7 +15,8 @@ One case as JSON::
      "query": {"present": [...], "excluded": [...]}, "issues": [...]}
 
 ``score`` is the candidate's log10 likelihood ratio (the ranking key), ``probability`` its
-posterior over all candidates. A case that could not be ranked is
+posterior over all candidates; ``evidence`` and ``course`` are present for the candidates that
+were explained (the top ones, see ``--explain-top``). A case that could not be ranked is
 ``{"id": null, "source": ..., "diseases": [], "error": {"reason": ..., "message": ...}}``.
 """
 
@@ -94,7 +95,7 @@ def candidate_to_dict(c: Candidate, explain: bool = True) -> dict[str, Any]:
         "probability": _num(c.probability, 6),
         "equivalent_ids": list(c.equivalent_ids),
     }
-    if explain:
+    if explain and (c.evidence or c.course):  # candidates past --explain-top carry none
         out["evidence"] = [evidence_to_dict(e) for e in c.evidence]
         out["course"] = [course_to_dict(e) for e in c.course]
     return out
