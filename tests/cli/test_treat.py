@@ -64,3 +64,10 @@ def test_treat_vcf_uses_vep_annotations_and_reports_the_rest():
     assert "1 variant(s) not used: no usable protein/coding annotation" in r.stderr
     t1 = {f["therapy"][0] for f in d["findings"] if f["tier"] == 1}
     assert {"ivosidenib", "gilteritinib"} <= t1 and "quizartinib" not in t1
+
+
+def test_treat_disease_bad_id():
+    r = run("--disease", "spinal muscular atrophy")
+    assert r.exit_code == 2 and "not a disease id" in r.stderr
+    r = run("--disease", "OMIM:999999")
+    assert r.exit_code == 0 and "No curated treatment for OMIM:999999" in r.stdout

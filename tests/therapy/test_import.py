@@ -109,3 +109,13 @@ def test_install_hgnc_from_a_local_copy_checks_the_pinned_checksum(tmp_path):
     bad.write_text("hgnc_id\tsymbol\tstatus\n")
     with pytest.raises(KnowledgeError, match="not the pinned HGNC table"):
         install_hgnc(bad, tmp_path / "x.gz", log=lambda s: None)
+
+
+@pytest.mark.integration
+@pytest.mark.skipif(not MOA.is_dir(), reason="shared reference data not present")
+def test_moalmanac_import_does_not_add_unrelated_drugs(k):
+    facts, _ = read_moalmanac(MOA, k)
+    k.extend(facts, "moalmanac")
+    r = TherapyMatcher(k).treat("CHS", ["IDH1 R132H"])
+    drugs = {d for f in r.findings for d in f.approval.therapy}
+    assert drugs <= {"ivosidenib", "olutasidenib", "vorasidenib", "azacitidine"}

@@ -242,3 +242,14 @@ def test_disease_without_treatment_and_cancer_label_fallback(m):
     rows = m.treatments_for_disease("OMIM:601626", "Acute myeloid leukemia")
     assert {"ivosidenib", "gilteritinib"} <= {r.approval.therapy[0] for r in rows}
     assert all(r.eligibility is Eligibility.UNKNOWN for r in rows)
+
+
+def test_requirements_of_absence_alone_do_not_match_other_biomarkers(m):
+    from raredx.therapy import parse_spec
+    from raredx.therapy._match import match_spec
+
+    spec = parse_spec("!BCR::ABL1 fusion", m.k.genes)
+    alts = m.read_alterations(["IDH1 R132H"])[0]
+    assert match_spec(spec, alts, m.k)[0] is Certainty.NOT_REQUIRED
+    spec = parse_spec("CD19 positive & !BCR::ABL1 fusion", m.k.genes)
+    assert match_spec(spec, alts, m.k)[0] is None

@@ -123,10 +123,18 @@ def treat(
         raise typer.Exit(2) from None
 
     if disease:
+        from raredx.model import DiseaseId
+
+        try:
+            DiseaseId(disease.strip())
+        except ValueError:
+            typer.echo(f"--disease {disease!r}: not a disease id; give an OMIM or Orphanet id as "
+                       "used by HPO annotations, e.g. OMIM:253300 or ORPHA:70", err=True)
+            raise typer.Exit(2) from None
         alts, problems = m.read_alterations(alteration)
         for p in problems:
             typer.echo(str(p), err=True)
-        rows = m.treatments_for_disease(disease, None, alts)
+        rows = m.treatments_for_disease(disease.strip(), None, alts)
         if fmt == "json":
             typer.echo(json.dumps([{"disease": r.disease_id, "therapy": list(r.approval.therapy),
                                     "brand": r.approval.brand, "modality": r.approval.modality,

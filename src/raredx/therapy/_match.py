@@ -210,6 +210,8 @@ def match_spec(spec: BiomarkerSpec, alts: Sequence[Alteration], k: TherapyKnowle
             if r.why:
                 notes.append(r.why)
         whys.extend(notes)
+        if worst is not None and not any(not a.negated for a in clause):
+            worst = Certainty.NOT_REQUIRED  # only absences required: not a biomarker match
         if worst is not None and (best[0] is None or worst < best[0]):
             best = (worst, tuple(dict.fromkeys(matched)), "; ".join(dict.fromkeys(notes)))
     if best[0] is None:
@@ -289,7 +291,7 @@ class TherapyMatcher:
             if not alts:
                 continue
             cert, matched, why = match_spec(ap.biomarker, alts, self.k)
-            if cert is None:
+            if cert is None or (cert is Certainty.NOT_REQUIRED and not covers):
                 continue
             if ct is None:
                 rel = f"indication not given; applies to {self._names(ap)}"
