@@ -27,6 +27,7 @@ def _root() -> None:
 
 _COMMANDS = [
     "raredx.cli._diagnose",
+    "raredx.cli._benchmark",
     "raredx.cli._treat",
     "raredx.cli._serve",
     "raredx.cli._data",

@@ -1,0 +1,191 @@
+"""`raredx benchmark PATH` — the engine and two peers on phenopackets with known diagnoses."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import enum
+import hashlib
+import platform
+import shlex
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from raredx.cli import app
+
+
+class _ProtocolChoice(str, enum.Enum):
+    AS_IS = "as-is"
+    LPO = "lpo"
+    BOTH = "both"
+
+
+def _git_commit() -> str:
+    """The commit of the raredx source tree (``+dirty`` when it has uncommitted changes)."""
+    import raredx
+
+    here = Path(raredx.__file__).resolve().parent
+    try:
+        sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=here, capture_output=True,
+                             text=True, timeout=10, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "."], cwd=here,
+                               capture_output=True, text=True, timeout=10, check=False).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown (not a git checkout)"
+    return sha + ("+dirty" if dirty else "")
+
+
+def _model_sha256(weights: Path | None) -> str:
+    """Checksum of the model weights file the engine loads (the packaged default if None)."""
+    try:
+        if weights is not None:
+            data = Path(weights).read_bytes()
+        else:
+            from importlib import resources
+
+            data = resources.files("raredx").joinpath("data/phenotype_model.json").read_bytes()
+    except OSError:
+        return "unknown"
+    return hashlib.sha256(data).hexdigest()
+
+
+def _command_line(path: Path, **opts: Any) -> str:
+    """The command line that reproduces this run (options spelled out, defaults included)."""
+    parts = ["raredx", "benchmark", shlex.quote(str(path))]
+    for name, value in opts.items():
+        flag = "--" + name.replace("_", "-")
+        if value is None or value is False:
+            continue
+        parts.append(flag if value is True else f"{flag} {shlex.quote(str(value))}")
+    return " ".join(parts)
+
+
+@app.command()
+def benchmark(
+    path: Path = typer.Argument(
+        ..., help="A directory (searched recursively) or a .zip of phenopackets with diagnoses."),
+    output_dir: Path | None = typer.Option(
+        None, "--output-dir", "-o",
+        help="Where to write report.md, results.json, cases.tsv, failures.tsv "
+             "[default: benchmark-results/<UTC timestamp>/]."),
+    limit: int | None = typer.Option(None, "--limit", min=1, help="Only the first N cases."),
+    sample: int | None = typer.Option(
+        None, "--sample", min=1, help="A random subset of N cases (reproducible with --seed)."),
+    seed: int = typer.Option(0, "--seed", help="Seed of --sample."),
+    protocol: _ProtocolChoice = typer.Option(
+        _ProtocolChoice.BOTH, "--protocol",
+        help="as-is, lpo (leave-publication-out) or both.", case_sensitive=False),
+    no_peers: bool = typer.Option(
+        False, "--no-peers", help="Skip the Phenomizer-style and hypergeometric peers."),
+    data_dir: Path | None = typer.Option(
+        None, "--data-dir", help="Knowledge release directory [default: the installed one]."),
+    weights: Path | None = typer.Option(
+        None, "--weights", help="Model weights file [default: the packaged one]."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Measure top-1/3/10, MRR, calibration, speed and memory as-is and leave-publication-out."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from raredx.benchmark import Protocol, load_cases, run_benchmark, write_report
+    from raredx.engine import EngineConfig, build_engine
+    from raredx.errors import RaredxError
+
+    err = Console(stderr=True, soft_wrap=True)
+    started = _dt.datetime.now(_dt.UTC)
+    out = output_dir or Path("benchmark-results") / started.strftime("%Y%m%dT%H%M%SZ")
+    protocols = {
+        _ProtocolChoice.AS_IS: [Protocol.AS_IS],
+        _ProtocolChoice.LPO: [Protocol.LEAVE_PUBLICATION_OUT],
+        _ProtocolChoice.BOTH: [Protocol.AS_IS, Protocol.LEAVE_PUBLICATION_OUT],
+    }[protocol]
+    if not path.exists():
+        err.print(f"[red]error:[/red] {path}: no such directory, zip archive or file")
+        raise typer.Exit(2)
+    t0 = time.perf_counter()
+    try:
+        engine = build_engine(EngineConfig(data_dir, weights), log=lambda m: err.print(m))
+    except RaredxError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    t_engine = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    try:
+        cases = load_cases(path, engine.knowledge.ontology, limit=limit, sample=sample, seed=seed)
+    except (FileNotFoundError, OSError) as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    t_load = time.perf_counter() - t0
+    err.print(f"{len(cases.cases)} cases read from {path} ({cases.selection}, {cases.n_files} "
+              f"phenopacket files), {len(cases.failures)} failed, in {t_load:.1f} s")
+    if not cases.cases:
+        err.print("[red]error:[/red] no usable case to benchmark")
+        for f in cases.failures[:10]:
+            err.print(f"  {f.source}: {f.message}")
+        raise typer.Exit(2)
+
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), TimeRemainingColumn(), console=err, disable=quiet, transient=False,
+    ) as bar:
+        tasks = {p: bar.add_task(f"{p.title:<21}", total=len(cases.cases)) for p in protocols}
+
+        def progress(p: Any, done: int, total: int) -> None:
+            bar.update(tasks[p], completed=done)
+
+        result = run_benchmark(engine, cases, protocols=protocols, peers=not no_peers,
+                               progress=progress)
+
+    meta = {
+        "path": str(path),
+        "selection": cases.selection,
+        "n_files": cases.n_files,
+        "command": _command_line(path, output_dir=out, limit=limit, sample=sample,
+                                 seed=seed if sample is not None else None,
+                                 protocol=protocol.value, no_peers=no_peers, data_dir=data_dir,
+                                 weights=weights),
+        "git_commit": _git_commit(),
+        "model_sha256": _model_sha256(weights),
+        "started": started.isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "host": f"{platform.machine()}, {platform.system()}",
+        "load_seconds": t_load,
+        "engine_seconds": t_engine,
+        "data_dir": str(data_dir) if data_dir else None,
+        "seed": seed if sample is not None else None,
+    }
+    paths = write_report(result, out, meta)
+
+    from rich.table import Table
+
+    table = Table(title=f"raredx benchmark — {len(result.cases)} cases")
+    for col in ("method", "protocol", "n", "top-1", "top-3", "top-10", "MRR", "s/case"):
+        table.add_column(col, justify="left" if col in ("method", "protocol") else "right")
+    for p in result.protocols:
+        for m in result.methods:
+            s = result.summary(m, p)
+            if s is None:
+                continue
+            r = s.ranks
+            table.add_row(m, p.title, str(r.n), f"{100 * r.top1:.1f}%", f"{100 * r.top3:.1f}%",
+                          f"{100 * r.top10:.1f}%", f"{r.mrr:.3f}", f"{s.seconds_per_case:.4f}")
+    Console().print(table)
+    err.print(f"peak memory {result.peak_rss_mb:.0f} MB; report: {paths['report']}")
+    if result.failures:
+        err.print(f"[yellow]{len(result.failures)} case(s) could not be read[/yellow] "
+                  f"(listed in {paths['failures']}):")
+        import collections
+
+        for msg, n in collections.Counter(f.message for f in result.failures).most_common(5):
+            err.print(f"  {n} × {msg}")
+        raise typer.Exit(1)
