@@ -89,6 +89,8 @@ NO_APPROVAL_HERE = [
     ("HCL", "CD20 positive"),  # rituximab is not approved in hairy-cell leukaemia
     ("PCALCL", "ALK fusion"),  # crizotinib: systemic ALCL only
     ("MCL", "EZH2 Y646F"),
+    ("TALL", "CD19 positive"),  # blinatumomab: B-cell precursor ALL only
+    ("TALL", "CD22 positive"),  # inotuzumab: B-cell precursor ALL only
 ]
 
 
