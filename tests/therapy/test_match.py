@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from raredx.therapy import (
@@ -255,3 +257,30 @@ def test_requirements_of_absence_alone_do_not_match_other_biomarkers(m):
     assert match_spec(spec, alts, m.k)[0] is Certainty.NOT_REQUIRED
     spec = parse_spec("CD19 positive & !BCR::ABL1 fusion", m.k.genes)
     assert match_spec(spec, alts, m.k)[0] is None
+
+
+HPOA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "hpo-2026-06-06" / \
+    "phenotype.hpoa.gz"
+
+
+@pytest.mark.integration
+@pytest.mark.skipif(not HPOA.exists(), reason="shared reference data not present")
+def test_every_disease_id_of_the_table_is_an_hpo_annotated_disease(m):
+    import gzip
+
+    with gzip.open(HPOA, "rt", encoding="utf-8") as f:
+        ids = {line.split("\t", 1)[0] for line in f if not line.startswith("#")}
+    used = {d for ap in m.k.approvals for d in ap.indication.disease_ids}
+    assert len(used) > 80
+    assert sorted(used - ids) == []
+
+
+def test_module_level_treatments_for_disease_for_the_diagnose_integration():
+    from raredx.therapy import treatments_for_disease
+
+    rows = treatments_for_disease("ORPHA:83330", "Spinal muscular atrophy type 1",
+                                  alterations=["SMN1 homozygous deletion"],
+                                  equivalents=["OMIM:253300"])
+    assert {r.approval.therapy[0] for r in rows} >= {"nusinersen", "risdiplam"}
+    assert all(r.eligibility is Eligibility.ELIGIBLE for r in rows)
+    assert treatments_for_disease("OMIM:154700") == []  # Marfan syndrome: none curated
