@@ -7,7 +7,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from service_server import Server  # noqa: E402
+from service_server import Server
 
 
 @pytest.fixture(scope="session")

@@ -26,6 +26,17 @@ def require_services() -> bool:
     return os.environ.get("RAREDX_REQUIRE_SERVICES", "") == "1"
 
 
+def _die_with_parent() -> None:
+    """Linux: the server gets SIGKILL when the test process dies (no orphans after a killed
+    test run)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -33,8 +44,12 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, tmp: Path, database_url: str | None = None, env: dict | None = None) -> None:
+    def __init__(self, tmp: Path, database_url: str | None = None, env: dict | None = None,
+                 data_dir: Path = RELEASE_A, extra_args: tuple[str, ...] = (
+                     "--release", f"next={RELEASE_B}")) -> None:
         self.tmp = tmp
+        self.data_dir = data_dir
+        self.extra_args = list(extra_args)
         self.database_url = database_url or f"sqlite:///{tmp / 'service.sqlite3'}"
         self.env = {**os.environ, "RAREDX_CACHE": str(tmp / "cache"),
                     "RAREDX_HOME": str(tmp / "home"), "RAREDX_DATABASE_URL": self.database_url,
@@ -48,19 +63,20 @@ class Server:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> "Server":
+    def start(self) -> Server:
         self.port = free_port()
         self._log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-c", "from raredx.cli import main; main()", "serve",
-             "--host", "127.0.0.1", "--port", str(self.port), "--data-dir", str(RELEASE_A),
-             "--release", f"next={RELEASE_B}"],
+             "--host", "127.0.0.1", "--port", str(self.port), "--data-dir", str(self.data_dir),
+             *self.extra_args],
             env=self.env, stdout=self._log, stderr=subprocess.STDOUT,
-            start_new_session=True,
+            preexec_fn=_die_with_parent,
         )
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
+                self.stop()
                 raise RuntimeError(f"server exited: {self.log()}")
             try:
                 if httpx.get(self.url + "/api/health", timeout=2).status_code == 200:
@@ -68,6 +84,7 @@ class Server:
             except httpx.HTTPError:
                 pass
             time.sleep(0.2)
+        self.stop()
         raise RuntimeError(f"server did not start: {self.log()}")
 
     def stop(self, kill: bool = False) -> None:

@@ -7,7 +7,6 @@ import threading
 
 import httpx
 import pytest
-
 from service_server import Server
 
 PATIENT = {"present": ["HP:0001250", "HP:0000252", "HP:0001252"], "excluded": ["HP:0000518"],

@@ -7,7 +7,6 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from service_server import Server, require_services
 
 PATIENT = {"present": ["HP:0001250", "HP:0000252"], "excluded": ["HP:0000518"]}

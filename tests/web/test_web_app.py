@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import httpx
-
-from web_helpers import add_feature, login
 from service_server import Server
+from web_helpers import add_feature, login
 
 
 def test_sign_in_errors_are_shown_next_to_the_field(page) -> None:
@@ -164,3 +164,38 @@ def test_readable_on_a_tablet(browser, web_server: Server) -> None:
     size = pg.evaluate("parseFloat(getComputedStyle(document.querySelector('.cname')).fontSize)")
     assert size >= 14
     ctx.close()
+
+
+def test_vcf_upload_shows_genes_and_variants(browser, tmp_path_factory) -> None:
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures"
+    srv = Server(tmp_path_factory.mktemp("webvcf"), data_dir=fixtures / "mini_release",
+                 extra_args=("--genes-dir", str(fixtures / "genes_mini"))).start()
+    try:
+        srv.user("vic", password="vic-password-1")
+        ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+        pg = ctx.new_page()
+        pg.set_default_timeout(20_000)
+        pg.goto(srv.url + "/")
+        login(pg, "vic", "vic-password-1")
+        add_feature(pg, "seizure", "HP:0001250")
+        add_feature(pg, "global developmental", "HP:0001263")
+        bad = tmp_path_factory.mktemp("files") / "notes.vcf"
+        bad.write_text("this is not a VCF\n")
+        pg.set_input_files("#vcf", str(bad))
+        pg.click("#btn-analyse")
+        pg.wait_for_selector("#err-vcf:has-text('not a VCF')")
+        good = bad.with_name("p.vcf")
+        good.write_text("##fileformat=VCFv4.2\n##reference=GRCh38\n"
+                        '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n'
+                        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tp\n"
+                        "chr3\t6100\t.\tAT\tA\t50\tPASS\t.\tGT\t0/1\n")
+        pg.set_input_files("#vcf", str(good))
+        pg.click("#btn-analyse")
+        pg.wait_for_selector("#versions:has-text('VCF')")
+        assert pg.get_attribute("#candidates li.cand:first-child", "data-disease") == "OMIM:100200"
+        pg.click("#candidates li.cand:first-child .cname")
+        gen = pg.text_content("#candidates li.cand:first-child .group.genotype")
+        assert "SEIZ2" in gen and "chr3:6100" in gen
+        ctx.close()
+    finally:
+        srv.stop()

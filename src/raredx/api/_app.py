@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
@@ -16,7 +17,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from raredx import __version__
 from raredx.api._errors import (
-    ApiError, api_error_handler, http_handler, validation_handler,
+    ApiError,
+    api_error_handler,
+    http_handler,
+    validation_handler,
 )
 from raredx.api._middleware import ServiceMiddleware
 from raredx.api._migrate import upgrade
@@ -52,7 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.releases = Releases(settings.data_dir, settings.releases)
+    app.state.releases = Releases(settings.data_dir, settings.releases, settings.genes_dir)
     app.add_exception_handler(ApiError, api_error_handler)
     app.add_exception_handler(RequestValidationError, validation_handler)
     app.add_exception_handler(StarletteHTTPException, http_handler)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from fastapi import Request
 from sqlalchemy import select
@@ -36,7 +36,7 @@ def release(request: Request, name: str | None) -> Release:
 
 
 def _aware(t: datetime) -> datetime:
-    return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
+    return t if t.tzinfo else t.replace(tzinfo=UTC)
 
 
 def current_user(request: Request, s: Session) -> User:
@@ -57,7 +57,7 @@ def current_user(request: Request, s: Session) -> User:
     if cookie:
         row2 = s.scalars(select(WebSession).where(
             WebSession.session_hash == hash_secret(cookie))).first()
-        if row2 is not None and _aware(row2.expires_at) > datetime.now(timezone.utc):
+        if row2 is not None and _aware(row2.expires_at) > datetime.now(UTC):
             if request.method not in _SAFE:
                 _check_origin(request)
             request.state.user_id = row2.user_id

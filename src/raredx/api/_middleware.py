@@ -17,8 +17,8 @@ _HEADERS = [
     (b"x-frame-options", b"DENY"),
 ]
 _CSP = (b"content-security-policy",
-        b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-        b"frame-ancestors 'none'; form-action 'self'")
+        (b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+         b"frame-ancestors 'none'; form-action 'self'"))
 
 
 class _TooLarge(Exception):

@@ -7,7 +7,7 @@ from typing import Any
 from raredx import __version__ as engine_version
 from raredx.api._errors import ApiError
 from raredx.api._releases import Release
-from raredx.api._schemas import DiagnosisOut, PatientIn, diagnosis_out
+from raredx.api._schemas import CandidateOut, DiagnosisOut, IssueOut, PatientIn, diagnosis_out
 from raredx.errors import InputError
 from raredx.io import patient_from_phenopacket
 from raredx.model import Patient, Sex
@@ -100,3 +100,35 @@ def ranking_diff(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str
         })
     rows.sort(key=lambda r: (r["rank_after"] or 10**9, r["rank_before"] or 10**9))
     return rows
+
+
+def diagnose_with_vcf(release: Release, p: Patient, top: int, vcf_path, genes  # type: ignore[no-untyped-def]
+                      ) -> DiagnosisOut:
+    """Phenotype + genotype ranking; each candidate keeps its phenotype explanation when it is
+    among the phenotype-only top candidates (explained there), plus its gene and variants."""
+    from raredx.genotype import diagnose_with_variants, prepare_variants
+    from raredx.genotype._output import genomic_to_dict
+
+    vs = prepare_variants(vcf_path, genes)
+    g = diagnose_with_variants(release.engine, p, vs, genes, top=top)
+    gd = genomic_to_dict(g)
+    pheno = diagnose(release, p, max(top, 50), explain_top=max(top, 50))
+    by_id = {c.disease_id: c for c in pheno.candidates}
+    cands = []
+    for h, hd in zip(g.diseases, gd["diseases"]):
+        base = by_id.get(h.disease_id)
+        cands.append(CandidateOut(
+            rank=h.rank, disease_id=h.disease_id, label=h.label or (base.label if base else ""),
+            score=h.score, probability=h.probability,
+            equivalent_ids=base.equivalent_ids if base else [],
+            evidence=base.evidence if base else [], course=base.course if base else [],
+            phenotype_log10_lr=h.phenotype_log10_lr, genotype_log10_lr=h.genotype_log10_lr,
+            gene=h.gene, mode_of_inheritance=h.mode_of_inheritance,
+            genotype_explanation=h.genotype_explanation, variants=hd["variants"]))
+    out = pheno.model_copy(update={
+        "candidates": cands,
+        "issues": [IssueOut(level=i.level.value, where=i.where, message=i.message)
+                   for i in g.issues],
+        "genotype": {k: v for k, v in gd.items() if k not in ("diseases", "issues")},
+    })
+    return out

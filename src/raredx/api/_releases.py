@@ -29,7 +29,7 @@ def _load(name: str | None, data_dir: Path | None) -> Release:
     engine = build_engine(EngineConfig(data_dir), log=lambda m: log.info("%s", m))
     kb = engine.knowledge
     key = getattr(kb, "cache_key", None)
-    build = lambda: TermSearch.from_ontology(kb.ontology, PHENOTYPIC_ABNORMALITY)  # noqa: E731
+    build = lambda: TermSearch.from_ontology(kb.ontology, PHENOTYPIC_ABNORMALITY)
     search = cached(key, "api-term-search-v1", build) if key else build()
     if name is None:
         name = "hpo-" + kb.versions.hpo.rsplit("/", 1)[-1]
@@ -39,8 +39,11 @@ def _load(name: str | None, data_dir: Path | None) -> Release:
 class Releases:
     """The default release (loaded at startup) and named others (loaded on first use)."""
 
-    def __init__(self, data_dir: Path | None, others: dict[str, Path]) -> None:
+    def __init__(self, data_dir: Path | None, others: dict[str, Path],
+                 genes_dir: Path | None = None) -> None:
         self._data_dir = data_dir
+        self._genes_dir = genes_dir
+        self._genes: object | None = None
         self._others = dict(others)
         self._loaded: dict[str, Release] = {}
         self._lock = threading.Lock()
@@ -66,3 +69,14 @@ class Releases:
             if name not in self._loaded:
                 self._loaded[name] = _load(name, self._others[name])
             return self._loaded[name]
+
+    def genes(self):  # type: ignore[no-untyped-def]
+        """The gene knowledge for VCF files, or ``None`` when the service has none configured."""
+        if self._genes_dir is None:
+            return None
+        with self._lock:
+            if self._genes is None:
+                from raredx.io import load_genes
+
+                self._genes = load_genes(self._genes_dir, log=lambda m: log.info("%s", m))
+            return self._genes

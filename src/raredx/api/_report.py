@@ -32,7 +32,29 @@ def _versions(k: dict[str, Any]) -> list[tuple[str, str]]:
         out.append(("Orphanet", k["orphanet"]))
     for name, digest in sorted((k.get("files_sha256") or {}).items()):
         out.append((f"sha256 {name}", digest))
+    genes = k.get("genes")
+    if isinstance(genes, dict):
+        out.append(("Gene knowledge", str(genes.get("release", ""))))
+        for name, digest in sorted((n, d) for n, d in genes.items() if n != "release"):
+            out.append((f"sha256 {name}", str(digest)))
+    if k.get("vcf_sha256"):
+        out.append(("sha256 patient VCF", k["vcf_sha256"]))
     return out
+
+
+def _genotype_lines(c: dict[str, Any]) -> list[str]:
+    if not c.get("gene") and not c.get("genotype_explanation"):
+        return []
+    head = f"Gene {c['gene']}" if c.get("gene") else "Genotype"
+    if c.get("mode_of_inheritance"):
+        head += f" ({c['mode_of_inheritance']})"
+    lines = [f"{head}: {c.get('genotype_explanation') or ''} (genotype log10 LR "
+             f"{(c.get('genotype_log10_lr') or 0):+.2f})"]
+    for v in c.get("variants") or []:
+        lines.append(f"{v['chrom']}:{v['pos']} {v['ref']}>{v['alt']} {v['genotype']} {v['effect']}"
+                     + (f" {v.get('hgvs_p') or v.get('hgvs_c')}" if v.get("hgvs_p") or
+                        v.get("hgvs_c") else ""))
+    return lines
 
 
 def _features(result: dict[str, Any]) -> tuple[str, str]:
@@ -57,7 +79,9 @@ def render_html(case: Case, a: Analysis, by: User | None) -> str:
         rows.append(
             f"<tr><td>{c['rank']}</td><td><b>{e(c['label'])}</b><br><small>{e(c['disease_id'])}"
             f"{(' = ' + e(', '.join(c['equivalent_ids']))) if c['equivalent_ids'] else ''}"
-            f"</small><ul>{ev}</ul></td><td>{c['probability']:.1%}</td>"
+            f"</small><ul>{ev}</ul>"
+            + "".join(f"<div><small>{e(x)}</small></div>" for x in _genotype_lines(c))
+            + f"</td><td>{c['probability']:.1%}</td>"
             f"<td>{c['score']:+.2f}</td></tr>")
     versions = "".join(f"<tr><th>{e(k)}</th><td><code>{e(v)}</code></td></tr>"
                        for k, v in _versions(a.knowledge))
@@ -151,6 +175,8 @@ def render_pdf(case: Case, a: Analysis, by: User | None) -> bytes:
         eq = f" = {', '.join(c['equivalent_ids'])}" if c["equivalent_ids"] else ""
         para(f"{c['rank']}. {c['label']} ({c['disease_id']}{eq}) - probability "
              f"{c['probability']:.1%}, log10 LR {c['score']:+.2f}", 10, "B")
+        for line in _genotype_lines(c):
+            para(f"    {line}", 8, "", 4)
         for x in c["evidence"]:
             extra = f" - {x['annotation_label']}" if x.get("annotation_label") else ""
             freq = f", frequency {x['frequency']:.0%}" if x.get("frequency") is not None else ""

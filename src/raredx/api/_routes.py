@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import io
 import json
 import secrets
-from datetime import datetime, timedelta, timezone
+import tempfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
@@ -17,12 +22,34 @@ from raredx.api._deps import SESSION_COOKIE, current_user, get_db, release, rele
 from raredx.api._errors import ApiError
 from raredx.api._report import render_html, render_pdf
 from raredx.api._schemas import (
-    AnalyseIn, AnalysisOut, AnalysisSummary, AnnotationOut, CaseIn, CaseListItem, CaseOut,
-    CaseUpdate, DiagnoseIn, DiagnosisOut, DiffOut, DiseaseOut, LoginIn, PatientIn, TermOut,
+    AnalyseIn,
+    AnalysisOut,
+    AnalysisSummary,
+    AnnotationOut,
+    CaseIn,
+    CaseListItem,
+    CaseOut,
+    CaseUpdate,
+    DiagnoseIn,
+    DiagnosisOut,
+    DiffOut,
+    DiseaseOut,
+    LoginIn,
+    PatientIn,
+    TermOut,
     UserOut,
 )
+from raredx.errors import InputError
 from raredx.store import (
-    Analysis, ApiToken, Case, User, WebSession, hash_secret, new_secret, verify_password,
+    Analysis,
+    ApiToken,
+    Case,
+    CaseFile,
+    User,
+    WebSession,
+    hash_secret,
+    new_secret,
+    verify_password,
 )
 
 router = APIRouter(prefix="/api")
@@ -73,7 +100,7 @@ def login(body: LoginIn, request: Request, response: Response, s: DB) -> UserOut
     secret = new_secret()
     hours = request.app.state.settings.session_hours
     s.add(WebSession(user_id=user.id, session_hash=hash_secret(secret),  # type: ignore[union-attr]
-                     expires_at=datetime.now(timezone.utc) + timedelta(hours=hours)))
+                     expires_at=datetime.now(UTC) + timedelta(hours=hours)))
     s.commit()
     response.set_cookie(SESSION_COOKIE, secret, max_age=int(hours * 3600), httponly=True,
                         secure=request.app.state.settings.secure_cookies, samesite="strict",
@@ -175,12 +202,18 @@ def disease(disease_id: str, request: Request, _u: CurrentUser,
 
 
 # -- diagnosis (stateless) -------------------------------------------------------------------
-@router.post("/diagnose", tags=["diagnosis"])
-def diagnose(body: DiagnoseIn, request: Request, _u: CurrentUser) -> DiagnosisOut:
+@router.post("/diagnose", tags=["diagnosis"], response_model=DiagnosisOut)
+async def diagnose(body: DiagnoseIn, request: Request) -> Response:
     """Rank every disease for a patient given as terms or as a phenopacket (nothing stored)."""
-    r = release(request, body.release)
-    p = _patient_of(r, body.patient, body.phenopacket)
-    return P.diagnose(r, p, body.top, body.explain_top)
+    from starlette.concurrency import run_in_threadpool
+
+    def work() -> bytes:  # one hop to a worker thread for the whole request (the hot path)
+        with request.app.state.db.session() as s:
+            current_user(request, s)
+        r = release(request, body.release)
+        p = _patient_of(r, body.patient, body.phenopacket)
+        return P.diagnose(r, p, body.top, body.explain_top).model_dump_json().encode()
+    return Response(await run_in_threadpool(work), media_type="application/json")
 
 
 def _patient_of(r, pin: PatientIn | None, packet: dict[str, Any] | None):  # type: ignore[no-untyped-def]
@@ -192,11 +225,15 @@ def _patient_of(r, pin: PatientIn | None, packet: dict[str, Any] | None):  # typ
     return P.patient_from_terms(r, pin)  # type: ignore[arg-type]
 
 
+def _size(n: int) -> str:
+    return f"{n / 1e6:g} MB" if n >= 1_000_000 else f"{n / 1e3:g} kB"
+
+
 async def _read_upload(request: Request, file: UploadFile, field: str) -> Any:
     limit = request.app.state.settings.max_upload_bytes
     data = await file.read(limit + 1)
     if len(data) > limit:
-        raise ApiError(413, f"The file is larger than {limit // 1_000_000} MB.", field)
+        raise ApiError(413, f"The file is too large (limit {_size(limit)}).", field)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -267,18 +304,34 @@ def _analyse(s: Session, request: Request, user: User, c: Case, release_name: st
     r = release(request, release_name)
     pin = P.patient_in(c.patient)
     p = P.patient_from_terms(r, pin, strict=strict, patient_id=c.id)
-    result = P.diagnose(r, p, request.app.state.settings.top)
+    top = request.app.state.settings.top
+    vcf = next((f for f in reversed(c.files) if f.kind == "vcf"), None) if c.files else None
+    genes = releases(request).genes() if vcf is not None else None
+    knowledge = dict(r.versions)
+    if vcf is not None and genes is not None:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / ("patient.vcf.gz" if vcf.content[:2] == b"\x1f\x8b"
+                                else "patient.vcf")
+            path.write_bytes(vcf.content)
+            try:
+                result = P.diagnose_with_vcf(r, p, top, path, genes)
+            except InputError as exc:
+                raise ApiError(422, f"The VCF cannot be used: {exc}", "vcf")
+        knowledge["genes"] = dict(genes.versions)
+        knowledge["vcf_sha256"] = vcf.sha256
+    else:
+        result = P.diagnose(r, p, top)
     a = Analysis(id=secrets.token_hex(16), case_id=c.id, case_version=c.version, release=r.name,
-                 knowledge=r.versions, engine_version=engine_version,
+                 knowledge=knowledge, engine_version=engine_version,
                  result=result.model_dump(mode="json"), created_by=user.id,
-                 created_at=datetime.now(timezone.utc))
+                 created_at=datetime.now(UTC))
     s.add(a)
     return a
 
 
 def _create_case(s: Session, request: Request, user: User, title: str, notes: str,
                  record: dict[str, Any], release_name: str | None) -> CaseOut:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     c = Case(id=secrets.token_hex(16), owner_id=user.id, team=user.team, title=title,
              notes=notes, patient=record, version=1, created_at=now, updated_at=now)
     s.add(c)
@@ -344,7 +397,7 @@ def update_case(case_id: str, body: CaseUpdate, request: Request, user: CurrentU
     A changed patient is validated and analysed again."""
     c = _case(s, user, case_id)
     values: dict[str, Any] = {"version": Case.version + 1,
-                              "updated_at": datetime.now(timezone.utc)}
+                              "updated_at": datetime.now(UTC)}
     if body.title is not None:
         values["title"] = body.title
     if body.notes is not None:
@@ -387,6 +440,55 @@ def reanalyse(case_id: str, body: AnalyseIn, request: Request, user: CurrentUser
     a = _analyse(s, request, user, c, body.release, strict=False)
     s.commit()
     return _analysis_out(a)
+
+
+_VCF_HEAD = b"##fileformat=VCF"
+
+
+def _check_vcf(data: bytes, limit: int) -> None:
+    """415 unless the bytes are a (bgzipped or plain) VCF: the first line names the format."""
+    head = data[:64]
+    if data[:2] == b"\x1f\x8b":
+        try:
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as f:
+                head = f.read(64)
+        except (OSError, EOFError):
+            raise ApiError(415, "The file looks gzip-compressed but cannot be decompressed.",
+                           "vcf")
+    if not head.startswith(_VCF_HEAD):
+        raise ApiError(415, "This is not a VCF file: its first line must be "
+                       "`##fileformat=VCFv4.x` (plain or bgzip-compressed).", "vcf")
+
+
+@router.post("/cases/{case_id}/vcf", status_code=201, tags=["cases"])
+async def upload_vcf(case_id: str, request: Request, file: Annotated[UploadFile, File()]
+                     ) -> AnalysisOut:
+    """Attach the patient's VCF to a case and analyse it with phenotype and genotype."""
+    from starlette.concurrency import run_in_threadpool
+
+    await _auth_async(request)
+    limit = request.app.state.settings.max_upload_bytes
+    data = await file.read(limit + 1)
+    if len(data) > limit:
+        raise ApiError(413, f"The VCF is too large (limit {_size(limit)}).", "vcf")
+
+    def work() -> AnalysisOut:
+        with request.app.state.db.session() as s:
+            user = current_user(request, s)
+            c = _case(s, user, case_id)
+            _check_vcf(data, limit)
+            if releases(request).genes() is None:
+                raise ApiError(422, "This server has no gene knowledge configured (start it with "
+                               "--genes-dir), so VCF files cannot be used.", "vcf")
+            s.add(CaseFile(case_id=c.id, kind="vcf", filename=(file.filename or "patient.vcf")[:200],
+                           size=len(data), sha256=hashlib.sha256(data).hexdigest(), content=data,
+                           uploaded_by=user.id))
+            s.flush()
+            s.refresh(c)
+            a = _analyse(s, request, user, c, None, strict=False)
+            s.commit()
+            return _analysis_out(a)
+    return await run_in_threadpool(work)
 
 
 def _analysis_out(a: Analysis) -> AnalysisOut:

@@ -97,6 +97,13 @@ class CandidateOut(BaseModel):
     equivalent_ids: list[str]
     evidence: list[EvidenceOut]
     course: list[CourseOut]
+    # with a VCF: the candidate's gene, the split of the score and the supporting variants
+    phenotype_log10_lr: float | None = None
+    genotype_log10_lr: float | None = None
+    gene: str | None = None
+    mode_of_inheritance: str | None = None
+    genotype_explanation: str | None = None
+    variants: list[dict[str, Any]] = []
 
 
 class DiagnosisOut(BaseModel):
@@ -110,6 +117,8 @@ class DiagnosisOut(BaseModel):
     age_years: float | None
     issues: list[IssueOut]
     candidates: list[CandidateOut]
+    # with a VCF: gene knowledge versions, genotype model, VCF summary and the ranked genes
+    genotype: dict[str, Any] | None = None
 
 
 class AnalysisOut(BaseModel):

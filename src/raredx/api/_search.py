@@ -63,7 +63,7 @@ class TermSearch:
         self._labels_by_id = {e[0]: e[1] for e in entries if e[3]}
 
     @classmethod
-    def from_ontology(cls, ontology, root: str) -> "TermSearch":  # type: ignore[no-untyped-def]
+    def from_ontology(cls, ontology, root: str) -> TermSearch:  # type: ignore[no-untyped-def]
         r = ontology.index(root)
         entries: list[tuple[str, str, str, bool]] = []
         for i, t in enumerate(ontology.terms):

@@ -36,6 +36,8 @@ class Settings:
       default release).
     - ``releases``: further named releases for re-analysis (``RAREDX_RELEASES="name=DIR;..."``).
     - ``max_body_bytes`` / ``max_upload_bytes``: request size limits (JSON / file uploads).
+    - ``genes_dir``: gene knowledge for VCF files (``RAREDX_GENES_DIR``; ``None``: VCF uploads
+      are refused, the service never installs it by itself).
     - ``secure_cookies``: mark the session cookie ``Secure`` (``RAREDX_SECURE_COOKIES=0`` to
       turn off behind plain HTTP that is not localhost).
     """
@@ -48,9 +50,10 @@ class Settings:
     session_hours: float = 12.0
     secure_cookies: bool = True
     top: int = 20
+    genes_dir: Path | None = None
 
     @classmethod
-    def from_env(cls, **overrides: object) -> "Settings":
+    def from_env(cls, **overrides: object) -> Settings:
         env = os.environ
         values: dict[str, object] = {
             "database_url": env.get("RAREDX_DATABASE_URL", ""),
@@ -60,6 +63,7 @@ class Settings:
             "max_upload_bytes": int(env.get("RAREDX_MAX_UPLOAD_BYTES", 20_000_000)),
             "session_hours": float(env.get("RAREDX_SESSION_HOURS", 12.0)),
             "secure_cookies": env.get("RAREDX_SECURE_COOKIES", "1") not in ("0", "false", "no"),
+            "genes_dir": Path(env["RAREDX_GENES_DIR"]) if env.get("RAREDX_GENES_DIR") else None,
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         s = cls(**values)  # type: ignore[arg-type]

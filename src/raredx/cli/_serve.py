@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -20,11 +19,14 @@ app.add_typer(users_app, name="users")
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port"),
-    database_url: Optional[str] = typer.Option(
+    database_url: str | None = typer.Option(
         None, "--database-url", help="SQLAlchemy URL, e.g. postgresql+psycopg://u:p@host/db "
         "(default: $RAREDX_DATABASE_URL or a SQLite file in the raredx data home)."),
-    data_dir: Optional[Path] = typer.Option(None, "--data-dir",
+    data_dir: Path | None = typer.Option(None, "--data-dir",
                                             help="The default knowledge release directory."),
+    genes_dir: Path | None = typer.Option(
+        None, "--genes-dir", help="Gene knowledge for VCF uploads (default: $RAREDX_GENES_DIR; "
+        "without it VCF uploads are refused)."),
     release: list[str] = typer.Option([], "--release",
                                       help="Another release for re-analysis, NAME=DIR (repeat)."),
     log_level: str = typer.Option("INFO", "--log-level"),
@@ -49,9 +51,9 @@ def serve(
         typer.echo(f"--release: {exc}", err=True)
         raise typer.Exit(2)
     settings = Settings.from_env(database_url=database_url, data_dir=data_dir,
-                                 **({"releases": extra} if extra else {}))
-    common = dict(host=host, port=port, access_log=False, log_config=None,
-                  log_level=log_level.lower(), timeout_graceful_shutdown=10)
+                                 genes_dir=genes_dir, **({"releases": extra} if extra else {}))
+    common = {"host": host, "port": port, "access_log": False, "log_config": None,
+              "log_level": log_level.lower(), "timeout_graceful_shutdown": 10}
     if workers == 1:
         uvicorn.run(create_app(settings), **common)  # type: ignore[arg-type]
         return
@@ -59,6 +61,8 @@ def serve(
     os.environ["RAREDX_DATABASE_URL"] = settings.database_url
     if settings.data_dir is not None:
         os.environ["RAREDX_DATA_DIR"] = str(settings.data_dir)
+    if settings.genes_dir is not None:
+        os.environ["RAREDX_GENES_DIR"] = str(settings.genes_dir)
     if settings.releases:
         os.environ["RAREDX_RELEASES"] = ";".join(f"{k}={v}" for k, v in settings.releases.items())
     os.environ["RAREDX_LOG_LEVEL"] = log_level.upper()
@@ -76,10 +80,10 @@ def serve(
 @users_app.command("create")
 def users_create(
     name: str = typer.Argument(..., help="The user name (also the sign-in name)."),
-    team: Optional[str] = typer.Option(None, "--team", help="Team whose cases the user sees."),
+    team: str | None = typer.Option(None, "--team", help="Team whose cases the user sees."),
     password_stdin: bool = typer.Option(False, "--password-stdin",
                                         help="Read a sign-in password from standard input."),
-    database_url: Optional[str] = typer.Option(None, "--database-url"),
+    database_url: str | None = typer.Option(None, "--database-url"),
 ) -> None:
     """Create a user (or a new token for an existing one) and print the API token once."""
     from sqlalchemy import select

@@ -4,14 +4,15 @@ SQLite by default, PostgreSQL with a ``postgresql+psycopg://`` URL. The schema i
 upgraded by the Alembic migrations in :mod:`raredx.api.migrations` (run at startup).
 """
 
-from raredx.store._db import Database, hash_secret, new_secret, hash_password, verify_password
-from raredx.store._models import Analysis, ApiToken, Base, Case, User, WebSession
+from raredx.store._db import Database, hash_password, hash_secret, new_secret, verify_password
+from raredx.store._models import Analysis, ApiToken, Base, Case, CaseFile, User, WebSession
 
 __all__ = [
     "Analysis",
     "ApiToken",
     "Base",
     "Case",
+    "CaseFile",
     "Database",
     "User",
     "WebSession",

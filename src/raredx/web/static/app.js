@@ -126,6 +126,7 @@ function showApiError(err, fallbackId = "err-form") {
     } else if (f.includes("age_years")) setError("err-age", e.message, $("#age"));
     else if (f.includes("sex")) setError("err-sex", e.message, $("#sex"));
     else if (f.startsWith("phenopacket")) setError("err-phenopacket", e.message, $("#phenopacket"));
+    else if (f === "vcf") setError("err-vcf", e.message, $("#vcf"));
     else if (f === "title") setError("err-title", e.message, $("#case-title"));
     else if (f === "release") setError("err-release", e.message, $("#release-select"));
     else if (f === "username") setError("err-username", e.message, $("#login-username"));
@@ -180,6 +181,7 @@ function newCase() {
   $("#age").value = "";
   $("#sex").value = "unknown";
   $("#phenopacket").value = "";
+  $("#vcf").value = "";
   $("#case-badge").textContent = "(new case)";
   $("#issues").replaceChildren();
   clearErrors();
@@ -319,6 +321,20 @@ async function analyse(ev) {
     loadCase(c);
     const last = c.analyses[c.analyses.length - 1];
     state.analysis = await api("GET", `/api/cases/${c.id}/analyses/${last.id}`);
+    const vcf = $("#vcf").files[0];
+    if (vcf) {
+      const fd = new FormData();
+      fd.append("file", vcf);
+      try {
+        state.analysis = await api("POST", `/api/cases/${c.id}/vcf`, fd, true);
+        $("#vcf").value = "";
+      } catch (err) {
+        // the case is stored and analysed by phenotype; say why the VCF was not used
+        if (err.status === 413 || (err.body && (err.body.field === "body" || !err.body.field))) {
+          setError("err-vcf", err.message, $("#vcf"));
+        } else showApiError(err, "err-vcf");
+      }
+    }
     syncFeaturesFromAnalysis();
     state.compare = [];
     $("#diff").hidden = true;
@@ -362,6 +378,9 @@ function renderResults() {
   $("#report-html").href = base + "/report.html";
   $("#report-pdf").href = base + "/report.pdf";
   $("#report-pdf").setAttribute("download", "");
+  if (a.knowledge.genes) {
+    $("#versions").textContent += ` · genes ${a.knowledge.genes.release || ""} · VCF ${(a.knowledge.vcf_sha256 || "").slice(0, 12)}`;
+  }
   const ol = $("#candidates");
   ol.replaceChildren(...r.candidates.map((c) => candidateItem(c)));
   renderCompare();
@@ -386,6 +405,16 @@ function candidateItem(c) {
     }, el("span", { class: "rank" }, c.rank + "."), " ", c.label),
     el("span", { class: "prob", title: `log10 LR ${c.score.toFixed(2)}` }, pct(c.probability)),
   );
+  const genotype = c.gene || c.genotype_explanation ? el("div", { class: "group genotype" },
+    el("h4", {}, "Genotype"),
+    el("p", { class: "small" }, c.gene ? [el("b", {}, c.gene), c.mode_of_inheritance ? ` (${c.mode_of_inheritance})` : "", ": "] : "",
+      c.genotype_explanation || "",
+      c.genotype_log10_lr !== null && c.genotype_log10_lr !== undefined
+        ? el("small", { class: "muted" }, ` (genotype ${c.genotype_log10_lr.toFixed(2)}, phenotype ${c.phenotype_log10_lr.toFixed(2)})`) : ""),
+    c.variants && c.variants.length ? el("ul", { class: "variants" }, ...c.variants.map((v) => el("li", {},
+      `${v.chrom}:${v.pos} ${v.ref}>${v.alt} `, el("b", {}, v.genotype), ` ${v.effect}`,
+      v.hgvs_p || v.hgvs_c ? ` ${v.hgvs_p || v.hgvs_c}` : "",
+      v.pathogenicity !== null ? el("small", { class: "muted" }, ` (pathogenicity ${v.pathogenicity})`) : ""))) : null) : null;
   details.append(...[
     el("p", { class: "small" },
       el("button", { type: "button", class: "link", onclick: () => openDisease(c.disease_id) }, c.disease_id),
@@ -401,6 +430,7 @@ function candidateItem(c) {
           e.frequency !== null ? `, in ${Math.round(e.frequency * 100)}% of patients` : "",
           el("small", { class: "muted" }, ` (${e.log10_lr >= 0 ? "+" : ""}${e.log10_lr.toFixed(2)})`)))));
     }),
+    genotype,
     ...(c.course || []).map((x) => el("p", { class: "small" }, `${x.message} (${x.log10_lr.toFixed(2)})`)),
   ].filter(Boolean));
   return el("li", { class: "cand", "data-disease": c.disease_id }, head, el("div", { class: "track" }, bar), details);
