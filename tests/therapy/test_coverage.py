@@ -18,6 +18,7 @@ MOA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "therapie
 def test_coverage_of_moalmanac_fda_approvals():
     k = load_therapy_knowledge()
     k.genes.hgnc_path = None
+    k.genes.mane_path = None
     rep = coverage(MOA, TherapyMatcher(k))
     covered, total = rep.figure(True)
     assert total > 100

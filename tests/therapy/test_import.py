@@ -18,6 +18,7 @@ MOA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "therapie
 def k():
     k = load_therapy_knowledge()
     k.genes.hgnc_path = None
+    k.genes.mane_path = None
     return k
 
 

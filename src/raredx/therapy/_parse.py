@@ -133,8 +133,9 @@ def parse_alteration(text: str, genes: Genes) -> Parsed:
             gene = _gene(m.group(2), genes, notes)
         if gene is None:
             raise AlterationError(
-                f"transcript {m.group(1)} is not the MANE Select transcript of a curated gene; "
-                "give the gene symbol and protein change instead (e.g. 'IDH1 R132H')")
+                f"transcript {m.group(1)} is not the MANE Select transcript of a curated gene "
+                "(install the gene knowledge, `raredx data install-genes`, to map any MANE "
+                "transcript); or give the gene symbol and protein change (e.g. 'IDH1 R132H')")
         return _finish(_event(gene, m.group(3).strip(), genes, notes, raw), zyg, notes)
     # fusions written with the two partners in one token
     words = t.split(" ")
