@@ -285,3 +285,10 @@ def test_module_level_treatments_for_disease_for_the_diagnose_integration():
     assert {r.approval.therapy[0] for r in rows} >= {"nusinersen", "risdiplam"}
     assert all(r.eligibility is Eligibility.ELIGIBLE for r in rows)
     assert treatments_for_disease("OMIM:154700") == []  # Marfan syndrome: none curated
+
+
+def test_cancer_without_alterations_lists_what_to_test(m):
+    r = m.treat("AML", [])
+    assert r.summary.startswith("No alterations given for Acute Myeloid Leukemia (AML).")
+    for b in ("IDH1 R132X", "FLT3 ITD", "KMT2A rearrangement", "NPM1 mutation", "CD33 positive"):
+        assert b in r.summary

@@ -350,6 +350,15 @@ class TherapyMatcher:
             parts.append(f"Guideline/trial evidence or withdrawn approvals: {drugs(t3)}.")
         if not findings and alts:
             parts.append("No curated therapy targets these alterations.")
+        if ct is not None and not alts:
+            tests: dict[str, set[str]] = {}
+            for ap in self.k.approvals:
+                if ap.status.is_approval and ap.biomarker.required and self._covers(ap, ct.code):
+                    tests.setdefault(ap.biomarker.text, set()).add(ap.therapy_label)
+            parts = [f"No alterations given for {where}."]
+            if tests:
+                parts.append("Biomarker-selected approvals here (test for): " + "; ".join(
+                    f"{b} ({', '.join(sorted(d))})" for b, d in sorted(tests.items())) + ".")
         return " ".join(parts)
 
     def treatments_for_disease(self, disease_id: str, label: str | None = None,
