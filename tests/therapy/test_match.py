@@ -292,3 +292,9 @@ def test_cancer_without_alterations_lists_what_to_test(m):
     assert r.summary.startswith("No alterations given for Acute Myeloid Leukemia (AML).")
     for b in ("IDH1 R132X", "FLT3 ITD", "KMT2A rearrangement", "NPM1 mutation", "CD33 positive"):
         assert b in r.summary
+
+
+def test_in_frame_protein_deletion_meets_an_exon_level_biomarker(m):
+    for alt in ("EGFR exon 19 deletion", "EGFR E746_A750del", "EGFR p.Glu746_Ala750del"):
+        assert "osimertinib" in drugs(m.treat("NSCLC", [alt]), Tier.APPROVED_HERE), alt
+    assert "osimertinib" not in drugs(m.treat("NSCLC", ["EGFR G719S"]), Tier.APPROVED_HERE)
