@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
+
 from raredx.knowledge import GeneKnowledge
 from raredx.model import AnnotationSource, Variant, VariantAnnotation, VariantEffect
 
@@ -39,16 +41,22 @@ def _span(v: Variant) -> tuple[int, int, int]:
     return p - 1, p - 1 + len(r), change
 
 
-def _exon_effect(genes: GeneKnowledge, chrom: str, lo: int, hi: int, change: int
-                 ) -> dict[int, tuple[VariantEffect, str | None]]:
-    table = genes.exons.get(chrom)
-    out: dict[int, tuple[VariantEffect, str | None]] = {}
-    if table is None:
-        return out
-    for row in table.overlapping(lo - _SPLICE_REGION, hi + _SPLICE_REGION).tolist():
-        s, e = int(table.start[row]), int(table.end[row])
-        g = int(table.gene[row])
-        num, count = int(table.number[row]), int(table.count[row])
+def _candidates(table, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row ranges [a, b) of ``table`` that may overlap each [lo, hi) (vectorised)."""
+    a = np.searchsorted(table.cummax_end, lo, side="right")
+    b = np.searchsorted(table.start, hi, side="left")
+    return a, b
+
+
+def _exon_effect(genes: GeneKnowledge, table, rows: range, lo: int, hi: int, change: int,
+                 out: dict[int, tuple[VariantEffect, str | None]]) -> None:
+    starts, ends = table.start_list, table.end_list
+    for row in rows:
+        s, e = starts[row], ends[row]
+        if e <= lo - _SPLICE_REGION or s >= hi + _SPLICE_REGION:
+            continue
+        g = table.gene_list[row]
+        num, count = table.number_list[row], table.count_list[row]
         strand = genes.genes[g].strand or 1
         if hi > s and lo < e:
             if change == 0:
@@ -76,35 +84,72 @@ def _exon_effect(genes: GeneKnowledge, chrom: str, lo: int, hi: int, change: int
         old = out.get(g)
         if old is None or eff.severity < old[0].severity:
             out[g] = (eff, note)
-    return out
+
+
+def _lists(table) -> None:
+    if not hasattr(table, "start_list"):
+        table.start_list = table.start.tolist()
+        table.end_list = table.end.tolist()
+        table.gene_list = table.gene.tolist()
+        table.number_list = table.number.tolist()
+        table.count_list = table.count.tolist()
+
+
+def _with(v: Variant, anns: tuple[VariantAnnotation, ...]) -> Variant:
+    return Variant(v.chrom, v.pos, v.ref, v.alt, v.genotypes, v.quality, v.filters, v.in_dbsnp,
+                   v.frequency, v.scores, anns, v.line, v.lifted_from)
 
 
 def annotate_builtin(variants: list[Variant], genes: GeneKnowledge) -> tuple[list[Variant], int]:
     """Annotate every variant with the built-in gene models; returns the variants and how many
     fell in no protein-coding gene (intergenic)."""
-    out = []
+    out = list(variants)
     intergenic = 0
     src = AnnotationSource.BUILTIN
-    for v in variants:
-        lo, hi, change = _span(v)
-        effects = _exon_effect(genes, v.chrom, lo, hi, change)
-        anns = []
-        for g, (eff, note) in effects.items():
-            gi = genes.genes[g]
-            anns.append(VariantAnnotation(gi.symbol, eff, src, gene_id=gi.hgnc_id, note=note))
-        table = genes.intervals.get(v.chrom)
-        if table is not None:
-            for row in table.overlapping(lo, hi).tolist():
-                g = int(table.gene[row])
-                if g in effects:
-                    continue
+    by_chrom: dict[str, list[int]] = {}
+    for i, v in enumerate(variants):
+        by_chrom.setdefault(v.chrom, []).append(i)
+    for chrom, idx in by_chrom.items():
+        spans = [_span(variants[i]) for i in idx]
+        lo = np.array([s[0] for s in spans], dtype=np.int64)
+        hi = np.array([s[1] for s in spans], dtype=np.int64)
+        ex = genes.exons.get(chrom)
+        gt = genes.intervals.get(chrom)
+        if ex is not None:
+            _lists(ex)
+            ea, eb = _candidates(ex, lo - _SPLICE_REGION, hi + _SPLICE_REGION)
+            ea, eb = ea.tolist(), eb.tolist()
+        if gt is not None:
+            _lists(gt)
+            ga, gb = _candidates(gt, lo, hi)
+            ga, gb = ga.tolist(), gb.tolist()
+        for k, i in enumerate(idx):
+            v = variants[i]
+            vlo, vhi, change = spans[k]
+            effects: dict[int, tuple[VariantEffect, str | None]] = {}
+            if ex is not None and eb[k] > ea[k]:
+                _exon_effect(genes, ex, range(ea[k], eb[k]), vlo, vhi, change, effects)
+            anns = []
+            for g, (eff, note) in effects.items():
                 gi = genes.genes[g]
-                effects[g] = (VariantEffect.INTRONIC, None)
-                anns.append(VariantAnnotation(gi.symbol, VariantEffect.INTRONIC, src,
-                                              gene_id=gi.hgnc_id))
-        if not anns:
-            intergenic += 1
-        out.append(replace(v, annotations=tuple(anns)))
+                anns.append(VariantAnnotation(gi.symbol, eff, src, gene_id=gi.hgnc_id, note=note))
+            if gt is not None and gb[k] > ga[k]:
+                for row in range(ga[k], gb[k]):
+                    if gt.end_list[row] <= vlo or gt.start_list[row] >= vhi:
+                        continue
+                    g = gt.gene_list[row]
+                    if g in effects:
+                        continue
+                    gi = genes.genes[g]
+                    effects[g] = (VariantEffect.INTRONIC, None)
+                    anns.append(VariantAnnotation(gi.symbol, VariantEffect.INTRONIC, src,
+                                                  gene_id=gi.hgnc_id))
+            if not anns:
+                intergenic += 1
+                if v.annotations:
+                    out[i] = _with(v, ())
+            else:
+                out[i] = _with(v, tuple(anns))
     return out, intergenic
 
 

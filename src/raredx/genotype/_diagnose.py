@@ -229,13 +229,16 @@ class GenotypeLinks:
         return out
 
 
-_LINKS: dict[tuple[int, int], GenotypeLinks] = {}
+_LINKS: dict[tuple[int, int, int | None], GenotypeLinks] = {}
 
 
 def genotype_links(engine: Any, genes: GeneKnowledge, params: GenotypeParams | None = None
                    ) -> GenotypeLinks:
-    key = (id(engine), id(genes))
+    """The candidate↔gene links of an engine and gene knowledge (built once, about 1 s)."""
+    key = (id(engine), id(genes), None if params is None else id(params))
     if key not in _LINKS:
+        if len(_LINKS) > 16:
+            _LINKS.clear()
         _LINKS[key] = GenotypeLinks(engine, genes, params or GenotypeParams.load())
     return _LINKS[key]
 

@@ -58,6 +58,7 @@ _ASSEMBLY_ALIASES = {
     "grch37": "GRCh37", "hg19": "GRCh37", "b37": "GRCh37", "hs37d5": "GRCh37", "37": "GRCh37",
     "grch38": "GRCh38", "hg38": "GRCh38", "b38": "GRCh38", "38": "GRCh38",
 }
+_CARRIES = frozenset({Zygosity.HETEROZYGOUS, Zygosity.HOMOZYGOUS, Zygosity.HEMIZYGOUS})
 _REF_RE = re.compile(r"^[ACGTNacgtn]+$")
 _ALT_RE = re.compile(r"^[ACGTNacgtn]+$")
 
@@ -537,7 +538,7 @@ def parse_vcf(
     skipped = content.skipped
     issues = content.issues
     ncol = 9 + len(samples)
-    gt_cache: dict[str, list[int | None]] = {}
+    gt_cache: dict[tuple[str, int], list[int | None]] = {}
     n_samples = len(samples)
 
     def issue(level: IssueLevel, msg: str, reason: str) -> None:
@@ -582,12 +583,12 @@ def parse_vcf(
             for s in f[9:]:
                 vals = s.split(":")
                 gt = vals[gt_i] if gt_i < len(vals) else "."
-                al = gt_cache.get(gt)
+                al = gt_cache.get((gt, n_alt))
                 if al is None:
                     al, _ = _parse_gt(gt, n_alt)
-                    gt_cache[gt] = al
-                if any(a is not None and a > n_alt for a in al):
-                    raise ValueError(gt)
+                    if any(a is not None and a > n_alt for a in al):
+                        raise ValueError(gt)
+                    gt_cache[(gt, n_alt)] = al
                 gq = _float(vals[gq_i]) if 0 <= gq_i < len(vals) else None
                 calls.append((al, gq))
         except ValueError:
@@ -613,7 +614,7 @@ def parse_vcf(
                       "malformed line")
                 continue
             zyg = _zygosity(pal, k)
-            if not zyg.carries:
+            if zyg not in _CARRIES:
                 skipped["not carried by the patient" if zyg is not Zygosity.NO_CALL
                         else "no call in the patient"] += 1
                 continue
