@@ -96,3 +96,23 @@ def test_spike_vcf_copies_a_background_record(tmp_path):
 def test_install_genes_checks_checksums(tmp_path):
     r = invoke("data", "install-genes", "--from", str(GENES), "--target", str(tmp_path / "g"))
     assert r.exit_code == 1 and "is not the pinned" in r.output
+
+
+def test_diagnose_vcf_finds_the_vcf_in_the_phenopacket_files(tmp_path, mini_release):
+    pp = phenopacket(tmp_path / "case.json")
+    data = json.loads(pp.read_text())
+    (tmp_path / "seq").mkdir()
+    (tmp_path / "seq" / "p.vcf").write_text(
+        HEAD.replace("##reference=GRCh38\n", "") + "chr3\t6100\t.\tAT\tA\t50\tPASS\t.\tGT\t0/1\n")
+    data["files"] = [{"uri": "seq/p.vcf", "fileAttributes": {"fileFormat": "VCF",
+                                                            "genomeAssembly": "GRCh38"}}]
+    pp.write_text(json.dumps(data))
+    r = invoke("diagnose-vcf", str(pp), "--data-dir", str(mini_release), "--genes-dir",
+               str(GENES), "--format", "json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout[r.stdout.index("{"):])["genes"][0]["symbol"] == "SEIZ2"
+    data["files"] = []
+    pp.write_text(json.dumps(data))
+    r = invoke("diagnose-vcf", str(pp), "--data-dir", str(mini_release), "--genes-dir",
+               str(GENES))
+    assert r.exit_code == 1 and "give --vcf" in r.output

@@ -51,7 +51,9 @@ _ASSEMBLY = typer.Option(None, "--assembly", help="GRCh37 or GRCh38, when the VC
 @app.command("diagnose-vcf")
 def diagnose_vcf(
     phenopacket: Path = typer.Argument(..., help="The patient's phenopacket (JSON)."),
-    vcf: Path = typer.Option(..., "--vcf", help="The patient's VCF (plain or bgzipped)."),
+    vcf: Path | None = typer.Option(
+        None, "--vcf", help="The patient's VCF (plain or bgzipped) [default: the VCF the "
+        "phenopacket's `files` point to].", show_default=False),
     ped: Path | None = typer.Option(None, "--ped", help="PED file (trio: de novo and "
                                        "segregation evidence).", show_default=False),
     sample: str | None = typer.Option(None, "--sample", help="The patient's sample column "
@@ -79,6 +81,15 @@ def diagnose_vcf(
         engine = build_engine(EngineConfig(data_dir), log=log)
         genes = load_genes(genes_dir, log=log)
         patient = engine.read_phenopacket(phenopacket)
+        if vcf is None:
+            from raredx.io._vcf import phenopacket_vcfs
+
+            found = phenopacket_vcfs(phenopacket)
+            if len(found) != 1:
+                raise InputError(f"give --vcf: the phenopacket points to {len(found)} VCF files",
+                                 str(phenopacket))
+            vcf, asm = found[0]
+            assembly = assembly or asm
         t0 = time.perf_counter()
         variants = prepare_variants(vcf, genes, sample=sample, assembly=assembly,
                                     liftover_chain=liftover_chain, ped=ped)

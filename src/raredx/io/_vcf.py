@@ -714,3 +714,35 @@ def read_ped(path: Path) -> tuple[Pedigree, list[InputIssue]]:
                 issues.append(InputIssue(IssueLevel.WARNING, where,
                                          f"{m.id}'s parent {p} has no line of their own"))
     return Pedigree(tuple(members)), issues
+
+
+def phenopacket_vcfs(path: Path) -> list[tuple[Path, str | None]]:
+    """VCF files a phenopacket points to (``files[].uri`` with format VCF, or a ``.vcf``/
+    ``.vcf.gz`` name), with the assembly its ``fileAttributes`` give; relative paths and
+    ``file://`` URIs are resolved against the phenopacket's folder."""
+    import json
+    from urllib.parse import unquote, urlparse
+
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise InputError(f"cannot read the phenopacket ({e})", str(path)) from None
+    out = []
+    for i, f in enumerate(data.get("files") or [] if isinstance(data, dict) else []):
+        if not isinstance(f, dict) or not isinstance(f.get("uri"), str):
+            continue
+        attrs = f.get("fileAttributes") or {}
+        fmt = str(attrs.get("fileFormat", attrs.get("htsFormat", ""))).lower()
+        uri = f["uri"]
+        if fmt != "vcf" and not re.search(r"\.vcf(\.b?gz)?$", uri, re.I):
+            continue
+        u = urlparse(uri)
+        if u.scheme not in ("", "file"):
+            raise InputError(f"files[{i}].uri {uri!r}: only local files can be read",
+                             str(path))
+        p = Path(unquote(u.path if u.scheme == "file" else uri))
+        if not p.is_absolute():
+            p = Path(path).parent / p
+        asm = attrs.get("genomeAssembly") or attrs.get("genome_assembly")
+        out.append((p, str(asm) if asm else None))
+    return out
