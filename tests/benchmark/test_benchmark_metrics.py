@@ -9,6 +9,7 @@ import pytest
 from raredx.benchmark import (
     brier_score,
     expected_calibration_error,
+    expected_top_k,
     mean_log_loss,
     mean_reciprocal_rank,
     reliability_table,
@@ -66,3 +67,13 @@ def test_bad_confidence_is_refused():
         brier_score([1.5], [True])
     with pytest.raises(ValueError):
         reliability_table([0.5], [True, False])
+
+
+def test_expected_top_k_under_random_ties():
+    # (best, worst): alone first; tied 4-way for first; 2 ahead then 3 tied; missing
+    bounds = [(1, 1), (1, 4), (3, 5), None]
+    assert expected_top_k(bounds, 1) == pytest.approx((1 + 1 / 4) / 4)
+    assert expected_top_k(bounds, 3) == pytest.approx((1 + 3 / 4 + 1 / 3) / 4)
+    assert expected_top_k(bounds, 10) == pytest.approx(3 / 4)
+    with pytest.raises(ValueError):
+        expected_top_k([(3, 2)], 1)

@@ -38,6 +38,9 @@ def test_peer_ranks_exact(result):
     assert s.ranks.top1 == pytest.approx(1 / 3) and s.ranks.top3 == pytest.approx(2 / 3)
     assert s.ranks.mrr == pytest.approx((1 / 2 + 1) / 3)
     assert (s.top1_best, s.top1_worst) == (pytest.approx(1 / 3), pytest.approx(1 / 3))
+    # case1 LPO: A ties with B and D at rank 2..4 -> within top-3 with probability 2/3
+    assert s.top1_expected == pytest.approx(1 / 3)
+    assert s.top10_expected == pytest.approx(2 / 3)
     # case1 as-is by hypergeometric: C (21/126) and D (21/126) beat A (35/126)
     assert ranks(result, "hypergeometric", AS_IS)[0] == 3
 

@@ -15,6 +15,7 @@ __all__ = [
     "ReliabilityBin",
     "brier_score",
     "expected_calibration_error",
+    "expected_top_k",
     "mean_log_loss",
     "mean_reciprocal_rank",
     "reliability_table",
@@ -45,6 +46,29 @@ def mean_reciprocal_rank(ranks: Sequence[Rank]) -> float:
     if not ranks:
         return 0.0
     return sum(1.0 / r for r in ranks if r is not None) / len(ranks)
+
+
+def expected_top_k(bounds: Sequence[tuple[int, int] | None], k: int) -> float:
+    """Top-k expected under uniformly random tie-breaking, from each case's (best, worst) rank.
+
+    A truth with ``best - 1`` candidates strictly ahead and ``worst - best + 1`` tied (itself
+    included) is within the top ``k`` with probability ``(k - best + 1) / (worst - best + 1)``,
+    clipped to [0, 1]; ``None`` (not a candidate) counts 0.
+
+    >>> expected_top_k([(1, 4), (2, 2), None, (11, 12)], 1)
+    0.0625
+    """
+    if not bounds:
+        return 0.0
+    total = 0.0
+    for b in bounds:
+        if b is None:
+            continue
+        best, worst = b
+        if worst < best:
+            raise ValueError(f"worst rank {worst} is better than best rank {best}")
+        total += min(1.0, max(0.0, (k - best + 1) / (worst - best + 1)))
+    return total / len(bounds)
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,8 +34,9 @@ PEER_NOTE = (
 TIE_NOTE = (
     "Ties: every method ranks equal scores by the smaller candidate id first (the engine's "
     "documented rule). The peers' scores tie often (a disease annotated with every query term, "
-    "or a descendant of each, gets the maximal Resnik score), so the range of top-1/top-10 that "
-    "tie-breaking for or against the truth would give is shown too."
+    "or a descendant of each, gets the maximal Resnik score), so the top-1/top-10 that breaking "
+    "ties in favour of the truth, at random (expected value) or against it would give are shown "
+    "too."
 )
 
 
@@ -68,7 +69,8 @@ def result_to_dict(result: BenchmarkResult, meta: dict[str, Any] | None = None) 
         d = {"method": s.method, "protocol": s.protocol.value, **s.ranks.as_dict(),
              "seconds_total": s.seconds_total, "seconds_per_case": s.seconds_per_case,
              "top1_ties_best": s.top1_best, "top1_ties_worst": s.top1_worst,
-             "top10_ties_best": s.top10_best, "top10_ties_worst": s.top10_worst}
+             "top10_ties_best": s.top10_best, "top10_ties_worst": s.top10_worst,
+             "top1_ties_expected": s.top1_expected, "top10_ties_expected": s.top10_expected}
         summaries.append(d)
     fail_reasons = collections.Counter(f.message for f in result.failures)
     out = {
@@ -186,15 +188,17 @@ def markdown_report(result: BenchmarkResult, meta: dict[str, Any] | None = None)
         L += ["Ratios — " + "; ".join(ratios) + ".", ""]
 
     L += ["### Ties", "", TIE_NOTE, "",
-          "| method | protocol | top-1 (ties for … against) | top-10 (ties for … against) |",
+          ("| method | protocol | top-1: ties for / random / against | "
+           "top-10: ties for / random / against |"),
           "|---|---|---|---|"]
     for p in result.protocols:
         for m in result.methods:
             s = result.summary(m, p)
             if s is None:
                 continue
-            L.append(f"| {_TITLES.get(m, m)} | {p.title} | {_pct(s.top1_best)} … "
-                     f"{_pct(s.top1_worst)} | {_pct(s.top10_best)} … {_pct(s.top10_worst)} |")
+            L.append(f"| {_TITLES.get(m, m)} | {p.title} | {_pct(s.top1_best)} / "
+                     f"{_pct(s.top1_expected)} / {_pct(s.top1_worst)} | {_pct(s.top10_best)} / "
+                     f"{_pct(s.top10_expected)} / {_pct(s.top10_worst)} |")
     L.append("")
 
     L += ["## Breakdown by annotations of the true disease left under leave-publication-out",

@@ -23,6 +23,7 @@ from raredx.benchmark._metrics import (
     ReliabilityBin,
     brier_score,
     expected_calibration_error,
+    expected_top_k,
     mean_log_loss,
     reliability_table,
     summarize_ranks,
@@ -113,6 +114,8 @@ class MethodSummary:
     top1_worst: float
     top10_best: float
     top10_worst: float
+    top1_expected: float  # ... expected under uniformly random tie-breaking
+    top10_expected: float
 
     @property
     def seconds_per_case(self) -> float:
@@ -298,12 +301,15 @@ def run_benchmark(
             rk = [r.rank for r in mrows]
             rb = [r.rank_best for r in mrows]
             rw = [r.rank_worst for r in mrows]
+            bounds = [None if r.rank_best is None or r.rank_worst is None
+                      else (r.rank_best, r.rank_worst) for r in mrows]
             secs = engine_time[protocol.value] if m == ENGINE else peer_time.get(
                 (m, protocol.value), 0.0)
             summaries.append(MethodSummary(
                 method=m, protocol=protocol, ranks=summarize_ranks(rk), seconds_total=secs,
                 top1_best=_fraction(rb, 1), top1_worst=_fraction(rw, 1),
                 top10_best=_fraction(rb, 10), top10_worst=_fraction(rw, 10),
+                top1_expected=expected_top_k(bounds, 1), top10_expected=expected_top_k(bounds, 10),
             ))
             for label in bins:
                 sub = [r.rank for r in mrows if bin_of[r.source] == label]
