@@ -218,3 +218,15 @@ def test_markup_like_input_is_printed_verbatim(run, tmp_path):
     assert r.exit_code == 0, r.output
     assert "skipped '[/red]': not an HPO term id" in r.stderr
     assert "[bold]x[/].json" in r.stderr
+
+
+def test_batch_as_tables_and_json_array(run, tmp_path):
+    d = tmp_path / "cases"
+    write(d / "a.json", case(MARFAN, "A"))
+    write(d / "b.json", case(["HP:0001250"], "B"))
+    r = run(str(d), "-f", "table", "--top", "2")
+    assert r.exit_code == 0, r.output
+    assert "Differential diagnosis for A" in r.stdout and "Differential diagnosis for B" in r.stdout
+    r = run(str(d), "-f", "json", "--top", "2")
+    records = json.loads(r.stdout)
+    assert [x["id"] for x in records] == ["A", "B"]

@@ -83,3 +83,17 @@ def test_single_real_case_table_and_tsv(real_release, real_cases):
                             "-f", "tsv", "--top", "3"])
     rows = [line.split("\t") for line in r.stdout.splitlines()]
     assert r.exit_code == 0 and len(rows) == 4 and rows[0][0] == "case_id"
+
+
+def test_data_install_from_official_files_and_info(real_release, tmp_path):
+    runner = CliRunner()
+    target = tmp_path / "knowledge"
+    r = runner.invoke(app, ["data", "install", "--from", str(real_release),
+                            "--target", str(target)])
+    assert r.exit_code == 0, r.output
+    assert r.stderr.count("sha256 verified") == 4
+    assert sorted(p.name for p in target.iterdir()) == [
+        "en_product1.xml.gz", "en_product9_ages.xml.gz", "hp.obo.gz", "phenotype.hpoa.gz"]
+    r = runner.invoke(app, ["data", "info", "--data-dir", str(target), "--no-load"])
+    assert r.exit_code == 0, r.output
+    assert r.stdout.count("(official hpo-2026-06-06 file)") == 4

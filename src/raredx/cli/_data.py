@@ -7,7 +7,6 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from raredx.cli import app
 
@@ -67,7 +66,7 @@ def info(
     from raredx.io._release import _content_sha256, release_key
     from raredx.knowledge import cache_root
 
-    out = Console(highlight=False)
+    out = Console(highlight=False, soft_wrap=True)
     err = _err()
     if data_dir is not None:
         d, how = data_dir, "--data-dir"
@@ -83,19 +82,12 @@ def info(
         if how.startswith("default"):
             err.print("run `raredx data install` (or `raredx data install --from DIR`)")
         raise typer.Exit(1) from None
-    t = Table(title="files", title_justify="left")
-    t.add_column("file")
-    t.add_column("path")
-    t.add_column("bytes", justify="right")
-    t.add_column("content sha256")
-    t.add_column(f"official {DEFAULT_RELEASE}")
     for name in sorted(files):
         p = files[name]
         digest = _content_sha256(p)
-        pinned = PINNED_FILES.get(name)
-        t.add_row(name, str(p), f"{p.stat().st_size:,}", digest,
-                  "yes" if digest == pinned else "no")
-    out.print(t)
+        official = "official" if digest == PINNED_FILES.get(name) else "NOT the official"
+        out.print(f"  {name}: {p} ({p.stat().st_size:,} bytes)\n"
+                  f"    content sha256 {digest} ({official} {DEFAULT_RELEASE} file)")
     key, _ = release_key(files)
     cache = cache_root() / key
     out.print(f"index cache: {cache}  ({'built' if cache.exists() else 'not built yet'})")
