@@ -146,8 +146,9 @@ def run_peer(name: str, spec: str, docs: list[dict]) -> tuple[dict | None, dict]
         except (OSError, subprocess.TimeoutExpired) as exc:
             return None, {"error": f"{type(exc).__name__}: {exc}"}
         if res.returncode != 0 or not op.exists():
-            err = [ln for ln in res.stderr.strip().splitlines() if ln.strip()]
-            return None, {"error": " | ".join(err[-6:])[-900:]}
+            err = [ln.strip() for ln in res.stderr.strip().splitlines() if ln.strip()]
+            key = [ln for ln in err if "Error" in ln or "Resource" in ln or "download" in ln]
+            return None, {"error": " / ".join(dict.fromkeys(key or err[-3:]))[:400]}
         out = json.loads(op.read_text())
         return out["docs"], {"seconds": round(out["seconds"], 3)}
 
@@ -158,6 +159,7 @@ def main() -> None:
     ap.add_argument("--gsc", type=Path, default=DEFAULT_GSC)
     ap.add_argument("--data-dir", type=Path, default=None)
     ap.add_argument("--peer", action="append", default=[], help="NAME=PYTHON[:EXTRA]")
+    ap.add_argument("--peer-note", action="append", default=[], help="NAME=why/how it was run")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "text" / "reports")
     args = ap.parse_args()
 
@@ -185,6 +187,7 @@ def main() -> None:
         "corpus": f"GSC+ {args.split}", "documents": len(docs), "words": words,
         "gold_mentions": sum(len(d["gold"]) for d in docs), "gold_id_resolution": gold_stats,
         "hpo": kb.ontology.version, "results": results,
+        "peer_notes": dict(n.split("=", 1) for n in args.peer_note),
     }
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / f"gsc_plus_{args.split}.json").write_text(json.dumps(report, indent=1) + "\n")
@@ -203,7 +206,8 @@ def markdown(r: dict) -> str:
     for name, res in r["results"].items():
         run = res.get("run", {})
         if "error" in run:
-            lines.append(f"| {name} | failed: {run['error'][:300]} | | | | | |")
+            err = run["error"].replace("|", "/")[:300]
+            lines.append(f"| {name} | failed: {err} | | | | | |")
             continue
         d = res["document"]
 
@@ -216,6 +220,8 @@ def markdown(r: dict) -> str:
         speed = run.get("words_per_cpu_second") or run.get("words_per_wall_second") or ""
         lines.append(f"| {name} | {d['precision']:.3f} | {d['recall']:.3f} | {d['f1']:.3f} | "
                      f"{trio('mention_exact')} | {trio('mention_overlap')} | {speed} |")
+    for name, note in r.get("peer_notes", {}).items():
+        lines.append(f"- {name}: {note}")
     lines += ["", "Document level: micro-averaged over (document, id) pairs. Mention exact: same "
               "span and id; overlap: overlapping span and same id, matched one to one. raredx "
               "speed is words per CPU second of the single-threaded matcher (text repeated to "

@@ -13,7 +13,7 @@ from raredx.model import InputIssue, IssueLevel
 from raredx.text._context import Assertion, TriggerTable, assess
 from raredx.text._index import TextIndex
 from raredx.text._input import CHUNK_CHARS, iter_chunks, language_problem, open_note
-from raredx.text._tokens import STOPWORDS, Token, is_abbreviation, stem, tokenize
+from raredx.text._tokens import STOPWORDS, Token, is_abbreviation, light, stem, tokenize
 
 MAX_STOPWORDS_IN_A_ROW = 2
 MAX_CONJUNCTS = 3
@@ -91,6 +91,11 @@ def _stem(word: str) -> str:
     return stem(word)
 
 
+@lru_cache(maxsize=200_000)
+def _light(word: str) -> str:
+    return light(word)
+
+
 class Extractor:
     """Finds HPO terms in English clinical text. Build once per index; thread-safe."""
 
@@ -164,11 +169,17 @@ class Extractor:
         vocab, exact, bag, max_words = ix.vocab, ix.exact, ix.bag, ix.max_words
         n = len(tokens)
         cands: list[tuple[int, int, int, int, int, tuple[str, ...]]] = []
+        surface = ix.surface
         for i in range(n):
+            if surface and norms[i][0] != "\x00":
+                t = surface.get(_light(tokens[i].text))
+                if t is not None:
+                    cands.append((-1, 0, i, i + 1, t, (norms[i],)))
             if norms[i] not in vocab:
                 continue
             seq: list[str] = []
             stops = 0
+            crossed = False  # an "and"/"or" inside: only an exact (ordered) name may match
             j = i
             while j < n:
                 nj = norms[j]
@@ -176,6 +187,7 @@ class Extractor:
                     j += 1
                     continue
                 if nj is _STOP or nj is _STOP_AND_OR:
+                    crossed = crossed or nj is _STOP_AND_OR
                     stops += 1
                     if stops > MAX_STOPWORDS_IN_A_ROW:
                         break
@@ -189,7 +201,7 @@ class Extractor:
                 t = exact.get(key)
                 if t is not None:
                     cands.append((-len(seq), 0, i, j + 1, t, key))
-                elif len(seq) > 1:
+                elif len(seq) > 1 and not crossed:
                     t = bag.get(tuple(sorted(seq)))
                     if t is not None:
                         cands.append((-len(seq), 1, i, j + 1, t, key))
@@ -248,10 +260,9 @@ class Extractor:
                 if c == k or c < 0 or norms[c] not in vocab:
                     break
                 t2 = self._lookup((norms[c], *key[1:]))
-                if t2 is None or (c, e, t2) in found:
-                    break
-                found.add((c, e, t2))
-                out.append((c, e, t2))
+                if t2 is not None and (c, e, t2) not in found:
+                    found.add((c, e, t2))
+                    out.append((c, e, t2))
                 k = c - 1
             # forwards: <mention> (and|or|,) W, replacing the mention's last word
             k = e
@@ -262,10 +273,9 @@ class Extractor:
                 if c == k or c >= n or norms[c] not in vocab:
                     break
                 t2 = self._lookup((*key[:-1], norms[c]))
-                if t2 is None or (s, c + 1, t2) in found:
-                    break
-                found.add((s, c + 1, t2))
-                out.append((s, c + 1, t2))
+                if t2 is not None and (s, c + 1, t2) not in found:
+                    found.add((s, c + 1, t2))
+                    out.append((s, c + 1, t2))
                 k = c + 1
         return out
 

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from importlib import resources
 
 from raredx.knowledge import PHENOTYPIC_ABNORMALITY, KnowledgeBase, Ontology, cached
-from raredx.text._tokens import STOPWORDS, is_abbreviation, stem, tokenize
+from raredx.text._tokens import STOPWORDS, is_abbreviation, light, stem, tokenize
+
+SURFACE = "="  # prefix of keys matched on the light form of one word
 
 INDEX_FORMAT = 1  # bump when the normal form or the index layout changes
 
@@ -32,9 +34,13 @@ class TextIndex:
     abbreviations: frozenset[str]  # case-sensitive tokens, e.g. "VSD"
     max_words: int
     ambiguous: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    surface: dict[str, int] = field(default_factory=dict)  # light form of one word -> term
 
     def __len__(self) -> int:
         return len(self.term_ids)
+
+
+MIN_ONTOLOGY_ABBREVIATION = 3  # "S4", "RA", "BO" in HPO are too ambiguous in running text
 
 
 def name_key(name: str) -> Key:
@@ -45,8 +51,13 @@ def name_key(name: str) -> Key:
     """
     toks = [t.text for t in tokenize(name) if t.is_word]
     if len(toks) == 1 and is_abbreviation(toks[0]):
-        return ("@" + toks[0],)
+        return ("@" + toks[0],) if len(toks[0]) >= MIN_ONTOLOGY_ABBREVIATION else ()
     return tuple(stem(t) for t in toks if t.lower() not in STOPWORDS)
+
+
+# clinical modifiers a name may lose and still name its term when no other term has the shorter
+# name: "skin lesions" -> "Localized skin lesion"
+DROPPABLE = frozenset(stem(w) for w in ["localized", "localised", "generalized", "generalised", "bilateral", "unilateral", "mild", "moderate", "severe", "profound", "progressive", "congenital", "recurrent", "chronic", "acute", "episodic", "intermittent", "persistent", "isolated", "diffuse", "focal", "multifocal", "symmetric", "asymmetric", "transient"])
 
 
 def _load_abbreviations() -> dict[str, str]:
@@ -56,16 +67,19 @@ def _load_abbreviations() -> dict[str, str]:
 
 def _choose(ontology: Ontology, cands: dict[int, bool], allow_guess: bool) -> int | None:
     """One term for a name shared by several: the most specific if they lie on one path, else
-    the one whose *label* it is; else the most general (``allow_guess``) or ``None``."""
+    the one whose *label* it is, then the most specific if they lie on one path; else the most
+    general (``allow_guess``) or ``None``."""
     ids = list(cands)
     if len(ids) == 1:
         return ids[0]
+    labelled = [i for i in ids if cands[i]]
+    if len(labelled) == 1:  # a term's own label beats another term's synonym
+        return labelled[0]
+    if labelled:
+        ids = labelled
     for i in ids:
         if all(ontology.is_descendant_of(i, j) for j in ids):
             return i
-    labelled = [i for i in ids if cands[i]]
-    if len(labelled) == 1:
-        return labelled[0]
     if allow_guess:  # unrelated terms share a name: take the most general, then the smaller id
         return min(ids, key=lambda i: (len(ontology.ancestors(i)), ontology.ids[i]))
     return None
@@ -78,6 +92,7 @@ def build_text_index(ontology: Ontology, extra_abbreviations: dict[str, str] | N
         raise ValueError(f"the ontology has no {PHENOTYPIC_ABNORMALITY} (Phenotypic abnormality)")
     exact_c: dict[Key, dict[int, bool]] = {}
     bag_c: dict[Key, dict[int, bool]] = {}
+    reduced_c: dict[Key, dict[int, bool]] = {}  # names without a leading clinical modifier
     for i, term in enumerate(ontology.terms):
         if i == root or not ontology.is_descendant_of(i, root):
             continue
@@ -85,8 +100,17 @@ def build_text_index(ontology: Ontology, extra_abbreviations: dict[str, str] | N
             key = name_key(name)
             if not key or (len(key) == 1 and len(key[0]) < 3):
                 continue
+            if len(key) == 1 and not is_label and not key[0].startswith("@"):
+                # a one-word synonym matches only up to plural ("Ordering" is not "order",
+                # "Inactivity" not "inactivation"): derivation is for labels and phrases
+                word = name.strip()
+                if stem(word) != light(word):
+                    key = (SURFACE + light(word),)
             for table, k in ((exact_c, key), (bag_c, tuple(sorted(key)))):
                 d = table.setdefault(k, {})
+                d[i] = d.get(i, False) or is_label
+            if len(key) >= 3 and key[0] in DROPPABLE:
+                d = reduced_c.setdefault(key[1:], {})
                 d[i] = d.get(i, False) or is_label
     abbreviations = _load_abbreviations()
     abbreviations.update(extra_abbreviations or {})
@@ -115,9 +139,16 @@ def build_text_index(ontology: Ontology, extra_abbreviations: dict[str, str] | N
             out[k] = positions[i]
         return out
 
+    for k, cands in exact_c.items():  # a name that is a label up to word order counts as one
+        same_bag = bag_c.get(tuple(sorted(k)), {})
+        for i in cands:
+            cands[i] = cands[i] or same_bag.get(i, False)
     exact = resolve_table(exact_c)
     bag = resolve_table(bag_c)
-    vocab = frozenset(w for k in exact for w in k)
+    for k, t in resolve_table({k: v for k, v in reduced_c.items() if k not in exact_c}).items():
+        exact[k] = t
+        bag.setdefault(tuple(sorted(k)), t)
+    vocab = frozenset(w for k in exact for w in k if not w.startswith(SURFACE))
     return TextIndex(
         hpo_version=ontology.version,
         term_ids=term_ids,
@@ -127,6 +158,7 @@ def build_text_index(ontology: Ontology, extra_abbreviations: dict[str, str] | N
         vocab=vocab,
         abbreviations=frozenset(w[1:] for w in vocab if w.startswith("@")),
         max_words=max(len(k) for k in exact),
+        surface={k[0][1:]: t for k, t in exact.items() if k[0].startswith(SURFACE)},
         ambiguous=ambiguous,
     )
 
@@ -137,6 +169,7 @@ def _fingerprint() -> str:
 
     parts = [str(INDEX_FORMAT), repr(sorted(_tokens.STOPWORDS)), repr(_tokens._IRREGULAR),
              repr(_tokens._EQUIVALENT), repr(_tokens._INFLECT), repr(_tokens._DERIV),
+             str(MIN_ONTOLOGY_ABBREVIATION), SURFACE, repr(sorted(DROPPABLE)),
              str(_tokens.MIN_STEM), repr(sorted(_load_abbreviations().items()))]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
 

@@ -41,11 +41,12 @@ _IRREGULAR = {
 # words that mean the same in a phenotype phrase, mapped (in the note and in the ontology alike)
 # to one canonical word before stemming: "ocular abnormalities" meets "Abnormality of the eye"
 _EQUIVALENT = {
-    **dict.fromkeys(("anomaly", "anomalous", "abnormality", "malformation", "manifestation",
-                     "sign"), "abnormal"),
+    **dict.fromkeys(("anomaly", "anomalous", "abnormality", "malformation", "manifestation"),
+                    "abnormal"),
     "multiple": "numerous",
     **dict.fromkeys(("ocular", "ophthalmic", "ophthalmologic", "ophthalmological"), "eye"),
     **dict.fromkeys(("cutaneous", "dermal", "dermatologic", "dermatological"), "skin"),
+    "neurological": "nervous", "neurologic": "nervous", "neural": "nervous",
     "renal": "kidney", "hepatic": "liver", "cardiac": "heart", "auditory": "hearing",
     "otic": "ear", "aural": "ear", "articular": "joint", "facial": "face", "dental": "tooth",
     "oral": "mouth", "nasal": "nose", "labial": "lip", "lingual": "tongue", "palatal": "palate",
@@ -74,15 +75,11 @@ def fold(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c))
 
 
-def stem(word: str) -> str:
-    """A light, deterministic stemmer: plural and adjective/noun variants meet.
+def light(word: str) -> str:
+    """Case, accents, plural and the word maps only (no derivational endings).
 
-    >>> stem("microcephalic") == stem("microcephaly")
-    True
-    >>> stem("seizures") == stem("seizure")
-    True
-    >>> stem("abnormalities") == stem("abnormal")
-    True
+    >>> light("Ordering"), light("kidneys")
+    ('ordering', 'kidney')
     """
     w = fold(word)
     w = _IRREGULAR.get(w, w)
@@ -96,7 +93,22 @@ def stem(word: str) -> str:
         if w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 3:
             w = w[:-1]
     w = _IRREGULAR.get(w, w)
-    w = _EQUIVALENT.get(w, w)
+    return _EQUIVALENT.get(w, w)
+
+
+def stem(word: str) -> str:
+    """A light, deterministic stemmer: plural and adjective/noun variants meet.
+
+    >>> stem("microcephalic") == stem("microcephaly")
+    True
+    >>> stem("seizures") == stem("seizure")
+    True
+    >>> stem("abnormalities") == stem("abnormal")
+    True
+    """
+    w = light(word)
+    if len(w) <= 3 or not w.isalpha():
+        return w
     for _ in range(3):
         for suf in _DERIV:
             if w.endswith(suf) and len(w) - len(suf) >= MIN_STEM:
