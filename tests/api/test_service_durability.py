@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import signal
 import threading
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 from service_server import Server, require_services
 
@@ -75,5 +78,61 @@ def test_postgresql_cases_durability_and_concurrency(tmp_path: Path) -> None:
         for t in threads:
             t.join()
         assert sorted(codes) == [200] + [409] * 7
+    finally:
+        srv.stop()
+
+
+def _children(pid: int) -> list[int]:
+    """The server's live worker processes (multiprocessing spawn children, not zombies nor the
+    resource tracker)."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmd = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z" and b"spawn_main" in cmd:
+            out.append(int(stat.parent.name))
+    return out
+
+
+def test_killed_worker_loses_no_case_and_is_replaced(tmp_path: Path) -> None:
+    if not Path("/proc/self/stat").exists():
+        pytest.skip("needs /proc to find the worker processes")
+    srv = Server(tmp_path, extra_args=("--workers", "2")).start()
+    try:
+        token = srv.user("worker-test")
+        with srv.client(token) as c:
+            ids = [c.post("/api/cases", json={"patient": PATIENT}).json()["id"] for _ in range(4)]
+        assert srv.proc is not None
+        deadline = time.monotonic() + 60
+        workers = _children(srv.proc.pid)
+        while len(workers) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+            workers = _children(srv.proc.pid)
+        victim = workers[0]
+        os.kill(victim, signal.SIGKILL)
+        # the other worker keeps serving; every stored case is there
+        with srv.client(token) as c:
+            for cid in ids:
+                r = None
+                for _ in range(50):  # a request may hit the dying worker's closed connection
+                    try:
+                        r = c.get(f"/api/cases/{cid}")
+                        break
+                    except httpx.TransportError:
+                        time.sleep(0.2)
+                assert r is not None and r.status_code == 200
+            assert c.post("/api/cases", json={"patient": PATIENT}).status_code == 201
+        # the supervisor starts a replacement
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            now = _children(srv.proc.pid)
+            if victim not in now and len(now) >= 2:
+                break
+            time.sleep(0.5)
+        else:
+            pytest.fail(f"no replacement worker (children now {_children(srv.proc.pid)})")
     finally:
         srv.stop()

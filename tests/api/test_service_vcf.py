@@ -84,3 +84,20 @@ def test_reports_name_the_gene_knowledge_and_vcf(gene_server: Server) -> None:
         assert "Gene SEIZ2" in html and "chr3:6100" in html
         pdf = c.get(f"/api/cases/{cid}/analyses/{a['id']}/report.pdf").content
         assert b"Gene SEIZ2" in pdf
+
+
+def test_gene_and_disease_pages_with_gene_knowledge(gene_server: Server, server: Server,
+                                                   tokens: dict) -> None:
+    with gene_server.client(gene_server.token) as c:  # type: ignore[attr-defined]
+        g = c.get("/api/genes/SEIZ2")
+        assert g.status_code == 200, g.text
+        j = g.json()
+        assert j["chrom"] and [d["id"] for d in j["diseases"]] == ["OMIM:100200"]
+        assert j["diseases"][0]["inheritance"][0]["label"] == "Autosomal dominant inheritance"
+        assert c.get("/api/genes/MFS1").json()["symbol"] == "FBN1"  # previous symbol
+        assert c.get("/api/genes/NOPE1").status_code == 404
+        d = c.get("/api/diseases/OMIM:100200").json()
+        assert d["genes"] == [{"symbol": "SEIZ2", "hgnc_id": d["genes"][0]["hgnc_id"]}]
+    with server.client(tokens["alice"]) as c:
+        r = c.get("/api/genes/SEIZ2")
+        assert r.status_code == 404 and "no gene knowledge" in r.json()["detail"]

@@ -54,6 +54,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Rare-disease differential diagnosis from HPO phenotypes: diagnose, term "
         "search, disease pages, stored cases with analyses, re-analysis and reports.",
         lifespan=lifespan,
+        # the interactive pages load their scripts from a CDN: not offline, and not allowed by our
+        # content security policy; the OpenAPI document itself is at /openapi.json
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.releases = Releases(settings.data_dir, settings.releases, settings.genes_dir)

@@ -191,7 +191,13 @@ def disease(disease_id: str, request: Request, _u: CurrentUser,
     for o in [d.id, *equivalents]:
         xrefs.extend(kb.orphanet_xrefs.get(o, ()))
     course = kb.course.get(d.id)
+    genes = releases(request).genes()
+    gene_list = []
+    if genes is not None:
+        for gi in genes.disease_genes.get(d.id, ()):
+            gene_list.append({"symbol": genes.genes[gi].symbol, "hgnc_id": genes.genes[gi].hgnc_id})
     return DiseaseOut(
+        genes=gene_list,
         id=d.id, label=d.label, release=r.name, knowledge=r.versions,
         cross_references=_xref_groups(xrefs), equivalent_ids=equivalents,
         onsets=[{"id": x, "label": onto.label(x)} for x in sorted(course.onsets)] if course else [],
@@ -199,6 +205,38 @@ def disease(disease_id: str, request: Request, _u: CurrentUser,
         if course else [],
         annotations=anns,
     )
+
+
+@router.get("/genes/{gene}", tags=["knowledge"])
+def gene_page(gene: str, request: Request, _u: CurrentUser,
+              release_name: Annotated[str | None, Query(alias="release")] = None
+              ) -> dict[str, Any]:
+    """A gene (approved symbol, HGNC id or unambiguous alias): identity, location, its diseases
+    (with their inheritance for this gene) and the phenotype terms HPO links to it."""
+    genes = releases(request).genes()
+    if genes is None:
+        raise ApiError(404, "This server has no gene knowledge configured (--genes-dir).")
+    g = genes.gene(gene) if gene.startswith("HGNC:") else (
+        genes.gene(gene) if genes.gene(gene) is not None else genes.gene(gene.upper()))
+    if g is None:
+        rel = genes.versions.get("release", "")
+        raise ApiError(404, f"{gene} is not a gene of the gene knowledge ({rel}).")
+    info = genes.genes[g]
+    r = release(request, release_name)
+    kb = r.engine.knowledge
+    onto = kb.ontology
+    diseases = []
+    for did in genes.gene_diseases.get(g, ()):
+        i = kb.disease_index(did)
+        diseases.append({"id": did, "label": kb.diseases[i].label if i is not None else "",
+                         "inheritance": [{"id": x, "label": onto.label(x)} for x in sorted(
+                             genes.pair_inheritance.get((g, did), ()))],
+                         "in_release": i is not None})
+    return {"symbol": info.symbol, "hgnc_id": info.hgnc_id, "name": info.name,
+            "chrom": info.chrom, "strand": info.strand, "biotype": info.biotype,
+            "diseases": diseases,
+            "phenotypes": [{"id": t, "label": onto.label(t)} for t in genes.gene_terms.get(g, ())],
+            "gene_knowledge": dict(genes.versions), "release": r.name}
 
 
 # -- diagnosis (stateless) -------------------------------------------------------------------

@@ -204,6 +204,7 @@ class DiseaseOut(BaseModel):
     onsets: list[dict[str, str]]
     inheritance: list[dict[str, str]]
     annotations: list[AnnotationOut]
+    genes: list[dict[str, Any]] = []
 
 
 class UserOut(BaseModel):
