@@ -33,6 +33,7 @@ _COMMANDS = [
     "raredx.cli._data",
     "raredx.cli._extract",
     "raredx.cli._vcf",
+    "raredx.cli._next",
 ]
 
 for _m in _COMMANDS:

@@ -1,0 +1,171 @@
+"""Simulation benchmark of "what to examine next" (raredx.questions) on phenopacket cases.
+
+    .venv/bin/python benchmarks/questions/simulate.py --data-dir /tmp/kd --sample 200 --seed 0
+
+For each sampled case with at least 3 observed features: start from 3 of them drawn at random
+(sex, age and onset kept), then ask 5 questions, each answered from the case's full record:
+present if the case has the feature or a more specific one, absent if the feature or a more
+general one is excluded, unknown otherwise. Strategy "information gain" asks the top suggestion;
+"random" asks a feature drawn uniformly from those directly annotated to the 50 leading
+candidates (not yet known or asked). Top-1 / top-10 of the true disease after each question,
+leave-publication-out (the case's own publications are left out of the ranking *and* of the
+question model). Writes ``benchmarks/questions/reports/simulation_<cases>.{md,json}``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_CASES = ROOT / ".." / "shared" / "data" / "phenopacket-store-dev.zip"
+QUESTIONS = 5
+START = 3
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--cases", type=Path, default=DEFAULT_CASES)
+    ap.add_argument("--data-dir", type=Path, default=None)
+    ap.add_argument("--sample", type=int, default=200)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--top-candidates", type=int, default=50)
+    ap.add_argument("--absent-weight", type=float, default=None)
+    ap.add_argument("--tag", default="")
+    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "questions" / "reports")
+    args = ap.parse_args()
+
+    from raredx.benchmark import load_cases
+    from raredx.engine import EngineConfig, build_engine
+    from raredx.questions import Answer, QuestionEngine, answer
+
+    engine = build_engine(EngineConfig(args.data_dir), log=lambda m: print(m, file=sys.stderr))
+    qe = QuestionEngine(engine, absent_weight=args.absent_weight)
+    kb = engine.knowledge
+    o = kb.ontology
+    cs = load_cases(args.cases, o, sample=args.sample, seed=args.seed)
+    curves = {"information gain": np.zeros((2, QUESTIONS + 1)), "random": np.zeros((2, QUESTIONS + 1))}
+    answers = {k: {a.value: 0 for a in Answer} for k in curves}
+    used = skipped_few = skipped_unranked = 0
+    t0 = time.time()
+    for ci, case in enumerate(cs.cases):
+        truth = sorted({e for t in case.truth for e in engine.candidates_for(t)})
+        if not truth:
+            skipped_unranked += 1
+            continue
+        present = [t.value for t in case.patient.present]
+        if len(present) < START:
+            skipped_few += 1
+            continue
+        used += 1
+        P = [o.index(t) for t in present if t in o]
+        X = {o.index(t.value) for t in case.patient.excluded if t.value in o}
+        below = set()
+        for i in P:
+            below.update(o.ancestors(i).tolist())
+
+        def reply(term_id: str) -> Answer:
+            i = o.index(term_id)
+            if i in below:
+                return Answer.PRESENT
+            if any(a in X for a in o.ancestors(i).tolist()):
+                return Answer.ABSENT
+            return Answer.UNKNOWN
+
+        rng = random.Random(args.seed * 1_000_003 + ci)
+        start = rng.sample(present, START)
+        base = replace(case.patient, present=tuple(t for t in case.patient.present
+                                                   if t.value in start), excluded=())
+        for strategy in curves:
+            patient, asked = base, set()
+            srng = random.Random(args.seed * 7_919 + ci)
+            for step in range(QUESTIONS + 1):
+                total = engine.score(patient, leave_publication_out=True).total
+                order = engine.order(total)
+                pos = np.empty(len(order), dtype=np.int64)
+                pos[order] = np.arange(len(order))
+                best = int(min(pos[truth]))
+                curves[strategy][0, step] += best == 0
+                curves[strategy][1, step] += best < 10
+                if step == QUESTIONS:
+                    break
+                if strategy == "information gain":
+                    qs = qe.suggest(patient, n=1, leave_publication_out=True,
+                                    top_candidates=args.top_candidates, asked=frozenset(asked))
+                    term = qs[0].term_id if qs else None
+                else:
+                    term = random_feature(qe, engine, patient, order[: args.top_candidates],
+                                          asked, srng)
+                if term is None:
+                    continue
+                asked.add(term)
+                a = reply(term)
+                answers[strategy][a.value] += 1
+                patient = answer(patient, term, a)
+        if used % 25 == 0:
+            print(f"{used} cases, {time.time() - t0:.0f} s", file=sys.stderr)
+    report = {
+        "cases": str(args.cases.name), "selection": cs.selection, "used": used,
+        "skipped_fewer_than_3_features": skipped_few,
+        "skipped_disease_not_rankable": skipped_unranked,
+        "protocol": "leave-publication-out", "start_features": START, "questions": QUESTIONS,
+        "hpo": kb.versions.hpo, "seconds": round(time.time() - t0, 1),
+        "curves": {k: {"top1": (v[0] / max(used, 1)).round(4).tolist(),
+                       "top10": (v[1] / max(used, 1)).round(4).tolist()}
+                   for k, v in curves.items()},
+        "answers": answers,
+    }
+    args.out.mkdir(parents=True, exist_ok=True)
+    stem = f"simulation_{args.cases.stem}_n{args.sample}_seed{args.seed}{args.tag}"
+    (args.out / f"{stem}.json").write_text(json.dumps(report, indent=1) + "\n")
+    (args.out / f"{stem}.md").write_text(markdown(report))
+    print(markdown(report))
+
+
+def random_feature(qe, engine, patient, leading, asked, rng) -> str | None:
+    kb = engine.knowledge
+    o = kb.ontology
+    left = set(engine.left_out_rows(patient).tolist())
+    known = qe.known(patient)
+    pool = set()
+    for e in leading.tolist():
+        for r in qe.features.rows[e].tolist():
+            t = int(kb.annotations.term[r])
+            if r in left or kb.annotations.negated[r] or not qe.features.phenotypic[t]:
+                continue
+            pool.add(t)
+    excl = qe._excluded_roots
+    cands = sorted(o.ids[t] for t in pool if t not in known and o.ids[t] not in asked
+                   and not any(a in excl for a in o.ancestors(t).tolist()))
+    return rng.choice(cands) if cands else None
+
+
+def markdown(r: dict) -> str:
+    lines = [
+        f"# What to examine next: simulation on {r['cases']} ({r['selection']})", "",
+        f"{r['used']} cases used ({r['skipped_fewer_than_3_features']} with fewer than 3 "
+        f"observed features and {r['skipped_disease_not_rankable']} whose disease is not a "
+        f"candidate were skipped); {r['protocol']}; start from {r['start_features']} random "
+        f"observed features, then {r['questions']} questions answered from the full record. "
+        f"HPO {r['hpo']}; {r['seconds']} s.", "",
+        "| strategy | " + " | ".join(f"after {k}" for k in range(r["questions"] + 1)) + " |",
+        "|---|" + "---|" * (r["questions"] + 1),
+    ]
+    for name, c in r["curves"].items():
+        lines.append(f"| {name}: top-1 | " + " | ".join(f"{x:.3f}" for x in c["top1"]) + " |")
+        lines.append(f"| {name}: top-10 | " + " | ".join(f"{x:.3f}" for x in c["top10"]) + " |")
+    lines += ["", "Answers given: " + "; ".join(
+        f"{k}: " + ", ".join(f"{a} {n}" for a, n in v.items()) for k, v in r["answers"].items()),
+        ""]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

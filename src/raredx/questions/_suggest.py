@@ -1,0 +1,219 @@
+"""What to examine next: the features whose answer would most change the differential.
+
+For the engine's posterior ``pi`` over its leading candidates and a feature f with
+``p_e = P(f present | e)`` (:mod:`raredx.questions._model`), the expected information gain is
+``H(pi) - P(+) H(pi | +) - P(-) H(pi | -)`` with ``pi(e | +) ~ pi_e p_e`` and
+``pi(e | -) ~ pi_e (1 - p_e)``; "unknown" answers carry no information. Features already known
+(present, excluded, above a present term or below an excluded one) are not asked.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from dataclasses import dataclass, replace
+from importlib import resources
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from raredx.model import Patient, TermId
+from raredx.questions._model import CandidateFeatures
+
+if TYPE_CHECKING:
+    from raredx.engine import Engine
+
+TOP_CANDIDATES = 50  # the posterior is taken over this many leading candidates
+SEPARATES = 3  # candidates listed on each side of a question
+
+
+class Answer(enum.Enum):
+    PRESENT = "present"
+    ABSENT = "absent"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateOdds:
+    disease_id: str
+    label: str
+    probability: float  # current posterior (over the leading candidates)
+    p_present: float  # P(feature present | this candidate)
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """One suggested feature: how much it would tell, how it is checked, whom it separates."""
+
+    term_id: str
+    label: str
+    information_gain: float  # bits, expected
+    p_present: float  # predicted probability that the patient has it
+    how: str  # e.g. "echocardiography", "physical examination or history"
+    needs_test: bool
+    if_present: tuple[CandidateOdds, ...]  # leading candidates that predict it
+    if_absent: tuple[CandidateOdds, ...]  # leading candidates that predict its absence
+
+    def as_dict(self) -> dict:
+        def odds(c: CandidateOdds) -> dict:
+            return {"id": c.disease_id, "label": c.label, "probability": round(c.probability, 4),
+                    "p_present": round(c.p_present, 3)}
+
+        return {
+            "id": self.term_id, "label": self.label,
+            "information_gain_bits": round(self.information_gain, 4),
+            "p_present": round(self.p_present, 3), "how": self.how, "needs_test": self.needs_test,
+            "supports_if_present": [odds(c) for c in self.if_present],
+            "supports_if_absent": [odds(c) for c in self.if_absent],
+        }
+
+
+def _entropy(p: np.ndarray, axis: int = -1) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lp = np.where(p > 0, np.log2(np.where(p > 0, p, 1.0)), 0.0)
+    return -(p * lp).sum(axis=axis)
+
+
+def information_gain(
+    prior: np.ndarray, p_present: np.ndarray, absent_weight: float = 1.0
+) -> np.ndarray:
+    """Expected entropy reduction (bits) of ``prior`` (K) for each row of ``p_present`` (F x K).
+
+    ``absent_weight`` (0..1) is the chance that an absent feature is actually answered "absent"
+    (rather than "unknown") relative to a present one being answered "present".
+
+    >>> float(information_gain(np.array([.5, .5]), np.array([[1., 0.]]))[0])
+    1.0
+    >>> float(information_gain(np.array([.5, .5]), np.array([[.3, .3]]))[0])
+    0.0
+    """
+    joint_pos = p_present * prior  # F x K
+    joint_neg = (1.0 - p_present) * prior
+    pp = joint_pos.sum(axis=1)
+    pn = joint_neg.sum(axis=1)
+    post_pos = joint_pos / np.where(pp > 0, pp, 1.0)[:, None]
+    post_neg = joint_neg / np.where(pn > 0, pn, 1.0)[:, None]
+    h = _entropy(prior)
+    return pp * (h - _entropy(post_pos, 1)) + absent_weight * pn * (h - _entropy(post_neg, 1))
+
+
+class _Kinds:
+    def __init__(self, engine: Engine) -> None:
+        raw = json.loads(resources.files("raredx").joinpath("data/question_kinds.json")
+                         .read_text("utf-8"))
+        o = engine.knowledge.ontology
+        self.roots = [(o.index(t), how, kind == "test") for t, how, kind in raw["kinds"]
+                      if t in o]
+        self.default = (raw["default"][0], raw["default"][1] == "test")
+        self._o = o
+
+    def of(self, i: int) -> tuple[str, bool]:
+        for r, how, test in self.roots:
+            if self._o.is_descendant_of(i, r):
+                return how, test
+        return self.default
+
+
+class QuestionEngine:
+    """Suggests the next features to check for a patient, on top of an :class:`Engine`."""
+
+    def __init__(self, engine: Engine, absent_weight: float | None = None) -> None:
+        self.engine = engine
+        params = json.loads(resources.files("raredx").joinpath("data/question_model.json")
+                            .read_text("utf-8"))["parameters"]
+        self.absent_weight = params["absent_weight"] if absent_weight is None else absent_weight
+        kb = engine.knowledge
+        self.features = CandidateFeatures.build(kb, engine.candidate_ids, engine.candidates_for)
+        self.kinds = _Kinds(engine)
+        self._labels: dict[str, str] = {}
+
+    def label(self, candidate_id: str) -> str:
+        if not self._labels:
+            kb = self.engine.knowledge
+            self._labels = {d.id: d.label for d in kb.diseases}
+        return self._labels.get(candidate_id, candidate_id)
+
+    def known(self, patient: Patient) -> set[int]:
+        """Ontology indices whose answer follows from the patient's terms."""
+        o = self.engine.knowledge.ontology
+        out: set[int] = set()
+        for t in patient.present:
+            i = o.get_index(t.value)
+            if i is not None:
+                out.update(o.ancestors(i).tolist())
+        excl = [o.get_index(t.value) for t in patient.excluded]
+        excl_set = {i for i in excl if i is not None}
+        self._excluded_roots = excl_set
+        return out | excl_set
+
+    def candidate_pool(
+        self, patient: Patient, leave_publication_out: bool = False,
+        top_candidates: int = TOP_CANDIDATES, asked: frozenset[str] = frozenset(),
+    ) -> tuple[np.ndarray, np.ndarray, list[int], np.ndarray]:
+        """Leading candidates, their renormalised posterior, askable features (not known and not
+        in ``asked``) and P(feature | candidate) (features x candidates)."""
+        eng = self.engine
+        total = eng.score(patient, leave_publication_out).total
+        order = eng.order(total)[:top_candidates]
+        prob = eng.probabilities(total)[order]
+        prior = prob / prob.sum()
+        left = eng.left_out_rows(patient) if leave_publication_out else None
+        feats, p = self.features.probabilities(eng.knowledge, order.tolist(), left)
+        known = self.known(patient)
+        o = eng.knowledge.ontology
+        keep = []
+        for k, f in enumerate(feats):
+            if f in known or o.ids[f] in asked:
+                continue
+            if self._excluded_roots and any(a in self._excluded_roots
+                                            for a in o.ancestors(f).tolist()):
+                continue
+            keep.append(k)
+        return order, prior, [feats[k] for k in keep], p[keep]
+
+    def suggest(
+        self, patient: Patient, n: int = 5, leave_publication_out: bool = False,
+        top_candidates: int = TOP_CANDIDATES, asked: frozenset[str] = frozenset(),
+    ) -> list[Question]:
+        """The ``n`` features with the largest expected information gain, best first (ties: the
+        smaller term id). ``asked``: term ids already asked (e.g. answered "unknown")."""
+        order, prior, feats, p = self.candidate_pool(patient, leave_publication_out,
+                                                     top_candidates, asked)
+        if not feats:
+            return []
+        gain = information_gain(prior, p, self.absent_weight)
+        ids = self.engine.knowledge.ontology.ids
+        rank = sorted(range(len(feats)), key=lambda k: (-round(float(gain[k]), 9), ids[feats[k]]))
+        return [self._question(order, prior, feats[k], p[k], float(gain[k])) for k in rank[:n]]
+
+    def _question(self, order, prior, f: int, p_row: np.ndarray, gain: float) -> Question:
+        o = self.engine.knowledge.ontology
+        cids = self.engine.candidate_ids
+        lead = np.argsort(-prior, kind="stable")[: max(10, 2 * SEPARATES)]
+
+        def odds(j: int) -> CandidateOdds:
+            cid = cids[int(order[j])]
+            return CandidateOdds(cid, self.label(cid), float(prior[j]), float(p_row[j]))
+
+        pos = [j for j in sorted(lead.tolist(), key=lambda j: -p_row[j] * prior[j])
+               if p_row[j] >= 0.5][:SEPARATES]
+        neg = [j for j in sorted(lead.tolist(), key=lambda j: -(1 - p_row[j]) * prior[j])
+               if p_row[j] < 0.2][:SEPARATES]
+        how, test = self.kinds.of(f)
+        return Question(
+            term_id=o.ids[f], label=o.terms[f].label, information_gain=gain,
+            p_present=float((prior * p_row).sum()), how=how, needs_test=test,
+            if_present=tuple(odds(j) for j in pos), if_absent=tuple(odds(j) for j in neg),
+        )
+
+
+def answer(patient: Patient, term_id: str, reply: Answer) -> Patient:
+    """The patient with one more answered feature (``UNKNOWN`` changes nothing)."""
+    t = TermId(term_id)
+    if reply is Answer.PRESENT and t not in patient.present:
+        return replace(patient, present=(*patient.present, t),
+                       excluded=tuple(x for x in patient.excluded if x != t))
+    if reply is Answer.ABSENT and t not in patient.excluded:
+        return replace(patient, excluded=(*patient.excluded, t),
+                       present=tuple(x for x in patient.present if x != t))
+    return patient

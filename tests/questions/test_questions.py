@@ -1,0 +1,133 @@
+"""What to examine next, on the hand-written mini release (tests/fixtures/mini_release)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from raredx.cli import app
+from raredx.model import TermId
+from raredx.questions import Answer, QuestionEngine, answer, information_gain
+from raredx.questions._model import BACKGROUND, NEGATED
+
+SEIZURE, GDD, ID = "HP:0001250", "HP:0001263", "HP:0001249"
+
+
+@pytest.fixture(scope="module")
+def qe(mini_engine):
+    return QuestionEngine(mini_engine)
+
+
+def test_information_gain_is_zero_for_a_feature_everyone_shares():
+    prior = np.array([0.2, 0.3, 0.5])
+    gain = information_gain(prior, np.array([[0.7, 0.7, 0.7], [0.9, 0.9, 0.05]]))
+    assert gain[0] == pytest.approx(0.0, abs=1e-12)
+    assert gain[1] > 0.5
+
+
+def test_information_gain_counts_absent_answers_by_their_weight():
+    prior = np.array([0.5, 0.5])
+    p = np.array([[0.5, 0.0]])
+    full, none = information_gain(prior, p, 1.0)[0], information_gain(prior, p, 0.0)[0]
+    assert full > none > 0
+
+
+def test_feature_probabilities_follow_annotations(qe, mini_engine):
+    kb = mini_engine.knowledge
+    cands = [mini_engine.candidates_for(d)[0] for d in ("OMIM:100100", "ORPHA:900001")]
+    feats, p = qe.features.probabilities(kb, cands)
+    row = feats.index(kb.ontology.index(SEIZURE))
+    assert p[row, 0] > 0.85  # very frequent in type 1
+    assert p[row, 1] == NEGATED  # NOT annotated in the non-epileptic syndrome
+    gdd = feats.index(kb.ontology.index(GDD))
+    parent = feats.index(kb.ontology.index("HP:0000707"))  # nervous system, above both
+    assert (p[parent] >= p[gdd]).all()
+
+
+def test_left_out_annotations_fall_back_to_background(qe, mini_engine):
+    kb = mini_engine.knowledge
+    e = mini_engine.candidates_for("OMIM:100100")[0]
+    rows = kb.annotations.rows_citing({"PMID:5000005"})  # the seizure annotation of type 1
+    feats, p = qe.features.probabilities(kb, [e], rows)
+    assert kb.ontology.index(SEIZURE) not in feats or p[
+        feats.index(kb.ontology.index(SEIZURE)), 0] == pytest.approx(BACKGROUND)
+
+
+def test_best_question_separates_the_leading_candidates(qe, mini_engine):
+    patient = mini_engine.patient([GDD])
+    lead = [mini_engine.candidate_ids[e] for e in
+            mini_engine.order(mini_engine.score(patient).total)[:3]]
+    assert set(lead) == {"OMIM:100100", "OMIM:100200", "ORPHA:900001"}
+    qs = qe.suggest(patient, n=3, top_candidates=3)
+    assert qs and qs[0].term_id in (SEIZURE, ID)
+    top = qs[0]
+    favour = {c.disease_id for c in top.if_present} | {c.disease_id for c in top.if_absent}
+    assert "ORPHA:900001" in favour
+    assert all(q.information_gain >= qs[-1].information_gain for q in qs)
+
+
+def test_known_features_are_not_asked(qe, mini_engine):
+    patient = mini_engine.patient([GDD], [SEIZURE])
+    asked = {q.term_id for q in qe.suggest(patient, n=50)}
+    o = mini_engine.knowledge.ontology
+    above_gdd = {o.ids[a] for a in o.ancestors(o.index(GDD))}
+    assert not asked & above_gdd
+    assert SEIZURE not in asked
+    again = {q.term_id for q in qe.suggest(patient, n=50, asked=frozenset({ID}))}
+    assert ID not in again
+
+
+def test_answering_updates_the_patient(mini_engine):
+    p = mini_engine.patient([GDD])
+    p1 = answer(p, SEIZURE, Answer.PRESENT)
+    assert TermId(SEIZURE) in p1.present
+    p2 = answer(p1, SEIZURE, Answer.ABSENT)
+    assert TermId(SEIZURE) in p2.excluded and TermId(SEIZURE) not in p2.present
+    assert answer(p, SEIZURE, Answer.UNKNOWN) == p
+
+
+def test_answer_moves_the_differential(qe, mini_engine):
+    base = mini_engine.patient([GDD])
+    after = answer(base, SEIZURE, Answer.ABSENT)
+    first = mini_engine.diagnose(after, top=1).candidates[0].disease_id
+    assert first == "ORPHA:900001"
+
+
+def test_cli_next_json(mini_release):
+    res = CliRunner().invoke(app, ["next", "--present", GDD, "-n", "2", "-f", "json",
+                                   "--data-dir", str(mini_release)])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert len(out["questions"]) == 2 and out["present"] == [GDD]
+    q = out["questions"][0]
+    assert {"id", "label", "information_gain_bits", "how", "needs_test",
+            "supports_if_present", "supports_if_absent"} <= set(q)
+
+
+def test_cli_next_interactive_updates(mini_release):
+    res = CliRunner().invoke(app, ["next", "--present", GDD, "--interactive", "--top", "3",
+                                   "--data-dir", str(mini_release)], input="a\nq\n")
+    assert res.exit_code == 0, res.output
+    assert res.output.count("Differential diagnosis") == 2
+
+
+def test_cli_next_needs_exactly_one_source(mini_release):
+    res = CliRunner().invoke(app, ["next", "--data-dir", str(mini_release)])
+    assert res.exit_code == 2
+
+
+@pytest.mark.integration
+def test_question_kind_roots_are_current_terms(shared_data):
+    from importlib import resources
+
+    from raredx.io import read_obo
+
+    ontology = read_obo(shared_data / "hpo-2026-06-06" / "hp.obo.gz")
+    raw = json.loads(resources.files("raredx").joinpath("data/question_kinds.json")
+                     .read_text("utf-8"))
+    for tid, _how, kind in raw["kinds"]:
+        assert ontology.resolve(tid)[1] == "current", tid
+        assert kind in ("test", "examination")
