@@ -332,3 +332,30 @@ def test_no_patient_data_in_logs(server: Server, tokens: dict) -> None:
     assert "POST /api/cases 201" in log  # the access log is on
     for secret in ("SECRET-7731", "Zebediah", "HP:7731731", "HP:0000252"):
         assert secret not in log
+
+
+def test_users_cli_list_and_revoke(server: Server) -> None:
+    import subprocess
+    import sys
+
+    token = server.user("erin", team="genetics")
+    with server.client(token) as c:
+        assert c.get("/api/me").status_code == 200
+    run = [sys.executable, "-c", "from raredx.cli import main; main()", "users"]
+    out = subprocess.run([*run, "list"], env=server.env, capture_output=True, text=True,
+                         timeout=120, check=True).stdout
+    assert "erin\tteam=genetics\ttokens=1" in out
+    assert token not in out
+    res = subprocess.run([*run, "revoke", "erin"], env=server.env, capture_output=True, text=True,
+                         timeout=120, check=True)
+    assert "revoked 1 token(s)" in res.stdout
+    with server.client(token) as c:
+        r = c.get("/api/me")
+        assert r.status_code == 401 and "revoked" in r.json()["detail"]
+
+
+def test_timestamps_are_utc(server: Server, tokens: dict) -> None:
+    with server.client(tokens["alice"]) as c:
+        case = _create(c, "when")
+    assert case["created_at"].endswith(("Z", "+00:00"))
+    assert case["analyses"][0]["created_at"].endswith(("Z", "+00:00"))

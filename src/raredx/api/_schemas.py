@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime
-from typing import Any, Literal
+from datetime import datetime, timezone
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from raredx.ranking import Diagnosis
 
 SexIn = Literal["female", "male", "other", "unknown"]
+
+
+def _utc(t: datetime) -> datetime:
+    """SQLite gives naive datetimes back: they were stored in UTC, so say so."""
+    return t.replace(tzinfo=timezone.utc) if t.tzinfo is None else t.astimezone(timezone.utc)
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
 
 
 class _In(BaseModel):
@@ -128,7 +136,7 @@ class AnalysisOut(BaseModel):
     release: str
     knowledge: dict[str, Any]
     engine_version: str
-    created_at: datetime
+    created_at: UtcDatetime
     result: DiagnosisOut
 
 
@@ -137,7 +145,7 @@ class AnalysisSummary(BaseModel):
     case_version: int
     release: str
     knowledge: dict[str, Any]
-    created_at: datetime
+    created_at: UtcDatetime
     top: list[dict[str, Any]]
 
 
@@ -149,8 +157,8 @@ class CaseOut(BaseModel):
     team: str | None
     version: int
     patient: dict[str, Any]
-    created_at: datetime
-    updated_at: datetime
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
     analyses: list[AnalysisSummary]
 
 
@@ -159,7 +167,7 @@ class CaseListItem(BaseModel):
     title: str
     owner: str
     version: int
-    updated_at: datetime
+    updated_at: UtcDatetime
     n_analyses: int
 
 

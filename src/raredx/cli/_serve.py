@@ -115,3 +115,53 @@ def users_create(
         s.commit()
     db.dispose()
     typer.echo(token)
+
+
+@users_app.command("list")
+def users_list(database_url: str | None = typer.Option(None, "--database-url")) -> None:
+    """List users with their team and number of active API tokens."""
+    from sqlalchemy import func, select
+
+    from raredx.api import Settings
+    from raredx.api._migrate import upgrade
+    from raredx.store import ApiToken, Database, User
+
+    db = Database(Settings.from_env(database_url=database_url).database_url)
+    upgrade(db)
+    with db.session() as s:
+        for u in s.scalars(select(User).order_by(User.name)):
+            n = s.scalar(select(func.count()).select_from(ApiToken).where(
+                ApiToken.user_id == u.id, ApiToken.revoked_at.is_(None)))
+            typer.echo(f"{u.name}\tteam={u.team or '-'}\ttokens={n}\t"
+                       f"password={'yes' if u.password_hash else 'no'}")
+    db.dispose()
+
+
+@users_app.command("revoke")
+def users_revoke(
+    name: str = typer.Argument(..., help="The user whose API tokens and sessions end now."),
+    database_url: str | None = typer.Option(None, "--database-url"),
+) -> None:
+    """Revoke every API token of a user and end their browser sessions."""
+    from datetime import datetime, timezone
+
+    from sqlalchemy import delete, select, update
+
+    from raredx.api import Settings
+    from raredx.api._migrate import upgrade
+    from raredx.store import ApiToken, Database, User, WebSession
+
+    db = Database(Settings.from_env(database_url=database_url).database_url)
+    upgrade(db)
+    with db.session() as s:
+        u = s.scalars(select(User).where(User.name == name)).first()
+        if u is None:
+            typer.echo(f"no user {name!r}", err=True)
+            raise typer.Exit(1)
+        res = s.execute(update(ApiToken).where(ApiToken.user_id == u.id,
+                                               ApiToken.revoked_at.is_(None))
+                        .values(revoked_at=datetime.now(timezone.utc)))
+        s.execute(delete(WebSession).where(WebSession.user_id == u.id))
+        s.commit()
+        typer.echo(f"revoked {res.rowcount} token(s) of {name}")  # type: ignore[attr-defined]
+    db.dispose()

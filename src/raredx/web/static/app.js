@@ -532,6 +532,7 @@ async function openDisease(id) {
     body.replaceChildren(
       el("h2", {}, d.label),
       el("p", { class: "small" }, ...Object.entries(d.cross_references).map(([k, v]) => el("span", { class: "xref" }, `${k}: ${v.join(", ")}`))),
+      d.genes && d.genes.length ? el("p", {}, "Genes: ", d.genes.map((g) => g.symbol).join(", ")) : null,
       d.inheritance.length ? el("p", {}, "Inheritance: ", d.inheritance.map((x) => x.label).join(", ")) : null,
       d.onsets.length ? el("p", {}, "Onset: ", d.onsets.map((x) => x.label).join(", ")) : null,
       el("table", { class: "list" }, el("thead", {}, el("tr", {}, el("th", {}, "Feature"), el("th", {}, "Frequency"))),
