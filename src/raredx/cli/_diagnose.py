@@ -59,12 +59,13 @@ def _parse_age(text: str) -> float:
     from raredx.io import parse_iso8601_age
 
     t = text.strip()
+    years: float | None
     try:
         years = float(t)
     except ValueError:
         years = parse_iso8601_age(t.upper()) if t.upper().startswith("P") else None
-        if years is None:
-            raise _usage(f"--age {text!r}: give years (12, 1.5) or an ISO 8601 duration (P12Y6M)")
+    if years is None:
+        raise _usage(f"--age {text!r}: give years (12, 1.5) or an ISO 8601 duration (P12Y6M)")
     if not 0 <= years < 150:
         raise _usage(f"--age {text!r}: not a plausible age in years")
     return years

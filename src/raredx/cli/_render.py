@@ -86,7 +86,7 @@ def render_diagnosis(d: Diagnosis, console: Console, explain_top: int = 3,
             label += f"  [dim]({', '.join(c.equivalent_ids[:3])})[/dim]"
         table.add_row(str(c.rank), c.disease_id, label, _fmt_p(c.probability), f"{c.score:.2f}")
     console.print(table)
-    parts = []
+    parts: list[Text | Table] = []
     for c in d.candidates[:explain_top]:
         if not c.evidence and not c.course:
             continue
