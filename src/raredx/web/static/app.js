@@ -28,6 +28,7 @@ const state = {
   analysis: null, // AnalysisOut
   compare: [],
   releases: [],
+  caseIssues: [],
 };
 
 function el(tag, attrs = {}, ...children) {
@@ -184,6 +185,7 @@ function newCase() {
   $("#vcf").value = "";
   $("#case-badge").textContent = "(new case)";
   $("#issues").replaceChildren();
+  state.caseIssues = [];
   clearErrors();
   renderFeatures();
   renderResults();
@@ -291,7 +293,8 @@ function loadCase(c) {
   const p = c.patient;
   $("#age").value = p.age_years === null || p.age_years === undefined ? "" : String(Math.round(p.age_years * 100) / 100);
   $("#sex").value = p.sex || "unknown";
-  $("#issues").replaceChildren(...(p.issues || []).map((i) => el("li", {}, `${i.where}: ${i.message}`)));
+  state.caseIssues = p.issues || [];
+  $("#issues").replaceChildren(...state.caseIssues.map((i) => el("li", {}, `${i.where}: ${i.message}`)));
 }
 
 async function analyse(ev) {
@@ -374,6 +377,9 @@ function renderResults() {
   const k = a.knowledge;
   $("#versions").textContent = `Knowledge: ${a.release} — HPO ${k.hpo}, annotations ${k.annotations}` +
     (k.orphanet ? `, Orphanet ${k.orphanet}` : "") + ` · ${r.n_candidates} diseases ranked · raredx ${a.engine_version}`;
+  const notes = [...state.caseIssues];
+  for (const i of r.issues || []) if (!notes.some((n) => n.message === i.message)) notes.push(i);
+  $("#issues").replaceChildren(...notes.map((i) => el("li", {}, `${i.where}: ${i.message}`)));
   const base = `/api/cases/${a.case_id}/analyses/${a.id}`;
   $("#report-html").href = base + "/report.html";
   $("#report-pdf").href = base + "/report.pdf";
