@@ -102,7 +102,7 @@ def test_single_case_jsonl_and_tsv(run, tmp_path):
 
 
 def test_command_line_patient(run):
-    r = run("--present", "HP:0001083, HP:0002616", "--present", "HP:0001166",
+    r = run("--present", "HP:0001083, HP:0002616", "--present", "HP:0001166 HP:0001083",
             "--absent", "HP:0002650", "--sex", "female", "--age", "P12Y", "-f", "json")
     assert r.exit_code == 0, r.output
     rec = json.loads(r.stdout)

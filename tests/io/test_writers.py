@@ -33,6 +33,9 @@ def test_every_match_kind_has_a_sentence():
         "(HP:0001132) (50%)")
     assert "more general Lens subluxation" in texts[MatchKind.PATIENT_MORE_SPECIFIC]
     assert "via HP:0000478" in texts[MatchKind.RELATED]
+    labelled = describe_evidence(ev(MatchKind.RELATED, via="HP:0000478"),
+                                 {"HP:0000478": "Abnormality of the eye"}.get)
+    assert labelled.endswith("via Abnormality of the eye (HP:0000478)")
     assert "not explained" in texts[MatchKind.UNEXPLAINED]
     assert "annotated NOT to show Lens subluxation" in texts[MatchKind.NEGATED]
     assert texts[MatchKind.CONTRADICTED].startswith("Ectopia lentis (HP:0001083) is absent, but")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import re
 import sys
 from collections import defaultdict
 from collections.abc import Iterator
@@ -51,7 +52,7 @@ def _usage(message: str) -> typer.Exit:
 def _split(values: list[str] | None) -> list[str]:
     out: list[str] = []
     for v in values or []:
-        out.extend(x.strip() for x in v.replace(";", ",").split(",") if x.strip())
+        out.extend(x for x in re.split(r"[,;\s]+", v) if x)
     return out
 
 
@@ -139,8 +140,8 @@ class _Emitter:
     """Writes results in the chosen format as they come (JSON is written at the end)."""
 
     def __init__(self, fmt: OutputFormat, out: IO[str], explain_top: int,
-                 batch: bool, to_file: bool) -> None:
-        self.fmt, self.out, self.batch = fmt, out, batch
+                 batch: bool, to_file: bool, label=None) -> None:
+        self.fmt, self.out, self.batch, self.label = fmt, out, batch, label
         self.explain = explain_top > 0
         self.explain_top = explain_top
         self.records: list[dict[str, Any]] = []
@@ -157,7 +158,7 @@ class _Emitter:
             title = f"Differential diagnosis for {d.patient_id}"
             if source and self.batch:
                 title += f"  ({source})"
-            render_diagnosis(d, self.console, self.explain_top, title)
+            render_diagnosis(d, self.console, self.explain_top, title, self.label)
         elif self.fmt is OutputFormat.tsv:
             write_tsv([(d, source)], self.out, header=not self.tsv_header)
             self.tsv_header = True
@@ -286,7 +287,8 @@ def diagnose(
     with _open_output(output) as out:
         n_explain = 0 if not explain else (
             explain_top if explain_top is not None else (3 if batch else top))
-        emit = _Emitter(fmt, out, n_explain, batch, output is not None)
+        emit = _Emitter(fmt, out, n_explain, batch, output is not None,
+                        engine.knowledge.ontology.label)
         if fmt is OutputFormat.table and explain_top is None:
             emit.explain_top = min(n_explain, 3)  # the table shows three explanations
         if cases is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.console import Console, Group
@@ -41,7 +42,8 @@ def _fmt_p(p: float) -> str:
     return f"{p:.1e}"
 
 
-def explanation(c: Candidate, show_consistent: bool = False) -> Table:
+def explanation(c: Candidate, show_consistent: bool = False,
+                label: Callable[[str], str] | None = None) -> Table:
     """The evidence of one candidate: matched, unexplained, contradicting absent features,
     course; one line each with its weight (log10 likelihood ratio)."""
     t = Table(show_header=False, box=None, padding=(0, 1), pad_edge=False)
@@ -54,7 +56,7 @@ def explanation(c: Candidate, show_consistent: bool = False) -> Table:
         if kind == "consistent-absence" and not show_consistent:
             continue
         mark, style = _MARK.get(kind, ("?", ""))
-        t.add_row(Text(mark, style=style), describe_evidence(ev), f"{ev.log10_lr:+.2f}")
+        t.add_row(Text(mark, style=style), describe_evidence(ev, label), f"{ev.log10_lr:+.2f}")
     for co in c.course:
         t.add_row(Text("*", style="cyan"), describe_course(co), f"{co.log10_lr:+.2f}")
     quiet = sum(1 for e in c.evidence if e.kind.value == "consistent-absence")
@@ -65,7 +67,8 @@ def explanation(c: Candidate, show_consistent: bool = False) -> Table:
 
 
 def render_diagnosis(d: Diagnosis, console: Console, explain_top: int = 3,
-                     title: str | None = None) -> None:
+                     title: str | None = None,
+                     term_label: Callable[[str], str] | None = None) -> None:
     head = escape(title or f"Differential diagnosis for {d.patient_id}")
     proto = "" if d.protocol.value == "as-is" else (
         f"; leave-publication-out, {d.left_out_annotations} annotation(s) left out")
@@ -93,7 +96,7 @@ def render_diagnosis(d: Diagnosis, console: Console, explain_top: int = 3,
         parts.append(Text.from_markup(
             f"[bold]{c.rank}. {c.disease_id}[/bold] {escape(c.label)}  "
             f"(probability {_fmt_p(c.probability)}, score {c.score:.2f})"))
-        parts.append(explanation(c))
+        parts.append(explanation(c, label=term_label))
     if parts:
         console.print(Group(*parts))
     console.print()

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # type-only: io sits below ranking in the layer order
@@ -146,10 +146,11 @@ def _term(label: str | None, tid: str | None) -> str:
     return f"{label} ({tid})" if label else str(tid)
 
 
-def describe_evidence(ev: TermEvidence) -> str:
+def describe_evidence(ev: TermEvidence, label: Callable[[str], str] | None = None) -> str:
     """A one-line English explanation of one evidence item, without the weight.
 
-    The kinds are those of :class:`raredx.ranking.MatchKind`.
+    The kinds are those of :class:`raredx.ranking.MatchKind`; ``label`` (e.g.
+    ``Ontology.label``) names the shared ancestor of a *related* match.
     """
     q = _term(ev.term_label, ev.term)
     a = _term(ev.annotation_label, ev.annotation)
@@ -163,6 +164,8 @@ def describe_evidence(ev: TermEvidence) -> str:
         return f"{q}: annotated with the more general {a} ({f})"
     if kind == "related":
         via = ev.via or "a common ancestor"
+        if ev.via and label is not None and label(ev.via) != ev.via:
+            via = f"{label(ev.via)} ({ev.via})"
         return f"{q}: related to the annotated {a} ({f}) via {via}"
     if kind == "unexplained":
         return f"{q}: not explained by the disease's annotations"
