@@ -75,7 +75,9 @@ def test_features_differential_explanation_comparison_and_reports(page, web_serv
     # the disease page
     page.click("#candidates li.cand:first-child .evidence button.link")
     page.wait_for_selector("#disease-dialog[open] h2:has-text('Alpha syndrome')")
-    assert "50%" in page.text_content("#disease-body")
+    body = page.text_content("#disease-body")
+    assert "50%" in body and "null" not in body
+    assert "Autosomal recessive inheritance" in body
 
 
 def test_input_errors_are_shown_next_to_their_fields(page, tmp_path) -> None:

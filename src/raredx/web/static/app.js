@@ -535,7 +535,7 @@ async function openDisease(id) {
   try {
     const release = state.analysis ? state.analysis.release : undefined;
     const d = await api("GET", `/api/diseases/${encodeURIComponent(id)}` + (release ? `?release=${encodeURIComponent(release)}` : ""));
-    body.replaceChildren(
+    body.replaceChildren(...[
       el("h2", {}, d.label),
       el("p", { class: "small" }, ...Object.entries(d.cross_references).map(([k, v]) => el("span", { class: "xref" }, `${k}: ${v.join(", ")}`))),
       d.genes && d.genes.length ? el("p", {}, "Genes: ", d.genes.map((g) => g.symbol).join(", ")) : null,
@@ -545,7 +545,7 @@ async function openDisease(id) {
         el("tbody", {}, ...d.annotations.map((x) => el("tr", {},
           el("td", {}, x.negated ? `NOT ${x.label}` : x.label, " ", el("small", { class: "muted" }, x.term)),
           el("td", {}, x.frequency === null ? "unknown" : `${Math.round(x.frequency * 100)}%`))))),
-    );
+    ].filter(Boolean));
   } catch (err) {
     body.replaceChildren(el("p", { class: "error" }, err.message));
   }
