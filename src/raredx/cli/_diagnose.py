@@ -284,6 +284,30 @@ def diagnose(
         err.print(f"[red]error:[/red] knowledge: {escape(str(exc))}")
         raise typer.Exit(1) from None
     warnings = _Warnings(err)
+    try:
+        code = _run(engine, fmt, output, explain, explain_top, batch, top, cases, warnings, err,
+                    present_ids, absent_ids, sex_value, age_years, onset, example,
+                    leave_publication_out, schema_check)
+    except BrokenPipeError:  # e.g. `raredx diagnose cases/ | head`: stop quietly
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise typer.Exit(1) from None
+    warnings.close()
+    if fmt is not OutputFormat.table:
+        from raredx.cli._render import knowledge_line
+
+        err.print(f"[dim]{escape(knowledge_line(engine.knowledge.versions))}[/dim]",
+                  highlight=False)
+    raise typer.Exit(code)
+
+
+def _run(engine: Engine, fmt: OutputFormat, output: Path | None, explain: bool,
+         explain_top: int | None, batch: bool, top: int, cases, warnings: _Warnings,
+         err: Console, present_ids: list[str], absent_ids: list[str], sex_value,
+         age_years: float | None, onset: str | None, example: bool,
+         leave_publication_out: bool, schema_check: bool) -> int:
     with _open_output(output) as out:
         n_explain = 0 if not explain else (
             explain_top if explain_top is not None else (3 if batch else top))
@@ -298,13 +322,7 @@ def diagnose(
             code = _batch(engine, emit, warnings, err, cases, top, leave_publication_out,
                           n_explain, schema_check)
         emit.close()
-    warnings.close()
-    if fmt is not OutputFormat.table:
-        from raredx.cli._render import knowledge_line
-
-        err.print(f"[dim]{escape(knowledge_line(engine.knowledge.versions))}[/dim]",
-                  highlight=False)
-    raise typer.Exit(code)
+    return code
 
 
 def _diagnose(engine: Engine, patient: Patient, where: str, top: int, lpo: bool,
@@ -384,8 +402,6 @@ def _batch(engine: Engine, emit: _Emitter, warnings: _Warnings, err: Console, ca
                 d = _diagnose(engine, patient, src.where, top, lpo, n_explain)
                 if lpo and not patient.publications:
                     warnings.show(d.issues[-1:])
-                emit.result(d, src.where)
-                ok += 1
             except Exception as exc:  # one failing case never stops the batch
                 reason = _reason_of(exc)
                 failures[reason].append(src.where)
@@ -393,6 +409,9 @@ def _batch(engine: Engine, emit: _Emitter, warnings: _Warnings, err: Console, ca
                 err.print(f"[red]failed:[/red] {escape(src.where)}: {escape(_message_of(exc))}",
                           highlight=False, soft_wrap=True)
                 emit.failure(src.where, reason, _message_of(exc), getattr(exc, "issues", ()))
+            else:  # writing is outside the per-case guard: a broken output stops the batch
+                emit.result(d, src.where)
+                ok += 1
             progress.advance(task)
     n_failed = sum(len(v) for v in failures.values())
     total = ok + n_failed
