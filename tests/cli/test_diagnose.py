@@ -230,3 +230,12 @@ def test_batch_as_tables_and_json_array(run, tmp_path):
     r = run(str(d), "-f", "json", "--top", "2")
     records = json.loads(r.stdout)
     assert [x["id"] for x in records] == ["A", "B"]
+
+
+def test_phenopacket_on_stdin(mini_release):
+    r = runner.invoke(app, ["diagnose", "-", "-f", "json", "--data-dir", str(mini_release)],
+                      input=json.dumps(case(MARFAN, "from-stdin")))
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["id"] == "from-stdin"
+    r = runner.invoke(app, ["diagnose", "-", "--data-dir", str(mini_release)], input="{oops")
+    assert r.exit_code == 1 and "<stdin>: malformed JSON: line 1, column 2" in r.stderr

@@ -206,8 +206,9 @@ def _message_of(exc: Exception) -> str:
 @app.command()
 def diagnose(
     paths: list[Path] | None = typer.Argument(
-        None, help="Phenopacket v2 JSON files, directories of them (searched recursively) or "
-        ".zip archives of them.", show_default=False),
+        None, help="Phenopacket v2 JSON files, directories of them (searched recursively), "
+        ".zip archives of them, or - for one phenopacket on standard input.",
+        show_default=False),
     present: list[str] | None = typer.Option(
         None, "--present", "-p", help="Observed HPO terms, comma-separated (repeatable).",
         show_default=False),
@@ -392,7 +393,8 @@ def _batch(engine: Engine, emit: _Emitter, warnings: _Warnings, err: Console, ca
         err.print(f"[dim]ignored {len(cases.ignored)} file(s) that are not *.json "
                   f"(e.g. {escape(cases.ignored[0])})[/dim]", highlight=False)
     progress = Progress(TextColumn("ranking"), BarColumn(), MofNCompleteColumn(),
-                        TimeRemainingColumn(), console=err, transient=False)
+                        TimeRemainingColumn(), console=err, transient=False,
+                        disable=not cases.batch)
     with progress:
         task = progress.add_task("cases", total=len(cases.sources))
         for src in cases.sources:
@@ -406,7 +408,8 @@ def _batch(engine: Engine, emit: _Emitter, warnings: _Warnings, err: Console, ca
                 reason = _reason_of(exc)
                 failures[reason].append(src.where)
                 warnings.show(getattr(exc, "issues", ()))
-                err.print(f"[red]failed:[/red] {escape(src.where)}: {escape(_message_of(exc))}",
+                what = "failed" if cases.batch else "error"
+                err.print(f"[red]{what}:[/red] {escape(src.where)}: {escape(_message_of(exc))}",
                           highlight=False, soft_wrap=True)
                 emit.failure(src.where, reason, _message_of(exc), getattr(exc, "issues", ()))
             else:  # writing is outside the per-case guard: a broken output stops the batch
@@ -414,6 +417,8 @@ def _batch(engine: Engine, emit: _Emitter, warnings: _Warnings, err: Console, ca
                 ok += 1
             progress.advance(task)
     n_failed = sum(len(v) for v in failures.values())
+    if not cases.batch:  # one file: its error (if any) was printed, no summary needed
+        return 1 if n_failed else 0
     total = ok + n_failed
     style = "green" if not n_failed else "red"
     err.print(f"[{style}]{total} case(s): {ok} ranked, {n_failed} failed[/{style}]"

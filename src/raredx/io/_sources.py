@@ -6,6 +6,7 @@ one unreadable case never stops the others.
 
 from __future__ import annotations
 
+import sys
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -60,13 +61,16 @@ def _hidden(parts: tuple[str, ...]) -> bool:
 
 def find_cases(paths: list[Path]) -> CaseList:
     """List the phenopackets in ``paths`` (files, directories searched recursively for
-    ``*.json``, ``.zip`` archives of them), in a stable order.
+    ``*.json``, ``.zip`` archives of them, ``-`` for standard input), in a stable order.
 
     Raises :class:`InputError` for a path that does not exist, a broken zip archive, or a
     directory/archive without any ``.json`` file (nothing is silently dropped).
     """
     out = CaseList([])
     for p in paths:
+        if str(p) == "-":  # one phenopacket on standard input
+            out.sources.append(CaseSource("<stdin>", lambda: sys.stdin.buffer.read()))
+            continue
         p = Path(p)
         if not p.exists():
             raise InputError("no such file or directory", str(p))
