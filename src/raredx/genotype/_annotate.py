@@ -26,9 +26,12 @@ _SPLICE_SITE = 2
 _SPLICE_REGION = 8
 
 
-def _span(v: Variant) -> tuple[int, int, int]:
+def _span(v: Variant | tuple[str, int, str, str]) -> tuple[int, int, int]:
     """0-based half-open span of the bases a variant touches, and its length change."""
-    r, a, p = v.ref, v.alt, v.pos
+    if isinstance(v, tuple):
+        _, p, r, a = v
+    else:
+        r, a, p = v.ref, v.alt, v.pos
     while len(r) > 1 and len(a) > 1 and r[-1] == a[-1]:
         r, a = r[:-1], a[:-1]
     while len(r) > 1 and len(a) > 1 and r[0] == a[0]:
@@ -100,17 +103,17 @@ def _with(v: Variant, anns: tuple[VariantAnnotation, ...]) -> Variant:
                    v.frequency, v.scores, anns, v.line, v.lifted_from)
 
 
-def annotate_builtin(variants: list[Variant], genes: GeneKnowledge) -> tuple[list[Variant], int]:
-    """Annotate every variant with the built-in gene models; returns the variants and how many
-    fell in no protein-coding gene (intergenic)."""
-    out = list(variants)
-    intergenic = 0
+def builtin_annotations(keys: list[tuple[str, int, str, str]], genes: GeneKnowledge
+                        ) -> list[tuple[VariantAnnotation, ...]]:
+    """Built-in annotations of (chrom, pos, ref, alt) keys (GRCh38, ``chr`` names), in order;
+    an empty tuple for a variant in no protein-coding gene."""
+    out: list[tuple[VariantAnnotation, ...]] = [()] * len(keys)
     src = AnnotationSource.BUILTIN
     by_chrom: dict[str, list[int]] = {}
-    for i, v in enumerate(variants):
-        by_chrom.setdefault(v.chrom, []).append(i)
+    for i, k in enumerate(keys):
+        by_chrom.setdefault(k[0], []).append(i)
     for chrom, idx in by_chrom.items():
-        spans = [_span(variants[i]) for i in idx]
+        spans = [_span(keys[i]) for i in idx]
         lo = np.array([s[0] for s in spans], dtype=np.int64)
         hi = np.array([s[1] for s in spans], dtype=np.int64)
         ex = genes.exons.get(chrom)
@@ -124,7 +127,6 @@ def annotate_builtin(variants: list[Variant], genes: GeneKnowledge) -> tuple[lis
             ga, gb = _candidates(gt, lo, hi)
             ga, gb = ga.tolist(), gb.tolist()
         for k, i in enumerate(idx):
-            v = variants[i]
             vlo, vhi, change = spans[k]
             effects: dict[int, tuple[VariantEffect, str | None]] = {}
             if ex is not None and eb[k] > ea[k]:
@@ -144,12 +146,21 @@ def annotate_builtin(variants: list[Variant], genes: GeneKnowledge) -> tuple[lis
                     effects[g] = (VariantEffect.INTRONIC, None)
                     anns.append(VariantAnnotation(gi.symbol, VariantEffect.INTRONIC, src,
                                                   gene_id=gi.hgnc_id))
-            if not anns:
-                intergenic += 1
-                if v.annotations:
-                    out[i] = _with(v, ())
-            else:
-                out[i] = _with(v, tuple(anns))
+            if anns:
+                out[i] = tuple(anns)
+    return out
+
+
+def annotate_builtin(variants: list[Variant], genes: GeneKnowledge) -> tuple[list[Variant], int]:
+    """Annotate every variant with the built-in gene models; returns the variants and how many
+    fell in no protein-coding gene (intergenic)."""
+    anns = builtin_annotations([(v.chrom, v.pos, v.ref, v.alt) for v in variants], genes)
+    out = []
+    intergenic = 0
+    for v, a in zip(variants, anns):
+        if not a:
+            intergenic += 1
+        out.append(_with(v, a) if (a or v.annotations) else v)
     return out, intergenic
 
 

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from raredx.errors import InputError
-from raredx.genotype._annotate import annotate_builtin, attach_gene_ids
+from raredx.genotype._annotate import annotate_builtin, attach_gene_ids, builtin_annotations
 from raredx.genotype._scoring import (
     HPO_MOI,
     MOIS,
@@ -89,8 +89,8 @@ def prepare_variants(
         return hit
     pedigree, ped_issues = (read_ped(ped) if ped is not None else (None, []))
     content = read_vcf(vcf, sample=sample, assembly=assembly, liftover_chain=liftover_chain,
-                       pedigree=pedigree)
-    vs = variant_set(content, genes, pedigree)
+                       pedigree=pedigree, annotate=lambda keys: builtin_annotations(keys, genes))
+    vs = variant_set(content, genes, pedigree, annotated=content.annotation_source is None)
     vs.issues = ped_issues + vs.issues
     if len(_MEMO) >= _MEMO_MAX:
         _MEMO.pop(next(iter(_MEMO)))
@@ -98,11 +98,16 @@ def prepare_variants(
     return vs
 
 
-def variant_set(content: VcfContent, genes: GeneKnowledge, pedigree: Pedigree | None = None
-                ) -> VariantSet:
-    """Annotate what :func:`raredx.io.read_vcf` read (VEP/SnpEff when present, else built-in)."""
+def variant_set(content: VcfContent, genes: GeneKnowledge, pedigree: Pedigree | None = None,
+                annotated: bool = False) -> VariantSet:
+    """Annotate what :func:`raredx.io.read_vcf` read (VEP/SnpEff when present, else built-in;
+    ``annotated``: the built-in annotation was already applied while reading)."""
     issues = list(content.issues)
-    if content.annotation_source is None:
+    if annotated:
+        variants = content.variants
+        intergenic = sum(1 for v in variants if not v.annotations)
+        source = AnnotationSource.BUILTIN
+    elif content.annotation_source is None:
         variants, intergenic = annotate_builtin(content.variants, genes)
         source = AnnotationSource.BUILTIN
     else:

@@ -237,14 +237,24 @@ def score_genes(
     ``only``). Genes absent from the result have no qualifying variant: their LR is
     :func:`no_variant_log10_lr`."""
     by_gene: dict[int, list[VariantEvidence]] = {}
+    effect_p = {e: params.effect_pathogenicity.get(e.value, 0.01) for e in VariantEffect}
+    pmin = params.min_pathogenicity
+    lowq = params.low_genotype_quality
     for v in variants:
         gt = v.genotypes[proband]
+        plain = (not v.scores and v.frequency is None and not v.in_dbsnp
+                 and (gt.quality is None or gt.quality >= lowq))
         for a in v.annotations:
+            if plain:
+                p = effect_p[a.effect]  # the common case, without the general function
+                if p < pmin:
+                    continue
             g = genes.gene(a.gene_id) if a.gene_id else genes.gene(a.gene_symbol)
             if g is None or (only is not None and g not in only):
                 continue
-            p, _ = pathogenicity(v, a, params, gt.quality)
-            if p < params.min_pathogenicity:
+            if not plain:
+                p, _ = pathogenicity(v, a, params, gt.quality)
+            if p < pmin:
                 continue
             by_gene.setdefault(g, []).append(VariantEvidence(
                 v, a, gt.zygosity, p, _segregation(v, trio)))

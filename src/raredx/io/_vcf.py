@@ -457,6 +457,7 @@ def read_vcf(
     assembly: str | None = None,
     liftover_chain: Path | None = None,
     pedigree: Pedigree | None = None,
+    annotate: Callable[[list[tuple[str, int, str, str]]], list[tuple]] | None = None,
 ) -> VcfContent:
     """Read the patient's variants from a VCF (see the module docstring).
 
@@ -465,7 +466,7 @@ def read_vcf(
     says; GRCh37 needs ``liftover_chain``.
     """
     return parse_vcf(open_text(Path(path)), str(path), sample, assembly, liftover_chain,
-                     pedigree)
+                     pedigree, annotate)
 
 
 def parse_vcf(
@@ -475,8 +476,14 @@ def parse_vcf(
     assembly: str | None = None,
     liftover_chain: Path | None = None,
     pedigree: Pedigree | None = None,
+    annotate: Callable[[list[tuple[str, int, str, str]]], list[tuple]] | None = None,
 ) -> VcfContent:
-    """:func:`read_vcf` on lines already in memory (``where`` names them in messages)."""
+    """:func:`read_vcf` on lines already in memory (``where`` names them in messages).
+
+    ``annotate`` (used when the file carries no VEP/SnpEff annotation) maps the variants'
+    (chrom, pos, ref, alt) keys to their annotations in one call, so that each
+    :class:`Variant` is built once; ``annotation_source`` is then left to the caller.
+    """
     lines = iter(lines)
     meta: list[str] = []
     header: list[str] | None = None
@@ -539,6 +546,8 @@ def parse_vcf(
     issues = content.issues
     ncol = 9 + len(samples)
     gt_cache: dict[tuple[str, int], list[int | None]] = {}
+    pending: list[tuple] = []
+    gt_objects: dict[tuple, Genotype] = {}
     n_samples = len(samples)
 
     def issue(level: IssueLevel, msg: str, reason: str) -> None:
@@ -648,17 +657,21 @@ def parse_vcf(
             if s2:
                 scores = sorted(dict(scores + s2).items())
             if n_samples == 1:
-                gts = (Genotype(proband, zyg, calls[0][1]),)
+                gkey = (zyg, calls[0][1])
+                gts = gt_objects.get(gkey)  # type: ignore[assignment]
+                if gts is None:
+                    gts = gt_objects[gkey] = (Genotype(proband, zyg, calls[0][1]),)  # type: ignore[index,assignment]
             else:
                 gts = tuple(
                     Genotype(s, _zygosity(al, k), gq) for s, (al, gq) in zip(samples, calls)
                 )
-            content.variants.append(Variant(
-                chrom=c, pos=vpos, ref=vref, alt=valt, genotypes=gts, quality=quality,
-                filters=filters, in_dbsnp=in_db,
-                frequency=freq, scores=tuple(scores), annotations=tuple(anns), line=lineno,
-                lifted_from=lifted,
-            ))
+            pending.append((c, vpos, vref, valt, gts, quality, filters, in_db, freq,
+                            tuple(scores), tuple(anns), lineno, lifted))
+    if annotate is not None and ann.source is None:
+        extra = annotate([(p[0], p[1], p[2], p[3]) for p in pending])
+        content.variants = [Variant(*p[:10], a, *p[11:]) for p, a in zip(pending, extra)]
+    else:
+        content.variants = [Variant(*p) for p in pending]
     return content
 
 
