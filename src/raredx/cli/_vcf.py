@@ -210,6 +210,10 @@ def benchmark_vcf(
                                 progress)
     except (InputError, KnowledgeError) as exc:
         raise _fail(str(exc)) from None
+    from raredx.benchmark._vcf import half_summaries
+
+    if str(path).endswith(".zip"):
+        rep["halves"] = half_summaries(rep)
     out_dir.mkdir(parents=True, exist_ok=True)
     cmd = "raredx " + " ".join(sys.argv[1:])
     (out_dir / "report.json").write_text(json.dumps(rep, indent=1))
