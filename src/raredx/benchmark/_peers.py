@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -102,6 +103,13 @@ class PeerScorer:
         self._col_ptr = csc.indptr
         self._col_idx = csc.indices
         self.counts = np.diff(csc.indptr).astype(np.int64)  # diseases per term (propagated)
+        # for terms most diseases have, the diseases that lack them (cheaper to touch)
+        everyone = np.arange(n_dis)
+        self._complement: dict[int, np.ndarray] = {
+            int(t): np.setdiff1d(everyone, csc.indices[csc.indptr[t]:csc.indptr[t + 1]])
+            for t in np.flatnonzero(self.counts > n_dis // 2)
+        }
+        self._memo: tuple[bytes, Any] | None = None
         self.n_annotated = int((np.diff(prop.indptr) > 0).sum())
         self.ic = self._ic(self.counts, self.n_annotated)
         self._row_len = np.diff(prop.indptr).astype(np.int64)
@@ -150,9 +158,22 @@ class PeerScorer:
     def _removal(
         self, removed: np.ndarray | None
     ) -> tuple[np.ndarray, dict[int, np.ndarray], np.ndarray, int]:
-        """Affected diseases, their new term sets, and the adjusted term counts / denominator."""
+        """Affected diseases, their new term sets, and the adjusted term counts / denominator.
+
+        The last answer is kept, so both peers scoring one case share the work.
+        """
         if removed is None or len(removed) == 0:
             return np.zeros(0, dtype=np.int64), {}, self.counts, self.n_annotated
+        key = np.asarray(removed, dtype=np.int64).tobytes()
+        if self._memo is not None and self._memo[0] == key:
+            return self._memo[1]  # type: ignore[no-any-return]
+        out = self._compute_removal(removed)
+        self._memo = (key, out)
+        return out
+
+    def _compute_removal(
+        self, removed: np.ndarray
+    ) -> tuple[np.ndarray, dict[int, np.ndarray], np.ndarray, int]:
         ann = self.kb.annotations
         gone = np.zeros(len(ann), dtype=bool)
         gone[removed] = True
@@ -197,7 +218,16 @@ class PeerScorer:
             best[:] = 0.0
             # ascending IC: the last assignment to a disease is its best match
             for a in anc[np.argsort(ic[anc], kind="stable")].tolist():
-                best[idx[ptr[a]:ptr[a + 1]]] = ic[a]
+                v = ic[a]
+                if v <= 0.0:  # best starts at 0: a zero IC changes nothing
+                    continue
+                comp = self._complement.get(a)
+                if comp is None:
+                    best[idx[ptr[a]:ptr[a + 1]]] = v
+                else:  # most diseases have ``a``: fill, then restore those that do not
+                    keep = best[comp]
+                    best.fill(v)
+                    best[comp] = keep
             for d, terms in new_sets.items():
                 shared = np.intersect1d(anc, terms, assume_unique=True)
                 best[d] = float(ic[shared].max()) if len(shared) else 0.0
