@@ -6,7 +6,6 @@ import gzip
 from pathlib import Path
 
 import pytest
-
 from service_server import Server
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

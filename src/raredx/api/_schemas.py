@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -15,7 +15,7 @@ SexIn = Literal["female", "male", "other", "unknown"]
 
 def _utc(t: datetime) -> datetime:
     """SQLite gives naive datetimes back: they were stored in UTC, so say so."""
-    return t.replace(tzinfo=timezone.utc) if t.tzinfo is None else t.astimezone(timezone.utc)
+    return t.replace(tzinfo=UTC) if t.tzinfo is None else t.astimezone(UTC)
 
 
 UtcDatetime = Annotated[datetime, AfterValidator(_utc)]

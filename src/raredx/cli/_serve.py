@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import UTC
 from pathlib import Path
 
 import typer
@@ -143,7 +144,7 @@ def users_revoke(
     database_url: str | None = typer.Option(None, "--database-url"),
 ) -> None:
     """Revoke every API token of a user and end their browser sessions."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from sqlalchemy import delete, select, update
 
@@ -160,7 +161,7 @@ def users_revoke(
             raise typer.Exit(1)
         res = s.execute(update(ApiToken).where(ApiToken.user_id == u.id,
                                                ApiToken.revoked_at.is_(None))
-                        .values(revoked_at=datetime.now(timezone.utc)))
+                        .values(revoked_at=datetime.now(UTC)))
         s.execute(delete(WebSession).where(WebSession.user_id == u.id))
         s.commit()
         typer.echo(f"revoked {res.rowcount} token(s) of {name}")  # type: ignore[attr-defined]
