@@ -76,3 +76,16 @@ def test_sample_is_reproducible_and_limit_applies(bench_engine, bench_cases_dir,
 def test_missing_path(bench_engine, tmp_path):
     with pytest.raises(FileNotFoundError):
         load_cases(tmp_path / "nope", bench_engine.knowledge.ontology)
+
+
+def test_select_filters_by_relative_name(bench_engine, bench_cases_dir, tmp_path):
+    ont = bench_engine.knowledge.ontology
+    cs = load_cases(bench_cases_dir, ont, select=lambda n: n.startswith("sub/"))
+    assert [c.truth for c in cs.cases] == [("OMIM:999999",)] and cs.n_files == 3
+    assert cs.selection == "1 selected"
+    z = _zip_with_bad_files(bench_cases_dir, tmp_path / "cases.zip")
+    seen: list[str] = []
+    cs = load_cases(z, ont, select=lambda n: seen.append(n) or n.endswith("/case2.json"),
+                    limit=5)
+    assert "cohort/case1.json" in seen and [c.patient.id for c in cs.cases] == ["case2"]
+    assert cs.selection == "1 selected"

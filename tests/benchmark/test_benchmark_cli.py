@@ -60,3 +60,16 @@ def test_benchmark_missing_path_and_no_case(bench_release, tmp_path):
     r = CliRunner().invoke(app, ["benchmark", str(tmp_path / "empty"), "--data-dir",
                                  str(bench_release), "-o", str(tmp_path / "o")])
     assert r.exit_code == 2 and "no usable case" in r.stderr
+
+
+def test_benchmark_include_glob(bench_release, bench_cases_dir, tmp_path):
+    out = tmp_path / "out"
+    r = CliRunner().invoke(app, ["benchmark", str(bench_cases_dir), "--data-dir",
+                                 str(bench_release), "-o", str(out), "--include", "case2.*",
+                                 "--include", "sub/*", "--no-peers", "-q"])
+    assert r.exit_code == 0, r.output
+    data = json.loads((out / "results.json").read_text())
+    assert sorted(c["case_id"] for c in data["cases"]) == ["case2", "case3"]
+    assert "--include case2.* --include 'sub/*'" in data["meta"]["command"] or \
+        "--include 'case2.*' --include 'sub/*'" in data["meta"]["command"]
+    assert data["meta"]["selection"] == "2 selected"

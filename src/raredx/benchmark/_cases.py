@@ -100,6 +100,16 @@ def _members(path: Path) -> Iterator[tuple[list[str], Callable[[str], bytes]]]:
         raise FileNotFoundError(f"{path}: no such directory, zip archive or file")
 
 
+def _relative(path: Path, name: str) -> str:
+    """A file's name as ``select`` sees it: zip member, or path relative to the directory."""
+    root = str(path)
+    if name.startswith(root + ":"):
+        return name[len(root) + 1:]
+    if path.is_dir():
+        return Path(name).relative_to(path).as_posix()
+    return Path(name).name
+
+
 def _select(names: list[str], limit: int | None, sample: int | None,
             seed: int) -> tuple[list[str], str]:
     how = "all"
@@ -152,19 +162,27 @@ def load_cases(
     limit: int | None = None,
     sample: int | None = None,
     seed: int = 0,
+    select: Callable[[str], bool] | None = None,
 ) -> CaseSet:
     """Read every phenopacket (``*.json``) under a directory (recursively), in a zip, or one file.
 
-    ``sample`` draws a reproducible random subset (by ``seed``) of the sorted file names before
-    anything is parsed; ``limit`` then keeps the first ``limit``. Raises ``FileNotFoundError``
-    when ``path`` is neither a directory, a zip nor a file.
+    ``select(name)`` first keeps the files it accepts, ``name`` being the member name in a zip
+    (``"GENE/phenopackets/x.json"``) or the path relative to a directory (e.g. to benchmark
+    one cohort-level split). ``sample`` then draws a reproducible random subset (by ``seed``)
+    of the sorted file names before anything is parsed; ``limit`` keeps the first ``limit``.
+    ``n_files`` counts the files before any of these. Raises ``FileNotFoundError`` when ``path``
+    is neither a directory, a zip nor a file.
     """
     path = Path(path)
     cases: list[Case] = []
     failures: list[CaseFailure] = []
     with _members(path) as (names, read):
         n_files = len(names)
+        if select is not None:
+            names = [n for n in names if select(_relative(path, n))]
         chosen, how = _select(names, limit, sample, seed)
+        if select is not None:
+            how = f"{len(names)} selected, {how}" if how != "all" else f"{len(names)} selected"
         for item in _iter_cases(chosen, read, ontology):
             if isinstance(item, Case):
                 cases.append(item)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
+import fnmatch
 import hashlib
 import platform
 import shlex
@@ -59,7 +60,8 @@ def _command_line(path: Path, **opts: Any) -> str:
         flag = "--" + name.replace("_", "-")
         if value is None or value is False:
             continue
-        parts.append(flag if value is True else f"{flag} {shlex.quote(str(value))}")
+        values = value if isinstance(value, list) else [value]
+        parts += [flag if v is True else f"{flag} {shlex.quote(str(v))}" for v in values]
     return " ".join(parts)
 
 
@@ -75,6 +77,10 @@ def benchmark(
     sample: int | None = typer.Option(
         None, "--sample", min=1, help="A random subset of N cases (reproducible with --seed)."),
     seed: int = typer.Option(0, "--seed", help="Seed of --sample."),
+    include: list[str] | None = typer.Option(
+        None, "--include",
+        help="Only files whose name (zip member or path relative to the directory) matches "
+             "this glob, e.g. 'FBN1/*'; repeatable."),
     protocol: _ProtocolChoice = typer.Option(
         _ProtocolChoice.BOTH, "--protocol",
         help="as-is, lpo (leave-publication-out) or both.", case_sensitive=False),
@@ -121,7 +127,15 @@ def benchmark(
     t_engine = time.perf_counter() - t0
     t0 = time.perf_counter()
     try:
-        cases = load_cases(path, engine.knowledge.ontology, limit=limit, sample=sample, seed=seed)
+        select = None
+        if include:
+            patterns = list(include)
+
+            def select(name: str) -> bool:
+                return any(fnmatch.fnmatchcase(name, pat) for pat in patterns)
+
+        cases = load_cases(path, engine.knowledge.ontology, limit=limit, sample=sample, seed=seed,
+                           select=select)
     except (FileNotFoundError, OSError) as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
@@ -151,6 +165,7 @@ def benchmark(
         "selection": cases.selection,
         "n_files": cases.n_files,
         "command": _command_line(path, output_dir=out, limit=limit, sample=sample,
+                                 include=list(include) if include else None,
                                  seed=seed if sample is not None else None,
                                  protocol=protocol.value, no_peers=no_peers, data_dir=data_dir,
                                  weights=weights),
