@@ -177,15 +177,20 @@ def markdown_report(result: BenchmarkResult, meta: dict[str, Any] | None = None)
     eng = {p: result.summary(ENGINE, p) for p in result.protocols}
     peer = {p: result.summary(Peer.PHENOMIZER.value, p) for p in result.protocols}
     ratios = []
+    def ratio(x: float, y: float) -> str:
+        return _num(x / y if y else math.inf, ".2f")
+
     for p in result.protocols:
         e, ph = eng.get(p), peer.get(p)
         if e and ph:
-            r1 = e.ranks.top1 / ph.ranks.top1 if ph.ranks.top1 else math.inf
-            r10 = e.ranks.top10 / ph.ranks.top10 if ph.ranks.top10 else math.inf
-            ratios.append(f"{p.title}: engine/Phenomizer-style top-1 × {_num(r1, '.2f')}, "
-                          f"top-10 × {_num(r10, '.2f')}")
+            ratios.append(
+                f"- {p.title}: engine / Phenomizer-style top-1 × {ratio(e.ranks.top1, ph.ranks.top1)}"
+                f", top-10 × {ratio(e.ranks.top10, ph.ranks.top10)}; against the Phenomizer-style "
+                f"peer with its ties broken in the truth's favour (top-1 {_pct(ph.top1_best)}, "
+                f"top-10 {_pct(ph.top10_best)}): top-1 × {ratio(e.ranks.top1, ph.top1_best)}, "
+                f"top-10 × {ratio(e.ranks.top10, ph.top10_best)}")
     if ratios:
-        L += ["Ratios — " + "; ".join(ratios) + ".", ""]
+        L += ["Ratios (engine ÷ peer):", "", *ratios, ""]
 
     L += ["### Ties", "", TIE_NOTE, "",
           ("| method | protocol | top-1: ties for / random / against | "
