@@ -158,7 +158,9 @@ def build_engine(config: EngineConfig = EngineConfig(), log: Callable[[str], Non
     index = cached(
         key,
         f"phenotype-index-f{params.default_frequency:g}-a{prior[0]:g}-b{prior[1]:g}"
-        f"-n{params.name_frequency:g}",
-        lambda: build_index(kb, params.default_frequency, prior, params.name_frequency),
+        f"-n{params.name_frequency:g}-r{params.related_weight:g}",
+        lambda: build_index(
+            kb, params.default_frequency, prior, params.name_frequency, params.related_weight
+        ),
     )
     return Engine(kb, PhenotypeScorer(kb, index, params))

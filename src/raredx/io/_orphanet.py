@@ -36,6 +36,7 @@ class OrphanetContent:
     labels: dict[str, str] = field(default_factory=dict)
     xrefs: dict[str, tuple[str, ...]] = field(default_factory=dict)
     omim_exact: dict[str, tuple[str, ...]] = field(default_factory=dict)  # ORPHA -> OMIM (E)
+    omim_narrower: dict[str, tuple[str, ...]] = field(default_factory=dict)  # ORPHA -> OMIM (BTNT)
     onsets: dict[str, frozenset[str]] = field(default_factory=dict)
     inheritance: dict[str, frozenset[str]] = field(default_factory=dict)
 
@@ -62,6 +63,7 @@ def read_product1(path: Path, into: OrphanetContent) -> None:
             into.labels[oid] = el.findtext("Name") or oid
             xrefs: list[str] = []
             exact: list[str] = []
+            narrower: list[str] = []
             for xr in el.iterfind("ExternalReferenceList/ExternalReference"):
                 src = (xr.findtext("Source") or "").strip()
                 ref = (xr.findtext("Reference") or "").strip()
@@ -71,9 +73,13 @@ def read_product1(path: Path, into: OrphanetContent) -> None:
                 xrefs.append(f"{src}:{ref}")
                 if src == "OMIM" and rel.startswith("E "):
                     exact.append(f"OMIM:{ref}")
+                elif src == "OMIM" and rel.startswith("BTNT"):
+                    narrower.append(f"OMIM:{ref}")
             into.xrefs[oid] = tuple(xrefs)
             if exact:
                 into.omim_exact[oid] = tuple(exact)
+            if narrower:
+                into.omim_narrower[oid] = tuple(narrower)
             el.clear()
 
 

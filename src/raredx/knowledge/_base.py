@@ -10,7 +10,7 @@ from typing import Any, Callable
 from raredx.knowledge._annotations import AnnotationTable, Disease, DiseaseCourse
 from raredx.knowledge._ontology import Ontology
 
-CACHE_FORMAT = 4  # bump when a cached structure changes shape
+CACHE_FORMAT = 5  # bump when a cached structure changes shape
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +45,10 @@ class KnowledgeBase:
     # ORPHA id -> cross-references (ICD-10:…, ICD-11:…, MONDO:…, OMIM:…)
     orphanet_xrefs: dict[str, tuple[str, ...]] = field(default_factory=dict)
     orphanet_labels: dict[str, str] = field(default_factory=dict)
+    # OMIM id -> broader Orphanet entries (groups such as "Retinitis pigmentosa")
+    broader: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # disease id -> other diseases of the same gene(s) (allelic), when a gene file is given
+    allelic: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _disease_index: dict[str, int] = field(default_factory=dict, repr=False)
 
     def disease_index(self, disease_id: str) -> int | None:

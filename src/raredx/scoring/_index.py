@@ -31,6 +31,8 @@ class PhenotypeIndex:
     default_frequency: float
     prior: tuple[float, float] = (1.0, 1.0)
     name_terms: list[dict[int, float]] | None = None  # entity -> terms named in its disease names
+    related: list[tuple[int, ...]] | None = None  # entity -> related diseases it borrows from
+    related_weight: float = 0.0
 
     @property
     def n_entities(self) -> int:
@@ -60,6 +62,21 @@ def _entities(kb: KnowledgeBase) -> tuple[list[str], list[str], list[tuple[int, 
     return ids, labels, members
 
 
+def _related(kb: KnowledgeBase, ids: list[str], members: list[tuple[int, ...]]):
+    """For each entity, the diseases it borrows a discounted profile from: the broader Orphanet
+    groups of its OMIM disease (BTNT mappings) and the diseases of the same gene(s)."""
+    out: list[tuple[int, ...]] = []
+    for eid, mem in zip(ids, members):
+        rel: set[int] = set()
+        for did in (kb.diseases[d].id for d in mem):
+            for r in (*kb.broader.get(did, ()), *kb.allelic.get(did, ())):
+                j = kb.disease_index(r)
+                if j is not None and j not in mem:
+                    rel.add(j)
+        out.append(tuple(sorted(rel)))
+    return out
+
+
 def entity_profiles(
     kb: KnowledgeBase,
     members: list[tuple[int, ...]],
@@ -68,6 +85,8 @@ def entity_profiles(
     n_terms: int,
     prior: tuple[float, float] = (1.0, 1.0),
     extra: list[dict[int, float]] | None = None,
+    related: list[tuple[int, ...]] | None = None,
+    related_weight: float = 0.0,
 ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
     """Profiles (max-propagated frequencies) and NOT-annotations for the given entities.
 
@@ -86,6 +105,15 @@ def entity_profiles(
             for t, f in extra[k].items():
                 if freqs.get(t, -1.0) < f:
                     freqs[t] = f
+        # sparse profiles (few annotations left) borrow from related diseases
+        if related is not None and related_weight > 0 and related[k] and len(freqs) < 20:
+            rel, _ = term_frequencies(
+                ann, (r for d in related[k] for r in rows_by_disease.get(d, ())),
+                default_frequency, prior,
+            )
+            for t, f in rel.items():
+                if freqs.get(t, -1.0) < f * related_weight:
+                    freqs[t] = f * related_weight
         prof: dict[int, float] = {}
         for t, f in freqs.items():
             for a in onto.ancestors(t).tolist():
@@ -171,8 +199,10 @@ def build_index(
     default_frequency: float,
     prior: tuple[float, float] = (1.0, 1.0),
     name_frequency: float = 0.0,
+    related_weight: float = 0.0,
 ) -> PhenotypeIndex:
     ids, labels, members = _entities(kb)
+    related = _related(kb, ids, members) if related_weight > 0 else None
     name_terms: list[dict[int, float]] = [{} for _ in members]
     if name_frequency > 0:
         phrases = phrase_index(kb)
@@ -182,11 +212,12 @@ def build_index(
                     name_terms[e][t] = name_frequency
     d2e: list[list[int]] = [[] for _ in kb.diseases]
     for e, mem in enumerate(members):
-        for d in mem:
+        for d in set(mem) | set(related[e] if related else ()):
             d2e[d].append(e)
     n_terms = len(kb.ontology)
     profile, negated = entity_profiles(
-        kb, members, rows_by_disease(kb), default_frequency, n_terms, prior, name_terms
+        kb, members, rows_by_disease(kb), default_frequency, n_terms, prior, name_terms,
+        related, related_weight,
     )
     term_count = np.asarray((profile > 0).sum(axis=0)).ravel().astype(np.float64)
     return PhenotypeIndex(
@@ -201,4 +232,6 @@ def build_index(
         default_frequency=default_frequency,
         prior=prior,
         name_terms=name_terms,
+        related=related,
+        related_weight=related_weight,
     )

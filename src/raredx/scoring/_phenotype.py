@@ -38,8 +38,10 @@ class PhenotypeParams:
     prior_b: float = 1.0
     frequency_exponent: float = 1.0
     name_frequency: float = 0.0
+    related_weight: float = 0.0
     completeness: float = 0.0
     publication_prior: float = 0.0
+    size_penalty: float = 0.0
     noise: float = 0.05
     specificity_exponent: float = 1.0
     excluded_weight: float = 1.0
@@ -257,6 +259,8 @@ class PhenotypeScorer:
             return None
         members = [self.index.entity_members[e] for e in ents]
         needed = {d for m in members for d in m}
+        if self.index.related:
+            needed |= {d for e in ents for d in self.index.related[e]}
         keep = np.ones(len(ann), dtype=bool)
         keep[left_out] = False
         rbd = {}
@@ -266,6 +270,8 @@ class PhenotypeScorer:
             self.kb, members, rbd, self.index.default_frequency, len(self.kb.ontology),
             self.index.prior,
             [self.index.name_terms[e] for e in ents] if self.index.name_terms else None,
+            [self.index.related[e] for e in ents] if self.index.related else None,
+            self.index.related_weight,
         )
         return np.array(ents, dtype=np.int64), prof.tocsc(), neg.tocsc()
 
@@ -364,7 +370,8 @@ class PhenotypeScorer:
             excluded_llr=excluded_llr,
             onset_llr=self._onset_llr(patient),
             sex_llr=self._sex_llr(patient),
-            prior_llr=self.prior_llr(left_out_rows, ov),
+            prior_llr=self.prior_llr(left_out_rows, ov)
+            - prm.size_penalty * (np.log10(1.0 + size) - np.log10(1.0 + size).mean()),
             counts=counts,
             left_out=left_out_rows,
         )
