@@ -53,6 +53,7 @@ def main() -> None:
     cs = load_cases(args.cases, o, sample=args.sample, seed=args.seed)
     curves = {"information gain": np.zeros((2, QUESTIONS + 1)), "random": np.zeros((2, QUESTIONS + 1))}
     answers = {k: {a.value: 0 for a in Answer} for k in curves}
+    rr = {k: np.zeros(QUESTIONS + 1) for k in curves}  # sum of reciprocal ranks
     used = skipped_few = skipped_unranked = 0
     t0 = time.time()
     for ci, case in enumerate(cs.cases):
@@ -94,6 +95,7 @@ def main() -> None:
                 best = int(min(pos[truth]))
                 curves[strategy][0, step] += best == 0
                 curves[strategy][1, step] += best < 10
+                rr[strategy][step] += 1.0 / (best + 1)
                 if step == QUESTIONS:
                     break
                 if strategy == "information gain":
@@ -111,14 +113,25 @@ def main() -> None:
                 patient = answer(patient, term, a)
         if used % 25 == 0:
             print(f"{used} cases, {time.time() - t0:.0f} s", file=sys.stderr)
+    import subprocess
+
+    def git(*a: str) -> str:
+        r = subprocess.run(["git", *a], cwd=ROOT, capture_output=True, text=True, check=False)
+        return r.stdout.strip()
+
     report = {
+        "code": {"commit": git("rev-parse", "--short", "HEAD"),
+                 "uncommitted_engine_changes": git("status", "--porcelain", "--", "src/raredx")
+                 .splitlines()},
+        "top_candidates": args.top_candidates, "absent_weight": qe.absent_weight,
         "cases": str(args.cases.name), "selection": cs.selection, "used": used,
         "skipped_fewer_than_3_features": skipped_few,
         "skipped_disease_not_rankable": skipped_unranked,
         "protocol": "leave-publication-out", "start_features": START, "questions": QUESTIONS,
         "hpo": kb.versions.hpo, "seconds": round(time.time() - t0, 1),
         "curves": {k: {"top1": (v[0] / max(used, 1)).round(4).tolist(),
-                       "top10": (v[1] / max(used, 1)).round(4).tolist()}
+                       "top10": (v[1] / max(used, 1)).round(4).tolist(),
+                       "mrr": (rr[k] / max(used, 1)).round(4).tolist()}
                    for k, v in curves.items()},
         "answers": answers,
     }
@@ -154,13 +167,18 @@ def markdown(r: dict) -> str:
         f"observed features and {r['skipped_disease_not_rankable']} whose disease is not a "
         f"candidate were skipped); {r['protocol']}; start from {r['start_features']} random "
         f"observed features, then {r['questions']} questions answered from the full record. "
-        f"HPO {r['hpo']}; {r['seconds']} s.", "",
+        f"HPO {r['hpo']}; {r['seconds']} s. Code {r['code']['commit']}"
+        + (f" with uncommitted changes in {len(r['code']['uncommitted_engine_changes'])} "
+           "file(s) of src/raredx" if r["code"]["uncommitted_engine_changes"] else "")
+        + f"; question model over the {r['top_candidates']} leading candidates, absent weight "
+        f"{r['absent_weight']}.", "",
         "| strategy | " + " | ".join(f"after {k}" for k in range(r["questions"] + 1)) + " |",
         "|---|" + "---|" * (r["questions"] + 1),
     ]
     for name, c in r["curves"].items():
         lines.append(f"| {name}: top-1 | " + " | ".join(f"{x:.3f}" for x in c["top1"]) + " |")
         lines.append(f"| {name}: top-10 | " + " | ".join(f"{x:.3f}" for x in c["top10"]) + " |")
+        lines.append(f"| {name}: MRR | " + " | ".join(f"{x:.4f}" for x in c["mrr"]) + " |")
     lines += ["", "Answers given: " + "; ".join(
         f"{k}: " + ", ".join(f"{a} {n}" for a, n in v.items()) for k, v in r["answers"].items()),
         ""]
