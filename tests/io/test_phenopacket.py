@@ -219,18 +219,19 @@ def test_odd_fields_become_warnings(tmp_path, mini_ontology):
     feats = [
         "HP:0001166",
         {"type": "HP:0001166"},
+        {"type": {"id": "hp:0000545"}, "excluded": None},  # null = observed; lenient id
         {"type": {"id": "HP:0001083"}, "excluded": "yes"},
         {"type": {"id": "HP:0001166"}},
     ]
     data = phenopacket(feats, subject={"sex": "MAN", "timeAtLastEncounter": {"age": "12"}})
     data["metaData"] = {"externalReferences": {"id": "PMID:1"}}
     p = read_phenopacket(write(tmp_path, data), mini_ontology)
-    assert p.present == (TermId("HP:0001166"),)
+    assert p.present == (TermId("HP:0000545"), TermId("HP:0001166"))
     assert p.sex is Sex.UNKNOWN and p.age is None and p.publications == ()
     m = " | ".join(messages(p))
     assert "phenotypicFeatures[0]: skipped: a phenotypic feature must be a JSON object" in m
     assert "phenotypicFeatures[1]: skipped: it has no `type.id`" in m
-    assert "phenotypicFeatures[2]: skipped HP:0001083: `excluded` must be true or false" in m
+    assert "phenotypicFeatures[3]: skipped HP:0001083: `excluded` must be true or false" in m
     assert "subject.sex: unknown sex 'MAN'" in m
     assert "subject.timeAtLastEncounter: age not understood" in m
     assert "metaData.externalReferences: ignored: not a list" in m

@@ -178,7 +178,9 @@ def patient_from_phenopacket(data: Any, ontology: Ontology, where: str) -> Patie
         if not isinstance(t, dict) or not isinstance(t.get("id"), str):
             warn(loc, "skipped: it has no `type.id` (an HPO term id)")
             continue
-        excluded = pf.get("excluded", False)
+        excluded = pf.get("excluded")
+        if excluded is None:  # absent or null: the protobuf default, observed
+            excluded = False
         if not isinstance(excluded, bool):
             warn(loc, f"skipped {t['id']}: `excluded` must be true or false, not {excluded!r}")
             continue
