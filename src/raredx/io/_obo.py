@@ -74,6 +74,5 @@ def read_obo(path: Path) -> Ontology:
             replaced_by[k] = v
         else:
             del replaced_by[k]
-    if version.startswith("hp/releases/"):
-        version = version[len("hp/releases/"):]
+    version = version.removeprefix("hp/releases/")
     return Ontology(version, ids, terms, parents, alt_ids, replaced_by, obsolete)

@@ -16,8 +16,8 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from raredx.errors import KnowledgeError
 from raredx.io._files import open_text
@@ -73,7 +73,7 @@ def locate_release(data_dir: Path) -> dict[str, Path]:
     found: dict[str, list[Path]] = {}
     for pattern in ("*", "*/*"):
         for p in sorted(data_dir.glob(pattern)):
-            name = p.name[:-3] if p.name.endswith(".gz") else p.name
+            name = p.name.removesuffix(".gz")
             if name in REQUIRED + OPTIONAL and p.is_file():
                 found.setdefault(name, []).append(p)
         if all(n in found for n in REQUIRED):

@@ -3,9 +3,10 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from raredx.knowledge._annotations import AnnotationTable, Disease, DiseaseCourse
 from raredx.knowledge._ontology import Ontology

@@ -19,6 +19,8 @@ The score is the sum of log10 ratios; see :mod:`raredx.ranking` for probabilitie
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, fields
 from importlib import resources
 from pathlib import Path
@@ -52,7 +54,7 @@ class PhenotypeParams:
     temperature: float = 1.0
 
     @classmethod
-    def load(cls, path: Path | None = None) -> "PhenotypeParams":
+    def load(cls, path: Path | None = None) -> PhenotypeParams:
         """Read the parameters from a weights file (the packaged one by default)."""
         if path is None:
             text = resources.files("raredx").joinpath("data/phenotype_model.json").read_text()
@@ -135,6 +137,8 @@ class PhenotypeScores:
 class PhenotypeScorer:
     """Scores a patient's terms against every entity of a :class:`PhenotypeIndex`."""
 
+    CACHE_TERMS = 3000  # memoised per-term evidence vectors (as-is protocol), ~0.1 MB each
+
     def __init__(self, kb: KnowledgeBase, index: PhenotypeIndex, params: PhenotypeParams) -> None:
         self.kb = kb
         self.index = index
@@ -146,6 +150,8 @@ class PhenotypeScorer:
         self._onset_known = self._onset_matrix.any(axis=1)
         self._xlr = self._x_linked_recessive()
         self._rows: dict[int, np.ndarray] | None = None
+        self._cache: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
         self._profile_size = np.diff(index.profile.tocsr().indptr).astype(np.float64)
         self._n_pubs = self._publication_counts(None)
         # frequencies raised to the model's exponent once; very common columns kept dense,
@@ -275,6 +281,75 @@ class PhenotypeScorer:
         )
         return np.array(ents, dtype=np.int64), prof.tocsc(), neg.tocsc()
 
+
+    def _memo(self, key, compute, *args) -> np.ndarray:
+        """Per-term evidence of the as-is protocol depends on the term alone: memoised (LRU)."""
+        key = (key, self.params)
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = compute(*args)
+            hit.setflags(write=False)
+            with self._lock:
+                self._cache[key] = hit
+                if len(self._cache) > self.CACHE_TERMS:
+                    self._cache.popitem(last=False)
+        return hit
+
+    def _present_llr(self, q: int, counts: np.ndarray, ov, noise: np.ndarray) -> np.ndarray:
+        onto = self.kb.ontology
+        prm = self.params
+        E = self.index.n_entities
+        fe = prm.frequency_exponent
+        powered, neg = self._powered, self.index.negated
+        P = np.zeros(E)
+        Pov = np.zeros(len(ov[0])) if ov is not None else None
+        isneg = np.zeros(E, dtype=bool)
+        nq = counts[q] + 1.0
+        for a in onto.ancestors(q).tolist():
+            g = (nq / (counts[a] + 1.0)) ** prm.specificity_exponent if a != q else 1.0
+            dense = self._dense.get(a)
+            if dense is not None:
+                np.maximum(P, dense * g, out=P)
+            else:
+                rows, vals = column(powered, a)
+                if len(rows):
+                    _max_into(P, rows, vals * g)
+            nrows, _ = column(neg, a)
+            if len(nrows):
+                isneg[nrows] = True
+            if ov is not None:
+                orows, ovals = column(ov[1], a)
+                if len(orows):
+                    _max_into(Pov, orows, ovals**fe * g)  # type: ignore[arg-type]
+        if ov is not None:
+            ents = ov[0]
+            P[ents] = Pov
+            isneg[ents] = False
+            for a in onto.ancestors(q).tolist():
+                nrows, _ = column(ov[2], a)
+                isneg[ents[nrows]] = True
+        bg = P.mean()
+        if bg <= 0:  # no entity relates to the term at all: it cannot discriminate
+            return np.zeros(E)
+        lr = ((1 - noise) * P + noise * bg) / bg
+        lr[isneg] = prm.negated_factor
+        return np.log10(lr)
+
+    def _excluded_llr(self, x: int, ov) -> np.ndarray:
+        prm = self.params
+        E = self.index.n_entities
+        prof = self.index.profile
+        P = np.zeros(E)
+        rows, vals = column(prof, x)
+        P[rows] = vals
+        if ov is not None:
+            orows, ovals = column(ov[1], x)
+            P[ov[0]] = 0.0
+            P[ov[0][orows]] = ovals
+        absent = 1.0 - (1.0 - prm.excluded_noise) * P
+        bg = absent.mean()
+        return prm.excluded_weight * np.log10(absent / bg)
+
     def score(self, patient: Patient, left_out_rows: np.ndarray | None = None) -> PhenotypeScores:
         onto = self.kb.ontology
         idx = self.index
@@ -286,11 +361,9 @@ class PhenotypeScorer:
         if left_out_rows is not None and len(left_out_rows):
             ov = self._overrides(left_out_rows)
         prof = idx.profile
-        powered = self._powered
-        neg = idx.negated
         counts = idx.term_count
         if ov is not None:
-            ents, oprof, oneg = ov
+            ents, oprof, _ = ov
             cols = np.unique(
                 np.concatenate([onto.ancestors(int(q)) for q in present] + [excluded, present])
             ).astype(np.int64)
@@ -299,11 +372,6 @@ class PhenotypeScorer:
             counts = counts.copy()
             counts[cols] += new - old
 
-        def column(m: sp.csc_matrix, a: int) -> tuple[np.ndarray, np.ndarray]:
-            s, t = m.indptr[a], m.indptr[a + 1]
-            return m.indices[s:t], m.data[s:t]
-
-        fe = prm.frequency_exponent
         # how completely each entity is described: sparse profiles explain less, so a term they
         # do not explain weighs less against them (an empty profile is neutral)
         size = self._profile_size
@@ -316,52 +384,16 @@ class PhenotypeScorer:
             noise = np.full(E, prm.noise)
         present_llr = np.zeros((len(present), E))
         for k, q in enumerate(present.tolist()):
-            P = np.zeros(E)
-            Pov = np.zeros(len(ov[0])) if ov is not None else None
-            isneg = np.zeros(E, dtype=bool)
-            nq = counts[q] + 1.0
-            for a in onto.ancestors(q).tolist():
-                g = (nq / (counts[a] + 1.0)) ** prm.specificity_exponent if a != q else 1.0
-                dense = self._dense.get(a)
-                if dense is not None:
-                    np.maximum(P, dense * g, out=P)
-                else:
-                    rows, vals = column(powered, a)
-                    if len(rows):
-                        _max_into(P, rows, vals * g)
-                nrows, _ = column(neg, a)
-                if len(nrows):
-                    isneg[nrows] = True
-                if ov is not None:
-                    orows, ovals = column(ov[1], a)
-                    if len(orows):
-                        _max_into(Pov, orows, ovals**fe * g)  # type: ignore[arg-type]
-            if ov is not None:
-                ents = ov[0]
-                P[ents] = Pov
-                isneg[ents] = False
-                for a in onto.ancestors(q).tolist():
-                    nrows, _ = column(ov[2], a)
-                    isneg[ents[nrows]] = True
-            bg = P.mean()
-            if bg <= 0:
-                continue  # no entity relates to the term at all: it cannot discriminate
-            lr = ((1 - noise) * P + noise * bg) / bg
-            lr[isneg] = prm.negated_factor
-            present_llr[k] = np.log10(lr)
-
+            if ov is None:
+                present_llr[k] = self._memo(("p", q), self._present_llr, q, counts, None, noise)
+            else:
+                present_llr[k] = self._present_llr(q, counts, ov, noise)
         excluded_llr = np.zeros((len(excluded), E))
         for k, x in enumerate(excluded.tolist()):
-            P = np.zeros(E)
-            rows, vals = column(prof, x)
-            P[rows] = vals
-            if ov is not None:
-                orows, ovals = column(ov[1], x)
-                P[ov[0]] = 0.0
-                P[ov[0][orows]] = ovals
-            absent = 1.0 - (1.0 - prm.excluded_noise) * P
-            bg = absent.mean()
-            excluded_llr[k] = prm.excluded_weight * np.log10(absent / bg)
+            if ov is None:
+                excluded_llr[k] = self._memo(("x", x), self._excluded_llr, x, None)
+            else:
+                excluded_llr[k] = self._excluded_llr(x, ov)
 
         return PhenotypeScores(
             present=present,
@@ -375,6 +407,11 @@ class PhenotypeScorer:
             counts=counts,
             left_out=left_out_rows,
         )
+
+
+def column(m: sp.csc_matrix, a: int) -> tuple[np.ndarray, np.ndarray]:
+    s, t = m.indptr[a], m.indptr[a + 1]
+    return m.indices[s:t], m.data[s:t]
 
 
 def _max_into(P: np.ndarray, rows: np.ndarray, vals: np.ndarray) -> None:
