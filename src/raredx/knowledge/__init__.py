@@ -3,7 +3,7 @@
 Parsing of release files lives in :mod:`raredx.io`; this layer only holds what was parsed.
 """
 
-from raredx.knowledge._annotations import Aspect, AnnotationTable, Disease, DiseaseCourse
+from raredx.knowledge._annotations import AnnotationTable, Aspect, Disease, DiseaseCourse
 from raredx.knowledge._base import (
     KnowledgeBase,
     KnowledgeVersions,
@@ -20,21 +20,21 @@ from raredx.knowledge._ontology import (
 )
 
 __all__ = [
+    "INHERITANCE_ROOT",
+    "ONSET_ROOT",
+    "PHENOTYPIC_ABNORMALITY",
     "AnnotationTable",
     "Aspect",
     "Disease",
     "DiseaseCourse",
-    "INHERITANCE_ROOT",
     "KnowledgeBase",
     "KnowledgeVersions",
-    "ONSET_ROOT",
     "Ontology",
-    "PHENOTYPIC_ABNORMALITY",
     "Term",
     "cache_root",
     "cached",
     "file_sha256",
 ]
-from raredx.knowledge._genes import GeneInfo, GeneKnowledge, IntervalTable  # noqa: E402
+from raredx.knowledge._genes import GeneInfo, GeneKnowledge, IntervalTable
 
 __all__ += ["GeneInfo", "GeneKnowledge", "IntervalTable"]

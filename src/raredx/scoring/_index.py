@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from raredx.knowledge import KnowledgeBase, PHENOTYPIC_ABNORMALITY
+from raredx.knowledge import PHENOTYPIC_ABNORMALITY, KnowledgeBase
 from raredx.scoring._names import phrase_index, terms_in_name
 
 

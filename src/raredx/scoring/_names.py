@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from raredx.knowledge import KnowledgeBase, PHENOTYPIC_ABNORMALITY
+from raredx.knowledge import PHENOTYPIC_ABNORMALITY, KnowledgeBase
 
 _WORD = re.compile(r"[a-z0-9]+")
 MAX_WORDS = 6
@@ -38,7 +38,7 @@ def terms_in_name(name: str, phrases: dict[tuple[str, ...], int], kb: KnowledgeB
     words = _norm(name.split(";")[0])
     found: set[int] = set()
     for n in range(min(MAX_WORDS, len(words)), 0, -1):
-        for s in range(0, len(words) - n + 1):
+        for s in range(len(words) - n + 1):
             t = phrases.get(words[s : s + n])
             if t is not None:
                 found.add(t)
