@@ -38,6 +38,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--top-candidates", type=int, default=50)
     ap.add_argument("--absent-weight", type=float, default=None)
+    ap.add_argument("--annotated-only", type=lambda s: s.lower() in ("1", "true", "yes"),
+                    default=None)
     ap.add_argument("--tag", default="")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "questions" / "reports")
     args = ap.parse_args()
@@ -47,7 +49,8 @@ def main() -> None:
     from raredx.questions import Answer, QuestionEngine, answer
 
     engine = build_engine(EngineConfig(args.data_dir), log=lambda m: print(m, file=sys.stderr))
-    qe = QuestionEngine(engine, absent_weight=args.absent_weight)
+    qe = QuestionEngine(engine, absent_weight=args.absent_weight,
+                        annotated_only=args.annotated_only)
     kb = engine.knowledge
     o = kb.ontology
     cs = load_cases(args.cases, o, sample=args.sample, seed=args.seed)
@@ -124,6 +127,7 @@ def main() -> None:
                  "uncommitted_engine_changes": git("status", "--porcelain", "--", "src/raredx")
                  .splitlines()},
         "top_candidates": args.top_candidates, "absent_weight": qe.absent_weight,
+        "annotated_only": qe.annotated_only,
         "cases": str(args.cases.name), "selection": cs.selection, "used": used,
         "skipped_fewer_than_3_features": skipped_few,
         "skipped_disease_not_rankable": skipped_unranked,
@@ -171,7 +175,7 @@ def markdown(r: dict) -> str:
         + (f" with uncommitted changes in {len(r['code']['uncommitted_engine_changes'])} "
            "file(s) of src/raredx" if r["code"]["uncommitted_engine_changes"] else "")
         + f"; question model over the {r['top_candidates']} leading candidates, absent weight "
-        f"{r['absent_weight']}.", "",
+        f"{r['absent_weight']}, annotated features only: {r.get('annotated_only', False)}.", "",
         "| strategy | " + " | ".join(f"after {k}" for k in range(r["questions"] + 1)) + " |",
         "|---|" + "---|" * (r["questions"] + 1),
     ]

@@ -46,7 +46,7 @@ class CandidateFeatures:
 
     def _profile(
         self, kb: KnowledgeBase, e: int, left_out: np.ndarray | None
-    ) -> tuple[np.ndarray, np.ndarray, tuple[int, ...]]:
+    ) -> tuple[np.ndarray, np.ndarray, tuple[int, ...], np.ndarray]:
         """Features at or above candidate ``e``'s annotations with their summed log(1 - q), and
         its NOT-annotated terms; cached by the annotation rows actually left out."""
         rows = self.rows[e]
@@ -81,34 +81,40 @@ class CandidateFeatures:
                     acc[a] = acc.get(a, 0.0) + lq
         feats = np.fromiter(acc.keys(), dtype=np.int64, count=len(acc))
         vals = np.fromiter(acc.values(), dtype=float, count=len(acc))
-        out = (feats, vals, tuple(sorted(neg)))
+        out = (feats, vals, tuple(sorted(neg)), np.array(sorted(best), dtype=np.int64))
         if len(self._cache) > 50_000:
             self._cache.clear()
         self._cache[key] = out
         return out
 
     def probabilities(
-        self, kb: KnowledgeBase, candidates: list[int], left_out: np.ndarray | None = None
+        self, kb: KnowledgeBase, candidates: list[int], left_out: np.ndarray | None = None,
+        annotated_only: bool = False,
     ) -> tuple[list[int], np.ndarray]:
         """Features (ontology indices) and P(feature present | candidate), ``F x len(candidates)``.
 
         Features are every phenotypic term at or above a term annotated to one of the
-        ``candidates``; annotation rows in ``left_out`` are ignored (leave-publication-out).
+        ``candidates`` (``annotated_only``: only terms annotated to one of them); annotation rows
+        in ``left_out`` are ignored (leave-publication-out).
         """
         k = len(candidates)
         profiles = [self._profile(kb, e, left_out) for e in candidates]
-        if not any(len(f) for f, _, _ in profiles):
+        if not any(len(pr[0]) for pr in profiles):
             return [], np.zeros((0, k))
-        all_f = np.concatenate([f for f, _, _ in profiles])
-        cols = np.concatenate([np.full(len(f), j) for j, (f, _, _) in enumerate(profiles)])
-        vals = np.concatenate([v for _, v, _ in profiles])
+        all_f = np.concatenate([pr[0] for pr in profiles])
+        cols = np.concatenate([np.full(len(pr[0]), j) for j, pr in enumerate(profiles)])
+        vals = np.concatenate([pr[1] for pr in profiles])
         feats, inv = np.unique(all_f, return_inverse=True)
         lm = np.zeros((len(feats), k))
         np.add.at(lm, (inv, cols), vals)
         p = np.minimum(1.0 - (1.0 - BACKGROUND) * np.exp(lm), MAX_P)
-        for j, (_, _, neg) in enumerate(profiles):
+        for j, (_, _, neg, _) in enumerate(profiles):
             for t in neg:  # NOT t: t and everything below it is (nearly) never present
                 p[np.isin(feats, self._descendants(kb, t)), j] = NEGATED
+        if annotated_only:  # only features some candidate is annotated with (no pure ancestors)
+            direct = np.unique(np.concatenate([pr[3] for pr in profiles]))
+            keep = np.isin(feats, direct)
+            feats, p = feats[keep], p[keep]
         return feats.tolist(), p
 
     def _descendants(self, kb: KnowledgeBase, t: int) -> np.ndarray:

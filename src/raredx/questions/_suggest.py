@@ -117,11 +117,14 @@ class _Kinds:
 class QuestionEngine:
     """Suggests the next features to check for a patient, on top of an :class:`Engine`."""
 
-    def __init__(self, engine: Engine, absent_weight: float | None = None) -> None:
+    def __init__(self, engine: Engine, absent_weight: float | None = None,
+                 annotated_only: bool | None = None) -> None:
         self.engine = engine
         params = json.loads(resources.files("raredx").joinpath("data/question_model.json")
                             .read_text("utf-8"))["parameters"]
         self.absent_weight = params["absent_weight"] if absent_weight is None else absent_weight
+        self.annotated_only = (params.get("annotated_only", False) if annotated_only is None
+                               else annotated_only)
         kb = engine.knowledge
         self.features = CandidateFeatures.build(kb, engine.candidate_ids, engine.candidates_for)
         self.kinds = _Kinds(engine)
@@ -158,7 +161,8 @@ class QuestionEngine:
         prob = eng.probabilities(total)[order]
         prior = prob / prob.sum()
         left = eng.left_out_rows(patient) if leave_publication_out else None
-        feats, p = self.features.probabilities(eng.knowledge, order.tolist(), left)
+        feats, p = self.features.probabilities(eng.knowledge, order.tolist(), left,
+                                               self.annotated_only)
         known = self.known(patient)
         o = eng.knowledge.ontology
         keep = []
