@@ -91,3 +91,15 @@ def test_present_and_excluded_lists(extractor):
     ex = extractor.extract("Seizures. No ataxia. No seizures at night.")
     assert ex.present() == ["HP:0001250"]
     assert ex.excluded() == ["HP:0001251"]  # seizures are present somewhere: not excluded
+
+
+def test_british_spelling_and_hyphenated_prefixes(extractor):
+    from raredx.text import stem
+
+    assert stem("haemorrhage") == stem("hemorrhage")
+    assert stem("generalised") == stem("generalized")
+    assert stem("tumours") == stem("tumor")
+    assert stem("Pre-auricular") == stem("preauricular")
+    text = "A pre-auricular tag; sensorineural hearing loss."
+    ex = extractor.extract(text)
+    assert [text[m.start:m.end] for m in ex.mentions] == ["sensorineural hearing loss"]

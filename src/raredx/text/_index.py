@@ -170,7 +170,7 @@ def _fingerprint() -> str:
     parts = [str(INDEX_FORMAT), repr(sorted(_tokens.STOPWORDS)), repr(_tokens._IRREGULAR),
              repr(_tokens._EQUIVALENT), repr(_tokens._INFLECT), repr(_tokens._DERIV),
              str(MIN_ONTOLOGY_ABBREVIATION), SURFACE, repr(sorted(DROPPABLE)),
-             str(_tokens.MIN_STEM), repr(sorted(_load_abbreviations().items()))]
+             str(_tokens.MIN_STEM), repr(_tokens._PREFIXES), repr(_tokens._SPELLING), _tokens._ISE.pattern, repr(sorted(_load_abbreviations().items()))]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
 
 

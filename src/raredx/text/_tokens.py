@@ -7,8 +7,24 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-# a word (letters/digits, with inner apostrophes split off later) or one punctuation character
-_TOKEN = re.compile(r"[^\W_]+|[^\w\s]|_", re.UNICODE)
+# a word (letters/digits; a hyphenated prefix such as "pre-" or "hypo-" stays with its word,
+# as in "pre-auricular") or one punctuation character
+_PREFIXES = (
+    "pre post ante hyper hypo micro macro peri para intra extra sub supra infra inter non anti "
+    "bi tri multi poly mono neuro cardio retro trans semi hemi pseudo"
+).split()
+_TOKEN = re.compile(r"(?:(?:" + "|".join(_PREFIXES) + r")-(?=[^\W\d_]))?[^\W_]+|[^\w\s]|_",
+                    re.UNICODE | re.IGNORECASE)
+
+# British spellings and their American forms (the ontology mixes both; notes use either)
+_SPELLING = (
+    ("haem", "hem"), ("aemia", "emia"), ("aemic", "emic"), ("oedem", "edem"), ("oesoph", "esoph"),
+    ("foet", "fet"), ("paed", "ped"), ("diarrhoea", "diarrhea"), ("dyspnoea", "dyspnea"),
+    ("apnoea", "apnea"), ("gynaec", "gynec"), ("oestr", "estr"), ("coeliac", "celiac"),
+    ("ischaem", "ischem"), ("tumour", "tumor"), ("behaviour", "behavior"), ("colour", "color"),
+    ("leukaem", "leukem"), ("orthopaed", "orthoped"), ("anaesth", "anesth"),
+)
+_ISE = re.compile(r"(\w{3,})is(e|ed|es|ing|ation|ations)$")
 
 # words that may sit inside a matched phrase but do not identify a term
 STOPWORDS = frozenset(
@@ -68,11 +84,18 @@ MIN_STEM = 5  # a derivational ending is removed only if this many characters re
 
 
 def fold(word: str) -> str:
-    """Lower-case and strip accents (``Ménière`` -> ``meniere``)."""
-    w = word.lower()
-    if w.isascii():
-        return w
-    return "".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c))
+    """Lower-case, strip accents and hyphens, American spelling (``Ménière`` -> ``meniere``,
+    ``Pre-auricular`` -> ``preauricular``, ``haemorrhage`` -> ``hemorrhage``)."""
+    w = word.lower().replace("-", "")
+    if not w.isascii():
+        w = "".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c))
+    if "ae" in w or "oe" in w or "our" in w:
+        for a, b in _SPELLING:
+            if a in w:
+                w = w.replace(a, b)
+    if "is" in w:
+        w = _ISE.sub(r"\1iz\2", w)
+    return w
 
 
 def light(word: str) -> str:
