@@ -142,6 +142,15 @@ def test_uploads_malformed_nonjson_and_oversized(server: Server, tokens: dict) -
                           headers={"content-type": "application/json"})
         assert big_json.status_code == 413
 
+        def chunks():  # no Content-Length: the limit is enforced while reading
+            yield b'{"x": "'
+            for _ in range(40):
+                yield b"a" * 10_000
+            yield b'"}'
+        chunked = c.post("/api/diagnose", content=chunks(),
+                         headers={"content-type": "application/json"})
+        assert chunked.status_code == 413 and "too large" in chunked.json()["detail"]
+
 
 def test_missing_wrong_and_malformed_tokens_are_401(server: Server) -> None:
     with server.client() as c:

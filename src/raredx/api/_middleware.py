@@ -49,8 +49,21 @@ class ServiceMiddleware:
         limit = limit + 64_000 if ctype.startswith("multipart/") else limit
         status = {"code": 0}
         started = {"v": False}
+        over = {"v": False, "answered": False}
+        msg = (f"The request is too large (limit {limit // 1000} kB for "
+               f"{'file uploads' if ctype.startswith('multipart/') else 'JSON bodies'}).")
 
         async def send_wrapper(message: dict[str, Any]) -> None:
+            if over["v"]:
+                # the body went over the limit while the app read it (the app may have turned
+                # that into a 400): answer 413 instead, once, and drop the app's answer
+                if not over["answered"]:
+                    over["answered"] = True
+                    await reject(msg)
+                return
+            await emit(message)
+
+        async def emit(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
                 started["v"] = True
                 status["code"] = message["status"]
@@ -65,13 +78,11 @@ class ServiceMiddleware:
         async def reject(msg: str) -> None:
             body = json.dumps({"detail": msg, "field": "body", "errors": [
                 {"field": "body", "message": msg}]}).encode()
-            await send_wrapper({"type": "http.response.start", "status": 413, "headers": [
+            await emit({"type": "http.response.start", "status": 413, "headers": [
                 (b"content-type", b"application/json"), (b"connection", b"close"),
                 (b"content-length", str(len(body)).encode())]})
-            await send_wrapper({"type": "http.response.body", "body": body})
+            await emit({"type": "http.response.body", "body": body})
 
-        msg = (f"The request is too large (limit {limit // 1000} kB for "
-               f"{'file uploads' if ctype.startswith('multipart/') else 'JSON bodies'}).")
         try:
             declared = _header(scope, b"content-length")
             if declared is not None and declared.isdigit() and int(declared) > limit:
@@ -84,13 +95,15 @@ class ServiceMiddleware:
                 if message["type"] == "http.request":
                     seen["n"] += len(message.get("body", b""))
                     if seen["n"] > limit:
+                        over["v"] = True
                         raise _TooLarge()
                 return message
 
             try:
                 await self.app(scope, receive_wrapper, send_wrapper)
             except _TooLarge:
-                if not started["v"]:
+                if not started["v"] and not over["answered"]:
+                    over["answered"] = True
                     await reject(msg)
             except Exception as exc:  # noqa: BLE001
                 # never let the server print the exception: its message may hold patient data
