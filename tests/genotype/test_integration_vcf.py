@@ -55,14 +55,14 @@ def test_background_is_lifted_and_cleaned(background):
 
 def test_spiked_case_ranks_its_gene_first_and_fast_path_agrees(
         engine, genes, background, shared_data, tmp_path):
-    from raredx.benchmark._vcf import causal_variants, run_vcf_benchmark
+    from raredx.benchmark._vcf import causal_variants, run_vcf_benchmark, spike_seed
 
     z = zipfile.ZipFile(shared_data / "phenopacket-store-dev.zip")
     data = json.loads(z.read(CASE))
     spikes, gene_ids, problems = causal_variants(data)
     assert spikes and not problems
     rare = background.subset(True)
-    _, merged = spike_lines(rare, spikes, CASE)
+    _, merged = spike_lines(rare, spikes, spike_seed(data, CASE))
     vcf = tmp_path / "spiked.vcf.gz"
     write_bgzf(vcf, rare.header + ["\t".join(r) for r in merged])
     (tmp_path / "case.json").write_bytes(z.read(CASE))

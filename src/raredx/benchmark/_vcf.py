@@ -87,6 +87,13 @@ def causal_variants(data: Any) -> tuple[list[SpikeVariant], list[str], list[str]
     return spikes, genes, problems
 
 
+def spike_seed(data: Any, name: str) -> str:
+    """What makes the choice of donor records deterministic: the phenopacket id (else the
+    file name), the same in `raredx spike-vcf` and `raredx benchmark-vcf`."""
+    pid = data.get("id") if isinstance(data, dict) else None
+    return str(pid) if pid else Path(name).name
+
+
 def truth_of(data: Any) -> tuple[str, ...]:
     out: dict[str, None] = {}
     for itp in data.get("interpretations") or []:
@@ -108,6 +115,7 @@ class VcfCase:
     truth: tuple[str, ...]
     spikes: list[SpikeVariant]
     genes: list[str]
+    seed: str = ""  # the phenopacket id: `raredx spike-vcf` picks the same donor records
 
 
 def iter_cases(path: Path, ontology: Any, select: Callable[[list[str]], list[str]],
@@ -138,7 +146,7 @@ def iter_cases(path: Path, ontology: Any, select: Callable[[list[str]], list[str
         except (InputError, ValueError) as e:
             failures.append((where, str(e)))
             continue
-        yield VcfCase(where, patient, truth, spikes, genes)
+        yield VcfCase(where, patient, truth, spikes, genes, spike_seed(data, n))
 
 
 @dataclass
@@ -239,7 +247,7 @@ def run_vcf_benchmark(
         touched_by: dict[str, set[int]] = {}
         for kind in kinds:
             p = prepared[kind]
-            new_lines, _ = spike_lines(p.background, case.spikes, case.source, merge=False)
+            new_lines, _ = spike_lines(p.background, case.spikes, case.seed, merge=False)
             content = parse_vcf(iter(header + new_lines), case.source)
             svs = variant_set(content, genes)
             touched: set[int] = set()

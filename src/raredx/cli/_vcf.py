@@ -145,7 +145,7 @@ def spike_vcf(
 ) -> None:
     """Write a background exome with a phenopacket's causal variants spiked in (for outside
     scorers and `raredx diagnose-vcf`)."""
-    from raredx.benchmark._vcf import causal_variants
+    from raredx.benchmark._vcf import causal_variants, spike_seed
     from raredx.errors import InputError
     from raredx.io._spike import load_background, spike_lines, write_bgzf
 
@@ -161,7 +161,7 @@ def spike_vcf(
         raise _fail(f"{phenopacket}: no causal variant with an hg38 vcfRecord to spike")
     try:
         bg = load_background(background, assembly, liftover_chain).subset(rare_only)
-        _, merged = spike_lines(bg, spikes, str(data.get("id", phenopacket.name)))
+        _, merged = spike_lines(bg, spikes, spike_seed(data, phenopacket.name))
     except InputError as exc:
         raise _fail(str(exc)) from None
     write_bgzf(out, bg.header + ["\t".join(r) for r in merged])
