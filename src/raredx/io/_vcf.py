@@ -498,9 +498,8 @@ def parse_vcf(
             break
         raise InputError(f"line {lineno}: a record before the #CHROM header line; not a VCF",
                          where)
-    if header is None or not meta or not meta[0].startswith("##fileformat=VCF"):
-        if header is None:
-            raise InputError("no #CHROM header line: not a VCF file", where)
+    if header is None:
+        raise InputError("no #CHROM header line: not a VCF file", where)
     if header[:8] != ["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO"]:
         raise InputError(f"line {lineno}: the #CHROM line does not have the 8 fixed VCF columns",
                          where)
