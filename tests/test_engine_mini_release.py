@@ -51,10 +51,12 @@ def test_exact_match_ranks_first_with_its_explanation(mini_engine):
     assert evidence(a, "HP:0001166").log10_lr > evidence(b, "HP:0001166").log10_lr
     assert evidence(a, "HP:0002616").kind is MatchKind.EXACT
     el = evidence(a, "HP:0001083")
-    assert el.kind in EXPLAINED and el.annotation == "HP:0001083"
+    assert el.kind is MatchKind.EXACT and el.annotation == "HP:0001083"
     # B explains ectopia lentis through its more specific annotation, lens subluxation (2/4)
     b_el = evidence(b, "HP:0001083")
-    assert b_el.kind in EXPLAINED and b_el.annotation == "HP:0001132"
+    assert b_el.kind is MatchKind.PATIENT_MORE_GENERAL and b_el.annotation == "HP:0001132"
+    # B's arachnodactyly is annotated (1/4): shown as the exact match, not a related one
+    assert evidence(b, "HP:0001166").kind is MatchKind.EXACT
     assert d.knowledge.hpo == "2099-01-01" and d.knowledge.annotations == "2099-01-01"
     assert d.protocol is ProtocolKind.AS_IS
 
@@ -146,3 +148,12 @@ def test_top_and_probabilities(mini_engine):
     assert 0 < sum(probs) <= 1 + 1e-9
     full = mini_engine.diagnose(mini_engine.patient(MARFAN_LIKE), top=100)
     assert sum(c.probability for c in full.candidates) == pytest.approx(1.0)
+
+
+def test_a_term_met_only_through_the_roots_is_unexplained(mini_engine):
+    # A (OMIM:154700) has no nervous-system annotation: seizures relate to it only through
+    # "Phenotypic abnormality"/"All", which the explanation does not count as a match
+    d = mini_engine.diagnose(mini_engine.patient(MARFAN_LIKE + ["HP:0001250"]), top=10)
+    seizure = evidence(candidate(d, "OMIM:154700"), "HP:0001250")
+    assert seizure.kind is MatchKind.UNEXPLAINED and seizure.annotation is None
+    assert seizure.log10_lr < 0

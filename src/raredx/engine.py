@@ -117,7 +117,8 @@ class Engine:
             course: tuple[CourseEvidence, ...] = ()
             if r < n_explain:
                 ev = explain(kb, self._index, scores, e, scores.left_out,
-                             self._scorer.params.specificity_exponent, scores.counts)
+                             self._scorer.params.specificity_exponent, scores.counts,
+                             self._scorer.params.frequency_exponent)
                 course = self._course(scores, e)
             eid = self._index.entity_ids[e]
             members = tuple(kb.diseases[d].id for d in self._index.entity_members[e])
@@ -158,9 +159,10 @@ def build_engine(config: EngineConfig = EngineConfig(), log: Callable[[str], Non
     index = cached(
         key,
         f"phenotype-index-f{params.default_frequency:g}-a{prior[0]:g}-b{prior[1]:g}"
-        f"-n{params.name_frequency:g}-r{params.related_weight:g}",
+        f"-n{params.name_frequency:g}-r{params.related_weight:g}-o{params.noisy_or:g}",
         lambda: build_index(
-            kb, params.default_frequency, prior, params.name_frequency, params.related_weight
+            kb, params.default_frequency, prior, params.name_frequency, params.related_weight,
+            bool(params.noisy_or),
         ),
     )
     return Engine(kb, PhenotypeScorer(kb, index, params))

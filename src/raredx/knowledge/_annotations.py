@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -13,9 +14,9 @@ class Aspect(enum.Enum):
     MODIFIER = "M"
 
 
-@dataclass(frozen=True, slots=True)
-class Disease:
-    """A disease entry of the knowledge release (OMIM, ORPHA or DECIPHER)."""
+class Disease(NamedTuple):
+    """A disease entry of the knowledge release (OMIM, ORPHA or DECIPHER); a named tuple,
+    cheap to unpickle."""
 
     id: str
     label: str

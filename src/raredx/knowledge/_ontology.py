@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -10,8 +11,9 @@ INHERITANCE_ROOT = "HP:0000005"
 FREQUENCY_ROOT = "HP:0040279"
 
 
-@dataclass(frozen=True, slots=True)
-class Term:
+class Term(NamedTuple):
+    """An ontology term (a named tuple: ~20k of them are unpickled at every start)."""
+
     id: str
     label: str
     synonyms: tuple[str, ...] = ()
@@ -34,14 +36,18 @@ class Ontology:
     replaced_by: dict[str, str] = field(default_factory=dict)
     obsolete: set[str] = field(default_factory=set)
     _index: dict[str, int] = field(default_factory=dict, repr=False)
-    _ancestors: list[np.ndarray] = field(default_factory=list, repr=False)
+    # ancestors of term i (itself included, sorted): _anc_flat[_anc_ptr[i]:_anc_ptr[i + 1]]
+    _anc_flat: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32), repr=False)
+    _anc_ptr: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False)
     _children: list[list[int]] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         if not self._index:
             self._index = {t: i for i, t in enumerate(self.ids)}
-        if not self._ancestors:
-            self._ancestors = self._compute_ancestors()
+        if len(self._anc_ptr) == 0:
+            anc = self._compute_ancestors()
+            self._anc_ptr = np.concatenate([[0], np.cumsum([len(a) for a in anc])]).astype(np.int64)
+            self._anc_flat = (np.concatenate(anc) if anc else np.zeros(0)).astype(np.int32)
         if not self._children:
             ch: list[list[int]] = [[] for _ in self.ids]
             for i, ps in enumerate(self.parents):
@@ -83,13 +89,13 @@ class Ontology:
 
     def ancestors(self, i: int) -> np.ndarray:
         """Indices of the ancestors of term *i*, itself included (sorted)."""
-        return self._ancestors[i]
+        return self._anc_flat[self._anc_ptr[i] : self._anc_ptr[i + 1]]
 
     def children(self, i: int) -> list[int]:
         return self._children[i]
 
     def is_descendant_of(self, i: int, ancestor: int) -> bool:
-        a = self._ancestors[i]
+        a = self.ancestors(i)
         k = np.searchsorted(a, ancestor)
         return bool(k < len(a) and a[k] == ancestor)
 

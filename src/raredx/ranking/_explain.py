@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from raredx.knowledge import KnowledgeBase
+from raredx.knowledge import PHENOTYPIC_ABNORMALITY, KnowledgeBase
 from raredx.ranking._results import MatchKind, TermEvidence
 from raredx.scoring import PhenotypeIndex, PhenotypeScores, term_frequencies
 
@@ -15,7 +15,7 @@ def entity_annotations(
     """The pooled annotated terms (term -> frequency) and NOT-terms of entity ``e``."""
     ann = kb.annotations
     members = set(index.entity_members[e])
-    rows = np.flatnonzero(np.isin(ann.disease, list(members)))
+    rows = np.flatnonzero(np.isin(ann.disease, np.fromiter(members, dtype=ann.disease.dtype)))
     if left_out is not None and len(left_out):
         rows = np.setdiff1d(rows, left_out)
     out, neg = term_frequencies(ann, rows.tolist(), index.default_frequency, index.prior)
@@ -33,8 +33,11 @@ def explain(
     left_out: np.ndarray | None,
     specificity_exponent: float,
     counts: np.ndarray,
+    frequency_exponent: float = 1.0,
 ) -> tuple[TermEvidence, ...]:
     onto = kb.ontology
+    roots = {i for i in (onto.get_index("HP:0000001"), onto.get_index(PHENOTYPIC_ABNORMALITY))
+             if i is not None}
     annotated, negated = entity_annotations(kb, index, e, left_out)
     # for every ancestor of an annotated term: the best (frequency, annotated term)
     best_below: dict[int, tuple[float, int]] = {}
@@ -53,14 +56,21 @@ def explain(
             out.append(TermEvidence(qid, onto.terms[q].label, False, MatchKind.NEGATED,
                                     onto.ids[neg_hit], onto.terms[neg_hit].label, 0.0, llr))
             continue
+        # the term itself or a descendant annotated: that is the match to show, even when the
+        # model's maximum came through an ancestor; otherwise the closest ancestor below the
+        # roots, weighed as the model weighs it
         best = None
-        for a in anc:
-            if a not in best_below:
-                continue
-            f, t = best_below[a]
-            g = 1.0 if a == q else ((counts[q] + 1) / (counts[a] + 1)) ** specificity_exponent
-            if best is None or f * g > best[0]:
-                best = (f * g, a, t, f)
+        if q in best_below:
+            f, t = best_below[q]
+            best = (1.0, q, t, f)
+        else:
+            for a in anc:
+                if a not in best_below or a in roots:
+                    continue
+                f, t = best_below[a]
+                g = ((counts[q] + 1) / (counts[a] + 1)) ** specificity_exponent
+                if best is None or f**frequency_exponent * g > best[0]:
+                    best = (f**frequency_exponent * g, a, t, f)
         if best is None or best[0] <= 0:
             out.append(TermEvidence(qid, onto.terms[q].label, False, MatchKind.UNEXPLAINED,
                                     None, None, None, llr))

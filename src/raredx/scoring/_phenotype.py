@@ -41,6 +41,7 @@ class PhenotypeParams:
     frequency_exponent: float = 1.0
     name_frequency: float = 0.0
     related_weight: float = 0.0
+    noisy_or: float = 0.0  # 1: an ancestor's probability is the noisy-OR of its descendants'
     completeness: float = 0.0
     publication_prior: float = 0.0
     size_penalty: float = 0.0
@@ -82,10 +83,11 @@ X_LINKED_DOMINANT = "HP:0001423"
 X_LINKED = "HP:0001417"
 
 
-def onset_bins(kb: KnowledgeBase, term_ids) -> set[int]:
+def onset_bins(kb: KnowledgeBase, term_ids, anchors: dict | None = None) -> set[int]:
     onto = kb.ontology
     out: set[int] = set()
-    anchors = {onto.get_index(k): v for k, v in ONSET_BINS.items() if k in onto}
+    if anchors is None:
+        anchors = {onto.get_index(k): v for k, v in ONSET_BINS.items() if k in onto}
     for t in term_ids:
         i = onto.get_index(t)
         if i is None:
@@ -153,7 +155,9 @@ class PhenotypeScorer:
         self._cache: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
         self._profile_size = np.diff(index.profile.tocsr().indptr).astype(np.float64)
-        self._n_pubs = self._publication_counts(None)
+        self._n_pubs = (
+            self._publication_counts(None) if params.publication_prior else np.zeros(0)
+        )
         # frequencies raised to the model's exponent once; very common columns kept dense,
         # where a contiguous maximum beats scattered indexing
         fe = params.frequency_exponent
@@ -175,6 +179,8 @@ class PhenotypeScorer:
 
     # -- course ------------------------------------------------------------------------------
     def _onsets(self) -> list[frozenset[int]]:
+        onto = self.kb.ontology
+        anchors = {onto.get_index(k): v for k, v in ONSET_BINS.items() if k in onto}
         out = []
         for mem in self.index.entity_members:
             terms: set[str] = set()
@@ -182,7 +188,7 @@ class PhenotypeScorer:
                 c = self.kb.course.get(self.kb.diseases[d].id)
                 if c:
                     terms |= c.onsets
-            out.append(frozenset(onset_bins(self.kb, terms)))
+            out.append(frozenset(onset_bins(self.kb, terms, anchors)))
         return out
 
     def _x_linked_recessive(self) -> np.ndarray:
@@ -278,6 +284,7 @@ class PhenotypeScorer:
             [self.index.name_terms[e] for e in ents] if self.index.name_terms else None,
             [self.index.related[e] for e in ents] if self.index.related else None,
             self.index.related_weight,
+            self.index.noisy_or,
         )
         return np.array(ents, dtype=np.int64), prof.tocsc(), neg.tocsc()
 
