@@ -247,11 +247,35 @@ def diagnose(
     schema_check: bool = typer.Option(
         True, "--schema-check/--no-schema-check",
         help="Check phenopackets against the Phenopacket v2 schema (warnings)."),
+    note: Path | None = typer.Option(
+        None, "--note", help="Rank from a plain-text clinical note instead (terms are "
+        "extracted, negated ones used as excluded; formats table or json).",
+        show_default=False),
+    vcf: Path | None = typer.Option(
+        None, "--vcf", help="With one phenopacket: also rank genes and variants from this VCF "
+        "(formats table, json or jsonl).", show_default=False),
+    ped: Path | None = typer.Option(None, "--ped", help="With --vcf: a PED file (trio).",
+                                    show_default=False),
+    sample: str | None = typer.Option(None, "--sample", help="With --vcf: the patient's "
+                                      "sample column.", show_default=False),
+    assembly: str | None = typer.Option(None, "--assembly", help="With --vcf: GRCh37 or "
+                                        "GRCh38 when the header does not say.",
+                                        show_default=False),
+    liftover_chain: Path | None = typer.Option(
+        None, "--liftover-chain", help="With --vcf: UCSC GRCh37→GRCh38 chain file.",
+        show_default=False),
+    genes_dir: Path | None = typer.Option(
+        None, "--genes-dir", help="With --vcf: gene knowledge directory [default: the "
+        "installed one].", show_default=False),
 ) -> None:
     """Rank every annotated disease (OMIM, Orphanet, DECIPHER) for a patient's phenotype."""
     err = _stderr()
     paths = list(paths or [])
     present_ids, absent_ids = _split(present), _split(absent)
+    if note is not None or vcf is not None:
+        _delegate(note, vcf, paths, present_ids or example, fmt, top, leave_publication_out,
+                  data_dir, ped, sample, assembly, liftover_chain, genes_dir)
+        raise typer.Exit(0)
     modes = sum([bool(paths), bool(present_ids), example])
     if modes == 0:
         raise _usage("give phenopacket PATH(s), --present HP:…, or --example "
@@ -302,6 +326,37 @@ def diagnose(
         err.print(f"[dim]{escape(knowledge_line(engine.knowledge.versions))}[/dim]",
                   highlight=False)
     raise typer.Exit(code)
+
+
+def _delegate(note, vcf, paths, other_input, fmt, top, lpo, data_dir, ped, sample, assembly,
+              chain, genes_dir) -> None:
+    """`--note` and `--vcf` run the text and genotype pipelines (same options as
+    `raredx diagnose-note` and `raredx diagnose-vcf`)."""
+    if note is not None and vcf is not None:
+        raise _usage("give --note or --vcf, not both")
+    if note is not None:
+        if paths or other_input:
+            raise _usage("--note is the patient: give no phenopacket, --present or --example")
+        if fmt not in (None, OutputFormat.table, OutputFormat.json):
+            raise _usage("with --note the formats are table and json")
+        if lpo:
+            raise _usage("--leave-publication-out needs phenopackets (a note cites no PMID)")
+        from raredx.cli._extract import TextFormat, diagnose_note
+
+        diagnose_note(note=note, top=top, fmt=TextFormat((fmt or OutputFormat.table).value),
+                      data_dir=data_dir)
+        return
+    if len(paths) != 1 or other_input:
+        raise _usage("--vcf goes with exactly one phenopacket file")
+    if fmt not in (None, OutputFormat.table, OutputFormat.json, OutputFormat.jsonl):
+        raise _usage("with --vcf the formats are table, json and jsonl")
+    from raredx.cli._vcf import VcfFormat, diagnose_vcf
+
+    diagnose_vcf(phenopacket=paths[0], vcf=vcf, ped=ped, sample=sample, assembly=assembly,
+                 liftover_chain=chain, leave_publication_out=lpo, top=top,
+                 fmt=VcfFormat((fmt or OutputFormat.table).value), data_dir=data_dir,
+                 genes_dir=genes_dir)
+    raise typer.Exit(0)
 
 
 def _run(engine: Engine, fmt: OutputFormat, output: Path | None, explain: bool,
