@@ -36,3 +36,12 @@ def test_note_and_vcf_usage_errors(mini_release, tmp_path):
     res = runner.invoke(app, ["diagnose", "--vcf", "x.vcf", "--present", "HP:0001166",
                               "--data-dir", str(mini_release)])
     assert res.exit_code == 2 and "exactly one phenopacket" in res.output
+
+
+def test_json_candidates_carry_their_treatments(mini_release, tmp_path):
+    # the mini release's OMIM:154700 is not in the therapy table: an empty list, not a missing key
+    res = runner.invoke(app, ["diagnose", "--present", "HP:0001166,HP:0001083", "--format",
+                              "json", "--data-dir", str(mini_release)])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert all(isinstance(d["treatments"], list) for d in out["diseases"])

@@ -159,14 +159,48 @@ class _Emitter:
             if source and self.batch:
                 title += f"  ({source})"
             render_diagnosis(d, self.console, self.explain_top, title, self.label)
+            self._treatable_lines(d)
         elif self.fmt is OutputFormat.tsv:
             write_tsv([(d, source)], self.out, header=not self.tsv_header)
             self.tsv_header = True
         elif self.fmt is OutputFormat.jsonl:
-            write_jsonl_record(diagnosis_to_dict(d, source, self.explain), self.out)
+            write_jsonl_record(self._with_treatments(diagnosis_to_dict(d, source, self.explain),
+                                                     d), self.out)
         else:
-            self.records.append(diagnosis_to_dict(d, source, self.explain))
+            self.records.append(self._with_treatments(diagnosis_to_dict(d, source, self.explain),
+                                                      d))
         self.out.flush()
+
+    @staticmethod
+    def _treatments(c) -> list[dict[str, Any]]:
+        """Approved disease- or variant-specific treatments of a candidate (issue 5's table)."""
+        from raredx.therapy import treatments_for_disease
+
+        out = []
+        for t in treatments_for_disease(c.disease_id, None, equivalents=c.equivalent_ids):
+            ap = t.approval
+            out.append({
+                "therapy": " + ".join(ap.therapy), "brand": ap.brand, "modality": ap.modality,
+                "agency": ap.agency.value if hasattr(ap.agency, "value") else str(ap.agency),
+                "date": ap.date, "indication": ap.condition,
+                "requires": ap.biomarker.text if ap.biomarker.required else "",
+                "eligibility": t.eligibility.value, "source": ap.source,
+            })
+        return out
+
+    def _with_treatments(self, record: dict[str, Any], d: Diagnosis) -> dict[str, Any]:
+        for rec, c in zip(record.get("diseases", []), d.candidates):
+            rec["treatments"] = self._treatments(c)
+        return record
+
+    def _treatable_lines(self, d: Diagnosis) -> None:
+        for c in d.candidates:
+            ts = self._treatments(c)
+            if ts:
+                names = sorted({f"{t['therapy']} ({t['modality']}, {t['agency']} {t['date'][:4]})"
+                                for t in ts})
+                self.console.print(f"treatable: #{c.rank} {c.disease_id} {c.label}: "
+                                   + "; ".join(names), highlight=False, markup=False)
 
     def failure(self, source: str, reason: str, message: str, issues) -> None:
         from raredx.io import TSV_COLUMNS, failure_to_dict, write_jsonl_record
