@@ -175,12 +175,23 @@ def open_text(path: Path) -> Iterator[str]:
     n = 0
     try:
         with raw:
-            for b in raw:
+            rest = b""
+            while True:
+                chunk = raw.read(1 << 20)
+                if not chunk:
+                    break
+                block = rest + chunk
+                cut = block.rfind(b"\n") + 1
+                rest = block[cut:]
+                for b in block[:cut].split(b"\n")[:-1]:
+                    n += 1
+                    try:
+                        yield b.decode("utf-8")
+                    except UnicodeDecodeError:
+                        yield b.decode("latin-1")
+            if rest:
                 n += 1
-                try:
-                    yield b.decode("utf-8")
-                except UnicodeDecodeError:
-                    yield b.decode("latin-1")
+                yield rest.decode("utf-8", errors="replace")
     except (EOFError, gzip.BadGzipFile, zlib.error, OSError) as e:
         raise InputError(
             f"compressed file is truncated or corrupt after line {n} ({e}); nothing after that "
@@ -546,6 +557,7 @@ def parse_vcf(
     ncol = 9 + len(samples)
     gt_cache: dict[tuple[str, int], list[int | None]] = {}
     pending: list[tuple] = []
+    chrom_cache: dict[str, str] = {}
     gt_objects: dict[tuple, Genotype] = {}
     n_samples = len(samples)
 
@@ -631,8 +643,11 @@ def parse_vcf(
                 continue
             if info is None:
                 info = _info_dict(sinfo) if wanted_info else {}
-                in_db = vid not in (".", "") or f";{sinfo};".find(";DB;") >= 0
-            c = normalise_chrom(chrom)
+                in_db = vid not in (".", "") or sinfo == "DB" or sinfo.startswith("DB;") or (
+                    ";DB;" in sinfo or sinfo.endswith(";DB"))
+            c = chrom_cache.get(chrom)
+            if c is None:
+                c = chrom_cache[chrom] = normalise_chrom(chrom)
             vpos, vref, valt, lifted = pos, ref.upper(), alt.upper(), None
             if lifter is not None:
                 hit = lifter.lift(c, pos)
