@@ -33,6 +33,7 @@ class PhenotypeIndex:
     name_terms: list[dict[int, float]] | None = None  # entity -> terms named in its disease names
     related: list[tuple[int, ...]] | None = None  # entity -> related diseases it borrows from
     related_weight: float = 0.0
+    noisy_or: bool = False
 
     @property
     def n_entities(self) -> int:
@@ -87,6 +88,7 @@ def entity_profiles(
     extra: list[dict[int, float]] | None = None,
     related: list[tuple[int, ...]] | None = None,
     related_weight: float = 0.0,
+    noisy_or: bool = False,
 ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
     """Profiles (max-propagated frequencies) and NOT-annotations for the given entities.
 
@@ -115,10 +117,17 @@ def entity_profiles(
                 if freqs.get(t, -1.0) < f * related_weight:
                     freqs[t] = f * related_weight
         prof: dict[int, float] = {}
-        for t, f in freqs.items():
-            for a in onto.ancestors(t).tolist():
-                if prof.get(a, -1.0) < f:
-                    prof[a] = f
+        if noisy_or:  # P(some annotated descendant shows) = 1 - prod(1 - f)
+            miss: dict[int, float] = {}
+            for t, f in freqs.items():
+                for a in onto.ancestors(t).tolist():
+                    miss[a] = miss.get(a, 1.0) * (1.0 - min(f, 0.999))
+            prof = {a: 1.0 - m for a, m in miss.items()}
+        else:
+            for t, f in freqs.items():
+                for a in onto.ancestors(t).tolist():
+                    if prof.get(a, -1.0) < f:
+                        prof[a] = f
         keys = sorted(prof)
         p_idx.extend(keys)
         p_val.extend(prof[k] for k in keys)
@@ -200,6 +209,7 @@ def build_index(
     prior: tuple[float, float] = (1.0, 1.0),
     name_frequency: float = 0.0,
     related_weight: float = 0.0,
+    noisy_or: bool = False,
 ) -> PhenotypeIndex:
     ids, labels, members = _entities(kb)
     related = _related(kb, ids, members) if related_weight > 0 else None
@@ -217,7 +227,7 @@ def build_index(
     n_terms = len(kb.ontology)
     profile, negated = entity_profiles(
         kb, members, rows_by_disease(kb), default_frequency, n_terms, prior, name_terms,
-        related, related_weight,
+        related, related_weight, noisy_or,
     )
     term_count = np.asarray((profile > 0).sum(axis=0)).ravel().astype(np.float64)
     return PhenotypeIndex(
@@ -234,4 +244,5 @@ def build_index(
         name_terms=name_terms,
         related=related,
         related_weight=related_weight,
+        noisy_or=noisy_or,
     )
