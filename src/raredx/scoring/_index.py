@@ -103,12 +103,14 @@ def entity_profiles(
         freqs, neg = term_frequencies(
             ann, (r for d in mem for r in rows_by_disease.get(d, ())), default_frequency, prior
         )
+        n_own = len(freqs)
         if extra is not None:
             for t, f in extra[k].items():
                 if freqs.get(t, -1.0) < f:
                     freqs[t] = f
-        # sparse profiles (few annotations left) borrow from related diseases
-        if related is not None and related_weight > 0 and related[k] and len(freqs) < 20:
+        # a disease with no phenotype annotation of its own (never annotated, or all left out)
+        # is described by its related diseases (broader Orphanet groups, same gene), discounted
+        if related is not None and related_weight > 0 and related[k] and n_own == 0:
             rel, _ = term_frequencies(
                 ann, (r for d in related[k] for r in rows_by_disease.get(d, ())),
                 default_frequency, prior,
