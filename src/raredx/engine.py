@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from raredx.io import load_knowledge, read_phenopacket, resolve_terms
+from raredx.io import load_knowledge, patient_from_phenopacket, read_phenopacket, resolve_terms
 from raredx.knowledge import KnowledgeBase, cached
 from raredx.model import Age, Patient, Sex, TermId
 from raredx.ranking import Candidate, CourseAspect, CourseEvidence, Diagnosis, ProtocolKind
@@ -50,6 +50,10 @@ class Engine:
     def read_phenopacket(self, path: Path) -> Patient:
         """Read a phenopacket (raises :class:`raredx.errors.InputError` if unusable)."""
         return read_phenopacket(path, self.knowledge.ontology)
+
+    def patient_from_phenopacket(self, data: object, where: str) -> Patient:
+        """A patient from an already parsed phenopacket JSON object (e.g. an API request)."""
+        return patient_from_phenopacket(data, self.knowledge.ontology, where)
 
     def patient(
         self,
@@ -118,7 +122,7 @@ class Engine:
             if r < n_explain:
                 ev = explain(kb, self._index, scores, e, scores.left_out,
                              self._scorer.params.specificity_exponent, scores.counts,
-                             self._scorer.params.frequency_exponent)
+                             self._scorer.params.frequency_exponent, self._scorer.rows_of)
                 course = self._course(scores, e)
             eid = self._index.entity_ids[e]
             members = tuple(kb.diseases[d].id for d in self._index.entity_members[e])

@@ -115,7 +115,7 @@ def _content_sha256(path: Path) -> str:
 def _fetch_wheel(spec: str, wheel_file: str, sha: str, tmp: str) -> Path:
     cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
            "--disable-pip-version-check", "-q", spec, "-d", tmp]
-    res = subprocess.run(cmd, capture_output=True, text=True)
+    res = subprocess.run(cmd, check=False, capture_output=True, text=True)
     wheel = Path(tmp) / wheel_file
     if res.returncode != 0 or not wheel.exists():
         raise KnowledgeError(

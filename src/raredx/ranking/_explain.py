@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from raredx.knowledge import PHENOTYPIC_ABNORMALITY, KnowledgeBase
@@ -10,15 +12,32 @@ from raredx.scoring import PhenotypeIndex, PhenotypeScores, term_frequencies
 
 
 def entity_annotations(
-    kb: KnowledgeBase, index: PhenotypeIndex, e: int, left_out: np.ndarray | None
+    kb: KnowledgeBase, index: PhenotypeIndex, e: int, left_out: np.ndarray | None,
+    rows_of: Callable[[set[int]], dict[int, np.ndarray]] | None = None,
 ) -> tuple[dict[int, float], set[int]]:
-    """The pooled annotated terms (term -> frequency) and NOT-terms of entity ``e``."""
+    """The pooled annotated terms (term -> frequency) and NOT-terms of entity ``e``.
+
+    ``rows_of`` maps disease indices to their annotation rows (the scorer's index); without it
+    the whole table is searched."""
     ann = kb.annotations
-    members = set(index.entity_members[e])
-    rows = np.flatnonzero(np.isin(ann.disease, np.fromiter(members, dtype=ann.disease.dtype)))
-    if left_out is not None and len(left_out):
-        rows = np.setdiff1d(rows, left_out)
-    out, neg = term_frequencies(ann, rows.tolist(), index.default_frequency, index.prior)
+
+    def rows(diseases: set[int]) -> np.ndarray:
+        if rows_of is not None:
+            parts = list(rows_of(diseases).values())
+            r = np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+        else:
+            r = np.flatnonzero(np.isin(ann.disease, np.fromiter(diseases, dtype=ann.disease.dtype)))
+        if left_out is not None and len(left_out):
+            r = np.setdiff1d(r, left_out)
+        return r
+
+    out, neg = term_frequencies(ann, rows(set(index.entity_members[e])).tolist(),
+                                index.default_frequency, index.prior)
+    # as in the profile: with no annotation of its own, the related diseases' (discounted)
+    if not out and index.related and index.related_weight > 0 and index.related[e]:
+        rel, _ = term_frequencies(ann, rows(set(index.related[e])).tolist(),
+                                  index.default_frequency, index.prior)
+        out = {t: f * index.related_weight for t, f in rel.items()}
     for t, f in (index.name_terms[e] if index.name_terms else {}).items():
         if out.get(t, -1.0) < f:
             out[t] = f
@@ -34,11 +53,12 @@ def explain(
     specificity_exponent: float,
     counts: np.ndarray,
     frequency_exponent: float = 1.0,
+    rows_of: Callable[[set[int]], dict[int, np.ndarray]] | None = None,
 ) -> tuple[TermEvidence, ...]:
     onto = kb.ontology
     roots = {i for i in (onto.get_index("HP:0000001"), onto.get_index(PHENOTYPIC_ABNORMALITY))
              if i is not None}
-    annotated, negated = entity_annotations(kb, index, e, left_out)
+    annotated, negated = entity_annotations(kb, index, e, left_out, rows_of)
     # for every ancestor of an annotated term: the best (frequency, annotated term)
     best_below: dict[int, tuple[float, int]] = {}
     for t, f in annotated.items():

@@ -171,6 +171,10 @@ class PhenotypeScorer:
             col[self._powered.indices[s:t]] = self._powered.data[s:t]
             self._dense[a] = col
 
+    def rows_of(self, diseases: set[int]) -> dict[int, np.ndarray]:
+        """Annotation rows of each disease index (all rows; callers remove left-out ones)."""
+        return self._rows_for(diseases)
+
     def _rows_for(self, diseases: set[int]) -> dict[int, np.ndarray]:
         if self._rows is None:
             self._rows = rows_by_disease(self.kb)
