@@ -9,7 +9,6 @@ from raredx.api._errors import ApiError
 from raredx.api._releases import Release
 from raredx.api._schemas import CandidateOut, DiagnosisOut, IssueOut, PatientIn, diagnosis_out
 from raredx.errors import InputError
-from raredx.io import patient_from_phenopacket
 from raredx.model import Patient, Sex
 
 _SEX = {s.value: s for s in Sex}
@@ -47,7 +46,7 @@ def patient_from_terms(release: Release, pin: PatientIn, strict: bool = True,
 
 def patient_from_packet(release: Release, data: Any, where: str = "phenopacket") -> Patient:
     try:
-        return patient_from_phenopacket(data, release.engine.knowledge.ontology, where)
+        return release.engine.patient_from_phenopacket(data, where)
     except InputError as exc:
         errs = [{"field": "phenopacket", "message": str(exc)}] + [
             {"field": "phenopacket", "message": f"{i.where}: {i.message}"} for i in exc.issues
