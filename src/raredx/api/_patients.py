@@ -121,6 +121,7 @@ def diagnose_with_vcf(release: Release, p: Patient, top: int, vcf_path, genes  #
             score=h.score, probability=h.probability,
             equivalent_ids=base.equivalent_ids if base else [],
             evidence=base.evidence if base else [], course=base.course if base else [],
+            treatments=base.treatments if base else [],
             phenotype_log10_lr=h.phenotype_log10_lr, genotype_log10_lr=h.genotype_log10_lr,
             gene=h.gene, mode_of_inheritance=h.mode_of_inheritance,
             genotype_explanation=h.genotype_explanation, variants=hd["variants"]))

@@ -51,6 +51,7 @@ from raredx.store import (
     new_secret,
     verify_password,
 )
+from raredx.therapy import treatments_as_dicts
 
 router = APIRouter(prefix="/api")
 DB = Annotated[Session, Depends(get_db)]
@@ -204,6 +205,7 @@ def disease(disease_id: str, request: Request, _u: CurrentUser,
         inheritance=[{"id": x, "label": onto.label(x)} for x in sorted(course.inheritance)]
         if course else [],
         annotations=anns,
+        treatments=treatments_as_dicts(d.id, equivalents),
     )
 
 

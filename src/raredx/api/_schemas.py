@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from raredx.ranking import Diagnosis
+from raredx.therapy import treatments_as_dicts
 
 SexIn = Literal["female", "male", "other", "unknown"]
 
@@ -105,6 +106,8 @@ class CandidateOut(BaseModel):
     equivalent_ids: list[str]
     evidence: list[EvidenceOut]
     course: list[CourseOut]
+    # approved disease- or variant-specific treatments (the project's therapy table)
+    treatments: list[dict[str, str]] = []
     # with a VCF: the candidate's gene, the split of the score and the supporting variants
     phenotype_log10_lr: float | None = None
     genotype_log10_lr: float | None = None
@@ -213,6 +216,7 @@ class DiseaseOut(BaseModel):
     inheritance: list[dict[str, str]]
     annotations: list[AnnotationOut]
     genes: list[dict[str, Any]] = []
+    treatments: list[dict[str, str]] = []
 
 
 class UserOut(BaseModel):
@@ -251,6 +255,7 @@ def diagnosis_out(d: Diagnosis, release: str, engine_version: str, ontology_labe
                 ],
                 course=[CourseOut(aspect=x.aspect.value, message=x.message, log10_lr=x.log10_lr)
                         for x in c.course],
+                treatments=treatments_as_dicts(c.disease_id, c.equivalent_ids),
             )
             for c in d.candidates
         ],

@@ -174,19 +174,9 @@ class _Emitter:
     @staticmethod
     def _treatments(c) -> list[dict[str, Any]]:
         """Approved disease- or variant-specific treatments of a candidate (issue 5's table)."""
-        from raredx.therapy import treatments_for_disease
+        from raredx.therapy import treatments_as_dicts
 
-        out = []
-        for t in treatments_for_disease(c.disease_id, None, equivalents=c.equivalent_ids):
-            ap = t.approval
-            out.append({
-                "therapy": " + ".join(ap.therapy), "brand": ap.brand, "modality": ap.modality,
-                "agency": ap.agency.value if hasattr(ap.agency, "value") else str(ap.agency),
-                "date": ap.date, "indication": ap.condition,
-                "requires": ap.biomarker.text if ap.biomarker.required else "",
-                "eligibility": t.eligibility.value, "source": ap.source,
-            })
-        return out
+        return treatments_as_dicts(c.disease_id, c.equivalent_ids)
 
     def _with_treatments(self, record: dict[str, Any], d: Diagnosis) -> dict[str, Any]:
         for rec, c in zip(record.get("diseases", []), d.candidates):

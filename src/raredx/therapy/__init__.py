@@ -15,7 +15,12 @@ from raredx.therapy._dmd import amenable_skips, skip_restores
 from raredx.therapy._genes import Genes, install_hgnc
 from raredx.therapy._import import read_civic, read_moalmanac
 from raredx.therapy._knowledge import TherapyKnowledge, load_therapy_knowledge
-from raredx.therapy._match import TherapyMatcher, default_matcher, treatments_for_disease
+from raredx.therapy._match import (
+    TherapyMatcher,
+    default_matcher,
+    treatments_as_dicts,
+    treatments_for_disease,
+)
 from raredx.therapy._model import (
     Agency,
     Alteration,
@@ -44,5 +49,5 @@ __all__ = [
     "TreatmentReport", "Zygosity", "alterations_from_variants", "alterations_from_vcf",
     "amenable_skips", "default_matcher", "install_hgnc",
     "load_therapy_knowledge", "parse_alteration", "parse_spec", "read_civic", "read_moalmanac",
-    "skip_restores", "treatments_for_disease",
+    "skip_restores", "treatments_as_dicts", "treatments_for_disease",
 ]

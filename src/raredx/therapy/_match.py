@@ -424,3 +424,18 @@ def treatments_for_disease(disease_id: str, label: str | None = None,
         else:
             alts.extend(m.read_alterations([a])[0])
     return m.treatments_for_disease(str(disease_id), label, alts, equivalents)
+
+
+def treatments_as_dicts(disease_id: str, equivalents: Iterable[str] = ()) -> list[dict[str, str]]:
+    """Approved treatments of a disease as plain records (for writers and the API)."""
+    out = []
+    for t in treatments_for_disease(disease_id, None, equivalents=equivalents):
+        ap = t.approval
+        out.append({
+            "therapy": " + ".join(ap.therapy), "brand": ap.brand, "modality": ap.modality,
+            "agency": getattr(ap.agency, "value", str(ap.agency)), "date": ap.date,
+            "indication": ap.condition,
+            "requires": ap.biomarker.text if ap.biomarker.required else "",
+            "eligibility": t.eligibility.value, "source": ap.source,
+        })
+    return out
