@@ -45,6 +45,7 @@ class Engine:
                 if did != eid:
                     self._entity_of.setdefault(did, []).append(e)
         self._order_key = np.argsort(np.argsort(np.array(self._index.entity_ids)))
+        self._explain_cache: dict = {}
 
     # -- input -------------------------------------------------------------------------------
     def read_phenopacket(self, path: Path) -> Patient:
@@ -122,7 +123,8 @@ class Engine:
             if r < n_explain:
                 ev = explain(kb, self._index, scores, e, scores.left_out,
                              self._scorer.params.specificity_exponent, scores.counts,
-                             self._scorer.params.frequency_exponent, self._scorer.rows_of)
+                             self._scorer.params.frequency_exponent, self._scorer.rows_of,
+                             self._explain_cache)
                 course = self._course(scores, e)
             eid = self._index.entity_ids[e]
             members = tuple(kb.diseases[d].id for d in self._index.entity_members[e])

@@ -44,6 +44,29 @@ def entity_annotations(
     return out, neg
 
 
+def _best_below(onto, annotated: dict[int, float], needed: np.ndarray
+                ) -> dict[int, tuple[float, int]]:
+    """For each ``needed`` term that has annotated descendants (itself included): the best
+    (frequency, annotated term). Ties: the term itself, then the smaller term index."""
+    if not annotated or not len(needed):
+        return {}
+    ts = np.fromiter(annotated.keys(), dtype=np.int64, count=len(annotated))
+    fs = np.fromiter(annotated.values(), dtype=np.float64, count=len(annotated))
+    ptr, flat = onto._anc_ptr, onto._anc_flat
+    starts, lens = ptr[ts], ptr[ts + 1] - ptr[ts]
+    offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lens)[:-1]]), lens)
+    anc = flat[offsets + np.arange(int(lens.sum()))].astype(np.int64)
+    owner_t, owner_f = np.repeat(ts, lens), np.repeat(fs, lens)
+    keep = np.isin(anc, needed)
+    anc, owner_t, owner_f = anc[keep], owner_t[keep], owner_f[keep]
+    order = np.lexsort((owner_t, owner_t != anc, -owner_f, anc))
+    anc, owner_t, owner_f = anc[order], owner_t[order], owner_f[order]
+    first = np.ones(len(anc), dtype=bool)
+    first[1:] = anc[1:] != anc[:-1]
+    return {int(a): (float(f), int(t))
+            for a, f, t in zip(anc[first], owner_f[first], owner_t[first])}
+
+
 def explain(
     kb: KnowledgeBase,
     index: PhenotypeIndex,
@@ -54,18 +77,29 @@ def explain(
     counts: np.ndarray,
     frequency_exponent: float = 1.0,
     rows_of: Callable[[set[int]], dict[int, np.ndarray]] | None = None,
+    cache: dict[int, tuple[dict[int, float], set[int]]] | None = None,
 ) -> tuple[TermEvidence, ...]:
+    """The evidence of candidate ``e``. ``cache`` (owned by the caller, one per index) keeps the
+    pooled annotations of candidates scored without left-out rows, which depend on them alone."""
     onto = kb.ontology
     roots = {i for i in (onto.get_index("HP:0000001"), onto.get_index(PHENOTYPIC_ABNORMALITY))
              if i is not None}
-    annotated, negated = entity_annotations(kb, index, e, left_out, rows_of)
-    # for every ancestor of an annotated term: the best (frequency, annotated term)
-    best_below: dict[int, tuple[float, int]] = {}
-    for t, f in annotated.items():
-        for a in onto.ancestors(t).tolist():
-            cur = best_below.get(a)
-            if cur is None or f > cur[0] or (f == cur[0] and a == t):
-                best_below[a] = (f, t)
+    if cache is not None and (left_out is None or not len(left_out)):
+        hit = cache.get(e)
+        if hit is None:
+            hit = entity_annotations(kb, index, e, None, rows_of)
+            cache[e] = hit
+            if len(cache) > 4096:  # oldest first out
+                try:
+                    cache.pop(next(iter(cache)), None)
+                except (RuntimeError, StopIteration):  # another thread changed it meanwhile
+                    pass
+        annotated, negated = hit
+    else:
+        annotated, negated = entity_annotations(kb, index, e, left_out, rows_of)
+    needed = np.unique(np.concatenate(
+        [onto.ancestors(int(q)) for q in scores.present] + [scores.excluded.astype(np.int32)]))
+    best_below = _best_below(onto, annotated, needed)
     out: list[TermEvidence] = []
     for k, q in enumerate(scores.present.tolist()):
         llr = float(scores.present_llr[k, e])
