@@ -34,7 +34,7 @@ def serve(
     workers: int = typer.Option(1, "--workers", min=1, max=32,
                                 help="Worker processes (each loads the knowledge)."),
 ) -> None:
-    """Start the HTTP API (OpenAPI docs at /docs) and the web application (at /)."""
+    """Start the HTTP API (OpenAPI document at /openapi.json) and the web application (at /)."""
     try:
         import uvicorn
 
