@@ -41,6 +41,7 @@ class PhenotypeParams:
     frequency_exponent: float = 1.0
     name_frequency: float = 0.0
     related_weight: float = 0.0
+    group_prior: float = 0.0  # log10 prior of Orphanet groups broader than annotated OMIM diseases
     noisy_or: float = 0.0  # 1: an ancestor's probability is the noisy-OR of its descendants'
     completeness: float = 0.0
     publication_prior: float = 0.0
@@ -155,6 +156,9 @@ class PhenotypeScorer:
         self._cache: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
         self._profile_size = np.diff(index.profile.tocsr().indptr).astype(np.float64)
+        narrower_of = {o for m, os in kb.broader.items() if kb.disease_index(m) is not None
+                       for o in os}
+        self._is_group = np.array([eid in narrower_of for eid in index.entity_ids])
         self._n_pubs = (
             self._publication_counts(None) if params.publication_prior else np.zeros(0)
         )
@@ -413,7 +417,7 @@ class PhenotypeScorer:
             excluded_llr=excluded_llr,
             onset_llr=self._onset_llr(patient),
             sex_llr=self._sex_llr(patient),
-            prior_llr=self.prior_llr(left_out_rows, ov)
+            prior_llr=self.prior_llr(left_out_rows, ov) + prm.group_prior * self._is_group
             - prm.size_penalty * (np.log10(1.0 + size) - np.log10(1.0 + size).mean()),
             counts=counts,
             left_out=left_out_rows,
