@@ -65,3 +65,22 @@ def test_leave_publication_out_equals_a_release_without_those_annotations(engine
     np.testing.assert_allclose(lpo.total, plain.total, rtol=0, atol=1e-6)
     # and it differs from the as-is ranking, where the case's own annotations are used
     assert not np.allclose(engine.score(patient).total, lpo.total)
+
+
+def test_orphanet_groups_broader_than_an_annotated_omim_disease_get_the_group_prior(engine):
+    from dataclasses import replace
+
+    from raredx.scoring import PhenotypeScorer
+
+    kb = engine.knowledge
+    grouped = replace(kb, broader={"OMIM:154700": ("ORPHA:900001",)})
+    params = replace(engine._scorer.params, group_prior=-1.0)
+    plain = PhenotypeScorer(kb, engine._index, params)
+    group = PhenotypeScorer(grouped, engine._index, params)
+    patient = Patient(id="p", present=(TermId("HP:0001263"),))
+    delta = group.score(patient).total - plain.score(patient).total
+    orpha = engine.candidate_ids.index("ORPHA:900001")
+    # only the group moves; the prior is centred, so compare differences
+    others = np.delete(delta, orpha)
+    assert np.allclose(others, others[0])
+    assert delta[orpha] - others[0] == pytest.approx(-1.0)
