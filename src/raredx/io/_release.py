@@ -192,19 +192,27 @@ def install_release(
     return target
 
 
+def resolve_installed(given: Path | None, env_var: str, default: Path, names, what: str,
+                      install: Callable[[None, Path, Callable[[str], None]], Path],
+                      log: Callable[[str], None]) -> Path:
+    """``given`` if set, else ``$env_var``, else ``default`` (installed on first use when any
+    of ``names`` is missing there)."""
+    if given is not None:
+        return Path(given)
+    env = os.environ.get(env_var)
+    if env:
+        return Path(env)
+    if not all((default / f"{n}.gz").exists() for n in names):
+        log(f"{what} not installed yet; installing into {default}")
+        install(None, default, log)
+    return default
+
+
 def resolve_data_dir(data_dir: Path | None, log: Callable[[str], None] = print) -> Path:
     """``data_dir`` if given, else ``$RAREDX_DATA_DIR``, else the installed default release
     (installed on first use)."""
-    if data_dir is not None:
-        return Path(data_dir)
-    env = os.environ.get("RAREDX_DATA_DIR")
-    if env:
-        return Path(env)
-    d = default_release_dir()
-    if not all((d / f"{n}.gz").exists() for n in PINNED_FILES):
-        log(f"knowledge release {DEFAULT_RELEASE} not installed yet; installing into {d}")
-        install_release(None, d, log)
-    return d
+    return resolve_installed(data_dir, "RAREDX_DATA_DIR", default_release_dir(), PINNED_FILES,
+                             f"knowledge release {DEFAULT_RELEASE}", install_release, log)
 
 
 def _build(files: dict[str, Path], versions: KnowledgeVersions) -> KnowledgeBase:

@@ -8,12 +8,8 @@ _HP = re.compile(r"^HP:\d{7}$")
 
 
 @dataclass(frozen=True, order=True, slots=True)
-class TermId:
-    """An ontology term identifier in CURIE form, e.g. ``HP:0001166``.
-
-    >>> TermId("HP:0001166").prefix
-    'HP'
-    """
+class _Curie:
+    """An identifier in CURIE form (``PREFIX:ID``), validated on construction."""
 
     value: str
 
@@ -30,21 +26,17 @@ class TermId:
 
 
 @dataclass(frozen=True, order=True, slots=True)
-class DiseaseId:
+class TermId(_Curie):
+    """An ontology term identifier in CURIE form, e.g. ``HP:0001166``.
+
+    >>> TermId("HP:0001166").prefix
+    'HP'
+    """
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class DiseaseId(_Curie):
     """A disease identifier: ``OMIM:154700``, ``ORPHA:558``, ``DECIPHER:1``."""
-
-    value: str
-
-    def __post_init__(self) -> None:
-        if not _CURIE.match(self.value):
-            raise ValueError(f"not a CURIE (PREFIX:ID): {self.value!r}")
-
-    @property
-    def prefix(self) -> str:
-        return self.value.split(":", 1)[0]
-
-    def __str__(self) -> str:
-        return self.value
 
 
 def parse_term_id(text: str) -> TermId:
