@@ -103,3 +103,32 @@ def test_british_spelling_and_hyphenated_prefixes(extractor):
     text = "A pre-auricular tag; sensorineural hearing loss."
     ex = extractor.extract(text)
     assert [text[m.start:m.end] for m in ex.mentions] == ["sensorineural hearing loss"]
+
+
+def test_stem_meets_derivational_and_greek_plural_forms():
+    assert stem("exostoses") == stem("exostosis")
+    assert stem("stenoses") == stem("stenosis")
+    assert stem("epiphyses") == stem("epiphysis")
+    assert stem("dislocated") == stem("dislocation")
+    assert stem("duplicated") == stem("duplication")
+    assert stem("calcified") == stem("calcification")
+    assert stem("lichen") != stem("lichenification")
+    assert stem("diseases") == stem("disease")  # an ordinary plural stays ordinary
+
+
+def test_quantity_and_anatomy_synonyms_meet():
+    assert stem("elevated") == stem("raised") == stem("increased")
+    assert stem("reduced") == stem("diminished") == stem("decreased")
+    assert name_key("radial head dislocation") == name_key("radius head dislocated")
+    assert sorted(name_key("Duplication of the 2nd toe")) == sorted(
+        name_key("second toe duplicated"))
+    assert sorted(name_key("absence of the ulna")) == sorted(name_key("Absent ulna"))
+
+
+def test_a_conjunct_that_starts_another_mention_is_not_shared(extractor):
+    ex = extractor.extract("Renal enlargement and anomaly of the ear.")
+    got = {(m.id, m.text) for m in ex.mentions}
+    assert got == {("HP:0000105", "Renal enlargement"), ("HP:0000598", "anomaly of the ear")}
+    ex = extractor.extract("Renal enlargement and anomaly.")
+    got = {(m.id, m.text) for m in ex.mentions}
+    assert ("HP:0000077", "Renal enlargement and anomaly") in got

@@ -221,7 +221,7 @@ class Extractor:
         new = self._learn_abbreviations(tokens, chosen, defined)
         if new:
             chosen += self._abbreviation_uses(tokens, taken, new, defined)
-        chosen += self._coordinations(norms, chosen, keys)
+        chosen += self._coordinations(norms, chosen, keys, taken)
         chosen.sort()
         words = [t.text.lower().replace("’", "'") for t in tokens]
         status = assess(tokens, words, [(s, e) for s, e, _ in chosen], self.triggers, text, base)
@@ -238,12 +238,15 @@ class Extractor:
         return t
 
     def _coordinations(
-        self, norms: list[str], chosen: list[tuple[int, int, int]], keys: list[tuple[str, ...]]
+        self, norms: list[str], chosen: list[tuple[int, int, int]], keys: list[tuple[str, ...]],
+        taken: list[bool],
     ) -> list[tuple[int, int, int]]:
         """Terms shared by coordinated words: in "palmar and plantar pits" the match "plantar
         pits" also yields "palmar ... pits"; in "hypoplasia of the radius and ulna", "hypoplasia
         of the radius" also yields "hypoplasia ... ulna". Spans run over the whole coordination,
-        as annotators mark them; at most :data:`MAX_CONJUNCTS` extra conjuncts each way."""
+        as annotators mark them; at most :data:`MAX_CONJUNCTS` extra conjuncts each way. A word
+        that belongs to another mention is not a conjunct: in "patellar dysplasia and abnormal
+        clavicular shape", "abnormal" starts a phrase of its own."""
         vocab = self.index.vocab
         out: list[tuple[int, int, int]] = []
         found = {(s, e, t) for s, e, t in chosen}
@@ -257,7 +260,7 @@ class Extractor:
                 c = k
                 while c >= 0 and norms[c] in (_CONJ_OR_COMMA, _STOP_AND_OR):
                     c -= 1
-                if c == k or c < 0 or norms[c] not in vocab:
+                if c == k or c < 0 or norms[c] not in vocab or taken[c]:
                     break
                 t2 = self._lookup((norms[c], *key[1:]))
                 if t2 is not None and (c, e, t2) not in found:
@@ -270,7 +273,7 @@ class Extractor:
                 c = k
                 while c < n and norms[c] in (_CONJ_OR_COMMA, _STOP_AND_OR):
                     c += 1
-                if c == k or c >= n or norms[c] not in vocab:
+                if c == k or c >= n or norms[c] not in vocab or taken[c]:
                     break
                 t2 = self._lookup((*key[:-1], norms[c]))
                 if t2 is not None and (s, c + 1, t2) not in found:

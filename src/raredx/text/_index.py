@@ -15,7 +15,7 @@ from raredx.text._tokens import STOPWORDS, is_abbreviation, light, stem, tokeniz
 
 SURFACE = "="  # prefix of keys matched on the light form of one word
 
-INDEX_FORMAT = 1  # bump when the normal form or the index layout changes
+INDEX_FORMAT = 2  # bump when the normal form or the index layout changes
 
 Key = tuple[str, ...]
 
@@ -168,7 +168,7 @@ def _fingerprint() -> str:
     from raredx.text import _tokens
 
     parts = [str(INDEX_FORMAT), repr(sorted(_tokens.STOPWORDS)), repr(_tokens._IRREGULAR),
-             repr(_tokens._EQUIVALENT), repr(_tokens._INFLECT), repr(_tokens._DERIV),
+             repr(_tokens._EQUIVALENT), repr(_tokens._GREEK_PLURAL), repr(_tokens._INFLECT), repr(_tokens._DERIV),
              str(MIN_ONTOLOGY_ABBREVIATION), SURFACE, repr(sorted(DROPPABLE)),
              str(_tokens.MIN_STEM), repr(_tokens._PREFIXES), repr(_tokens._SPELLING), _tokens._ISE.pattern, repr(sorted(_load_abbreviations().items()))]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]

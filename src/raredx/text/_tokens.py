@@ -57,9 +57,12 @@ _IRREGULAR = {
 # words that mean the same in a phenotype phrase, mapped (in the note and in the ontology alike)
 # to one canonical word before stemming: "ocular abnormalities" meets "Abnormality of the eye"
 _EQUIVALENT = {
-    **dict.fromkeys(("anomaly", "anomalous", "abnormality", "malformation", "manifestation"),
+    **dict.fromkeys(("anomaly", "anomalous", "abnormality", "malformation", "manifestation",
+                     "disorder", "disturbance", "involvement"),
                     "abnormal"),
     "multiple": "numerous",
+    **dict.fromkeys(("elevated", "raised", "heightened", "elevation"), "increased"),
+    **dict.fromkeys(("reduced", "diminished", "lowered", "reduction", "diminution"), "decreased"),
     **dict.fromkeys(("ocular", "ophthalmic", "ophthalmologic", "ophthalmological"), "eye"),
     **dict.fromkeys(("cutaneous", "dermal", "dermatologic", "dermatological"), "skin"),
     "neurological": "nervous", "neurologic": "nervous", "neural": "nervous",
@@ -71,13 +74,28 @@ _EQUIVALENT = {
     "humeral": "humerus", "vertebral": "vertebra", "skeletal": "skeleton", "muscular": "muscle",
     "gastric": "stomach", "splenic": "spleen", "thoracic": "thorax", "pelvic": "pelvis",
     "retinal": "retina", "corneal": "cornea", "cranial": "skull", "digital": "digit",
+    "radial": "radius", "ulnar": "ulna", "fibular": "fibula", "scapular": "scapula",
+    "sternal": "sternum", "cerebellar": "cerebellum", "pulmonary": "lung", "axonal": "axon",
+    "neuronal": "neuron", "pancreatic": "pancreas", "arterial": "artery", "aortic": "aorta",
+    "ventricular": "ventricle", "atrial": "atrium", "intestinal": "intestine", "colonic": "colon",
+    "rectal": "rectum", "urethral": "urethra", "ureteral": "ureter", "ureteric": "ureter",
+    "vaginal": "vagina", "uterine": "uterus", "ovarian": "ovary", "testicular": "testis",
+    "scrotal": "scrotum", "penile": "penis", "palpebral": "eyelid", "scleral": "sclera",
+    "conjunctival": "conjunctiva", "tracheal": "trachea", "laryngeal": "larynx",
+    "pharyngeal": "pharynx", "bronchial": "bronchus", "phalangeal": "phalanx",
+    "calcaneal": "calcaneus", "sacral": "sacrum", "umbilical": "umbilicus",
+    "absence": "absent", "widened": "wide", "widening": "wide",
+    "first": "1st", "second": "2nd", "third": "3rd", "fourth": "4th", "fifth": "5th",
 }
+# Greek/Latin plurals that the plural rule would get wrong ("exostoses" -> "exostosis"),
+# for words of at least 7 letters
+_GREEK_PLURAL = (("oses", "osis"), ("yses", "ysis"), ("stases", "stasis"), ("itides", "itis"))
 
 # inflectional endings first (plural), then derivational ones, applied until nothing changes;
 # a rule applies only if at least 3 characters remain
 _INFLECT = (("ies", "y"), ("sses", "ss"), ("ae", "a"))
 _DERIV = (
-    "ically", "ical", "ation", "ities", "ity", "ment", "ness", "ism", "ies",
+    "ically", "ical", "ation", "ated", "ities", "ity", "ment", "ness", "ism", "ies",
     "ing", "ed", "ia", "ic", "al", "y", "e",
 )
 MIN_STEM = 5  # a derivational ending is removed only if this many characters remain
@@ -108,6 +126,10 @@ def light(word: str) -> str:
     w = _IRREGULAR.get(w, w)
     if len(w) <= 3 or not w.isalpha():
         return w
+    if len(w) >= 7 and w.endswith("es"):
+        for suf, rep in _GREEK_PLURAL:
+            if w.endswith(suf):
+                return w[: -len(suf)] + rep
     for suf, rep in _INFLECT:
         if w.endswith(suf) and len(w) - len(suf) >= 3:
             w = w[: -len(suf)] + rep
@@ -132,6 +154,8 @@ def stem(word: str) -> str:
     w = light(word)
     if len(w) <= 3 or not w.isalpha():
         return w
+    if w.endswith("ified"):  # "calcified" meets "calcification"
+        w = w[:-5] + "ification"
     for _ in range(3):
         for suf in _DERIV:
             if w.endswith(suf) and len(w) - len(suf) >= MIN_STEM:
