@@ -26,13 +26,13 @@ def main() -> None:
     args = ap.parse_args()
 
     from raredx.io import load_knowledge
-    from raredx.text import Extractor, load_text_index
+    from raredx.text import Extractor, build_text_index
 
     kb = load_knowledge(args.data_dir)
     onto = kb.ontology
     docs = read_gsc(args.gsc / f"GSCplus_{args.split}_gold.tsv")
     resolve_gold(docs, onto)
-    ex = Extractor(load_text_index(kb))
+    ex = Extractor(build_text_index(kb.ontology))
     n_fn = n_fp = 0
     for d in docs:
         text = d["text"]

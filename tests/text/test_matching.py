@@ -132,3 +132,11 @@ def test_a_conjunct_that_starts_another_mention_is_not_shared(extractor):
     ex = extractor.extract("Renal enlargement and anomaly.")
     got = {(m.id, m.text) for m in ex.mentions}
     assert ("HP:0000077", "Renal enlargement and anomaly") in got
+
+
+
+def test_malformation_names_the_morphology_term(find):
+    got = find("Malformations of the kidney; renal anomalies; a deformed kidney.")
+    assert got["Malformations of the kidney"].id == "HP:0012210"  # Abnormal renal morphology
+    assert got["deformed kidney"].id == "HP:0012210"
+    assert got["renal anomalies"].id == "HP:0000077"  # Abnormality of the kidney

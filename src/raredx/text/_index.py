@@ -15,7 +15,7 @@ from raredx.text._tokens import STOPWORDS, is_abbreviation, light, stem, tokeniz
 
 SURFACE = "="  # prefix of keys matched on the light form of one word
 
-INDEX_FORMAT = 2  # bump when the normal form or the index layout changes
+INDEX_FORMAT = 3  # bump when the normal form or the index layout changes
 
 Key = tuple[str, ...]
 
@@ -58,6 +58,21 @@ def name_key(name: str) -> Key:
 # clinical modifiers a name may lose and still name its term when no other term has the shorter
 # name: "skin lesions" -> "Localized skin lesion"
 DROPPABLE = frozenset(stem(w) for w in ["localized", "localised", "generalized", "generalised", "bilateral", "unilateral", "mild", "moderate", "severe", "profound", "progressive", "congenital", "recurrent", "chronic", "acute", "episodic", "intermittent", "persistent", "isolated", "diffuse", "focal", "multifocal", "symmetric", "asymmetric", "transient"])
+
+
+# "Abnormal X morphology" is also named "X malformation" / "malformed X" / "X deformity" (HPO
+# itself gives such synonyms to many, not all, of these terms); "Abnormality of X" is the broader
+# "X anomaly"
+_ABNORMAL, _MORPHOLOGY = stem("abnormal"), stem("morphology")
+STRUCTURAL = tuple(stem(w) for w in ("malformation", "deformity"))
+
+
+def _structural_variants(key: Key) -> list[Key]:
+    """``(abnorm, kidney, morpholog)`` -> ``[(kidney, malform), (kidney, deform)]``."""
+    if _ABNORMAL not in key or _MORPHOLOGY not in key:
+        return []
+    rest = [w for w in key if w != _ABNORMAL]
+    return [tuple(w if w != _MORPHOLOGY else v for w in rest) for v in STRUCTURAL]
 
 
 def _load_abbreviations() -> dict[str, str]:
@@ -111,6 +126,9 @@ def build_text_index(ontology: Ontology, extra_abbreviations: dict[str, str] | N
                 d[i] = d.get(i, False) or is_label
             if len(key) >= 3 and key[0] in DROPPABLE:
                 d = reduced_c.setdefault(key[1:], {})
+                d[i] = d.get(i, False) or is_label
+            for v in _structural_variants(key):
+                d = reduced_c.setdefault(v, {})
                 d[i] = d.get(i, False) or is_label
     abbreviations = _load_abbreviations()
     abbreviations.update(extra_abbreviations or {})
@@ -169,7 +187,7 @@ def _fingerprint() -> str:
 
     parts = [str(INDEX_FORMAT), repr(sorted(_tokens.STOPWORDS)), repr(_tokens._IRREGULAR),
              repr(_tokens._EQUIVALENT), repr(_tokens._GREEK_PLURAL), repr(_tokens._INFLECT), repr(_tokens._DERIV),
-             str(MIN_ONTOLOGY_ABBREVIATION), SURFACE, repr(sorted(DROPPABLE)),
+             str(MIN_ONTOLOGY_ABBREVIATION), SURFACE, repr(STRUCTURAL), repr(sorted(DROPPABLE)),
              str(_tokens.MIN_STEM), repr(_tokens._PREFIXES), repr(_tokens._SPELLING), _tokens._ISE.pattern, repr(sorted(_load_abbreviations().items()))]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
 

@@ -57,7 +57,7 @@ _IRREGULAR = {
 # words that mean the same in a phenotype phrase, mapped (in the note and in the ontology alike)
 # to one canonical word before stemming: "ocular abnormalities" meets "Abnormality of the eye"
 _EQUIVALENT = {
-    **dict.fromkeys(("anomaly", "anomalous", "abnormality", "malformation", "manifestation",
+    **dict.fromkeys(("anomaly", "anomalous", "abnormality", "manifestation",
                      "disorder", "disturbance", "involvement"),
                     "abnormal"),
     "multiple": "numerous",
