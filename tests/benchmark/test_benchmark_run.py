@@ -66,6 +66,12 @@ def test_breakdown_and_calibration(result):
     bins = {(b.bin, b.method, b.protocol): b.ranks.n for b in result.breakdown}
     assert bins[("1-4", "phenomizer", LPO)] == 2
     assert bins[("not in release", ENGINE, AS_IS)] == 1
+    # case1's own PMID:1 annotates its disease (the leak); case2's PMID:99 does not
+    own = {c.case_id: c.own_publication_bin for c in result.cases}
+    assert own == {"case1": "cited", "case2": "not cited", "case3": "not in release"}
+    dims = {(b.dimension, b.bin, b.method, b.protocol): b.ranks.n for b in result.breakdown}
+    assert dims[("own publications", "cited", ENGINE, LPO)] == 1
+    assert dims[("own publications", "not cited", "phenomizer", AS_IS)] == 1
     assert [c.protocol for c in result.calibration] == [AS_IS, LPO]
     for c in result.calibration:
         assert c.n == 3 and c.truth_absent == 1

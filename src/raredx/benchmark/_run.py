@@ -61,6 +61,8 @@ BREAKDOWN_BINS: tuple[tuple[str, int, float], ...] = (
     ("0", 0, 0), ("1-4", 1, 4), ("5-19", 5, 19), (">=20", 20, math.inf),
 )
 NOT_IN_RELEASE = "not in release"
+OWN_CITED = "cited"
+OWN_NOT_CITED = "not cited"
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +88,14 @@ class CaseInfo:
             if lo <= self.annotations_lpo <= hi:
                 return label
         raise AssertionError("bins cover every count")
+
+    @property
+    def own_publication_bin(self) -> str:
+        """Whether the release annotates the true disease from the case's own publications
+        (the leak that leave-publication-out removes), so as-is can be bounded."""
+        if self.annotations is None or self.annotations_lpo is None:
+            return NOT_IN_RELEASE
+        return OWN_CITED if self.annotations > self.annotations_lpo else OWN_NOT_CITED
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +138,7 @@ class BreakdownRow:
     method: str
     protocol: Protocol
     ranks: RankSummary
+    dimension: str = "remaining annotations"  # or "own publications"
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,6 +306,7 @@ def run_benchmark(
     breakdown: list[BreakdownRow] = []
     bins = [b[0] for b in BREAKDOWN_BINS] + [NOT_IN_RELEASE]
     bin_of = {inf.source: inf.breakdown_bin for inf in infos}
+    own_of = {inf.source: inf.own_publication_bin for inf in infos}
     for protocol in protocols:
         for m in methods:
             mrows = [r for r in ranks if r.method == m and r.protocol is protocol]
@@ -315,6 +327,11 @@ def run_benchmark(
                 sub = [r.rank for r in mrows if bin_of[r.source] == label]
                 if sub:
                     breakdown.append(BreakdownRow(label, m, protocol, summarize_ranks(sub)))
+            for label in (OWN_CITED, OWN_NOT_CITED):
+                sub = [r.rank for r in mrows if own_of[r.source] == label]
+                if sub:
+                    breakdown.append(BreakdownRow(label, m, protocol, summarize_ranks(sub),
+                                                  dimension="own publications"))
 
     calibration: list[Calibration] = []
     for protocol in protocols:
