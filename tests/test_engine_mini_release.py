@@ -157,3 +157,33 @@ def test_a_term_met_only_through_the_roots_is_unexplained(mini_engine):
     seizure = evidence(candidate(d, "OMIM:154700"), "HP:0001250")
     assert seizure.kind is MatchKind.UNEXPLAINED and seizure.annotation is None
     assert seizure.log10_lr < 0
+
+
+def test_course_explains_onset_with_both_sides(mini_engine):
+    p = replace(mini_engine.patient(["HP:0001263"]), onset=TermId("HP:0011463"))
+    d = mini_engine.diagnose(p)
+    onset = [x for x in candidate(d, "ORPHA:900001").course if x.aspect.value == "onset"]
+    assert len(onset) == 1 and onset[0].log10_lr > 0
+    assert onset[0].message.startswith("onset childhood (HP:0011463) fits")
+    assert onset[0].message.endswith("(childhood)")
+    # a disease with no annotated onset gets no onset evidence at all
+    assert not [x for x in candidate(d, "OMIM:100100").course if x.aspect.value == "onset"]
+
+
+def test_borrowed_profile_names_the_related_diseases(mini_release, raredx_cache):
+    from raredx.engine import EngineConfig, build_engine
+
+    engine = build_engine(EngineConfig(mini_release), log=lambda _m: None)  # own copy to edit
+    idx = engine._index
+    c = engine.candidates_for("OMIM:600002")[0]
+    b = engine.knowledge.disease_index("OMIM:600001")
+    idx.related = [(b,) if e == c else () for e in range(idx.n_entities)]
+    idx.related_weight = 0.5
+    patient = replace(engine.patient(["HP:0001083"]), publications=("PMID:3000003",))
+    as_is = candidate(engine.diagnose(patient), "OMIM:600002")
+    assert not [x for x in as_is.course if x.aspect.value == "profile"]  # its own rows remain
+    lpo = candidate(engine.diagnose(patient, leave_publication_out=True), "OMIM:600002")
+    prof = [x for x in lpo.course if x.aspect.value == "profile"]
+    assert len(prof) == 1 and prof[0].log10_lr == 0
+    assert "left out" in prof[0].message
+    assert "OMIM:600001 Lens-aortic syndrome type B (fixture)" in prof[0].message

@@ -17,7 +17,7 @@ from raredx.knowledge import KnowledgeBase, cached
 from raredx.model import Age, Patient, Sex, TermId
 from raredx.ranking import Candidate, CourseAspect, CourseEvidence, Diagnosis, ProtocolKind
 from raredx.ranking._explain import explain
-from raredx.scoring import PhenotypeParams, PhenotypeScorer, PhenotypeScores, build_index
+from raredx.scoring import BIN_NAMES, PhenotypeParams, PhenotypeScorer, PhenotypeScores, build_index
 
 __all__ = ["Engine", "EngineConfig", "build_engine"]
 
@@ -125,7 +125,7 @@ class Engine:
                              self._scorer.params.specificity_exponent, scores.counts,
                              self._scorer.params.frequency_exponent, self._scorer.rows_of,
                              self._explain_cache)
-                course = self._course(scores, e)
+                course = self._course(patient, scores, e)
             eid = self._index.entity_ids[e]
             members = tuple(kb.diseases[d].id for d in self._index.entity_members[e])
             cands.append(Candidate(
@@ -145,14 +145,38 @@ class Engine:
             issues=tuple(patient.issues),
         )
 
-    def _course(self, scores: PhenotypeScores, e: int) -> tuple[CourseEvidence, ...]:
+    def _course(self, patient: Patient, scores: PhenotypeScores, e: int
+                ) -> tuple[CourseEvidence, ...]:
+        sc, kb = self._scorer, self.knowledge
         out = []
         if scores.onset_llr[e] != 0:
-            out.append(CourseEvidence(CourseAspect.ONSET, "onset/age compared with the disease's "
-                                      "typical onset", float(scores.onset_llr[e])))
+            mine = sorted(sc.patient_onset_bins(patient))
+            if mine:
+                said = (f"onset {' or '.join(BIN_NAMES[b] for b in mine)} "
+                        f"({patient.onset.value})")  # type: ignore[union-attr]
+            else:
+                said = f"age {patient.age.years:g} years"  # type: ignore[union-attr]
+            theirs = ", ".join(BIN_NAMES[b] for b in sorted(sc.entity_onset_bins(e)))
+            verdict = "fits" if scores.onset_llr[e] > 0 else "does not fit"
+            out.append(CourseEvidence(CourseAspect.ONSET, f"{said} {verdict} the disease's "
+                                      f"annotated onset ({theirs})", float(scores.onset_llr[e])))
         if scores.sex_llr[e] != 0:
             out.append(CourseEvidence(CourseAspect.SEX, "X-linked recessive disease in a female",
                                       float(scores.sex_llr[e])))
+        if sc.is_group(e) and scores.prior_llr[e] != 0:
+            out.append(CourseEvidence(
+                CourseAspect.PRIOR, "Orphanet group broader than an annotated OMIM disease: "
+                "ranked after the specific disease when both fit", float(scores.prior_llr[e])))
+        borrowed = sc.borrowed_from(e, scores.left_out)
+        if borrowed:
+            names = [f"{kb.diseases[d].id} {kb.diseases[d].label}" for d in borrowed[:3]]
+            more = f" and {len(borrowed) - 3} more" if len(borrowed) > 3 else ""
+            why = ("all its own annotations cite the case's publications and were left out"
+                   if scores.left_out is not None and len(scores.left_out) else
+                   "it has no phenotype annotation of its own")
+            out.append(CourseEvidence(
+                CourseAspect.PROFILE, f"{why}; its profile is borrowed, discounted, from related "
+                f"diseases (broader Orphanet groups, same gene): {'; '.join(names)}{more}", 0.0))
         return tuple(out)
 
 

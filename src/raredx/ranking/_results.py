@@ -45,6 +45,8 @@ class CourseAspect(enum.Enum):
     ONSET = "onset"
     SEX = "sex"
     INHERITANCE = "inheritance"
+    PRIOR = "prior"  # a prior on the candidate itself (e.g. a broad Orphanet group)
+    PROFILE = "profile"  # where the candidate's phenotype profile comes from, when not its own
 
 
 @dataclass(frozen=True, slots=True)

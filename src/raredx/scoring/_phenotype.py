@@ -79,6 +79,7 @@ ONSET_BINS = {
     "HP:0410280": (1, 2, 3),  # pediatric
 }
 N_BINS = 5
+BIN_NAMES = ("antenatal/congenital/neonatal", "infantile", "childhood", "juvenile", "adult")
 X_LINKED_RECESSIVE = "HP:0001419"
 X_LINKED_DOMINANT = "HP:0001423"
 X_LINKED = "HP:0001417"
@@ -262,6 +263,33 @@ class PhenotypeScorer:
             n[ov[0]] = self._publication_counts(left_out, ov[0].tolist())
         out = w * np.log10(1.0 + n)
         return out - out.mean()
+
+    # -- facts the explanations state -------------------------------------------------------
+    def entity_onset_bins(self, e: int) -> frozenset[int]:
+        """Coarse onset bins (indices into :data:`BIN_NAMES`) annotated for entity ``e``."""
+        return self._entity_onsets[e]
+
+    def patient_onset_bins(self, patient: Patient) -> set[int]:
+        """The patient's onset bins (from the onset term, else none)."""
+        return onset_bins(self.kb, [patient.onset.value]) if patient.onset else set()
+
+    def is_group(self, e: int) -> bool:
+        """Whether ``e`` is an Orphanet group broader than an annotated OMIM disease."""
+        return bool(self._is_group[e])
+
+    def borrowed_from(self, e: int, left_out: np.ndarray | None) -> tuple[int, ...]:
+        """The related diseases whose profiles entity ``e`` borrows (its own annotations are
+        none, or all left out); empty when it has its own."""
+        related = self.index.related[e] if self.index.related else ()
+        if not related or self.index.related_weight == 0:
+            return ()
+        rows = self._rows_for(set(self.index.entity_members[e]))
+        ann = self.kb.annotations
+        gone = set(left_out.tolist()) if left_out is not None else set()
+        for rs in rows.values():
+            if any(r not in gone and not ann.negated[r] for r in rs.tolist()):
+                return ()
+        return tuple(related)
 
     def _sex_llr(self, patient: Patient) -> np.ndarray:
         out = np.zeros(self.index.n_entities)
