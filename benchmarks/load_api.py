@@ -15,6 +15,7 @@ Traffic goes to 127.0.0.1 only; every loop is bounded in count.
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import random
@@ -101,42 +102,111 @@ def _patients(pool: list[str], n: int, seed: int) -> list[dict]:
     return out
 
 
-def _run(url: str, token: str, bodies: list[dict], path: str, clients: int
-         ) -> tuple[list[float], dict[str, int], list[dict]]:
+class _Stdlib:
+    """A keep-alive HTTP/1.1 client on the standard library (much less CPU per request than
+    httpx: the load generator shares the server's cores, so its own cost shows up as latency)."""
+
+    def __init__(self, url: str, token: str) -> None:
+        host, port = url.split("://", 1)[1].rsplit(":", 1)
+        self.conn = http.client.HTTPConnection(host, int(port), timeout=120)
+        self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+    def post(self, path: str, body: dict) -> tuple[int, bytes, str | None]:
+        self.conn.request("POST", path, body=json.dumps(body), headers=self.headers)
+        r = self.conn.getresponse()
+        return r.status, r.read(), r.getheader("server-timing")
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+class _Httpx:
+    def __init__(self, url: str, token: str) -> None:
+        self.c = httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"},
+                              timeout=120)
+
+    def post(self, path: str, body: dict) -> tuple[int, bytes, str | None]:
+        r = self.c.post(path, json=body)
+        return r.status_code, r.content, r.headers.get("server-timing")
+
+    def close(self) -> None:
+        self.c.close()
+
+
+def _server_ms(header: str | None) -> float | None:
+    """``Server-Timing: app;dur=12.3`` → 12.3 (time inside the server until it answered)."""
+    if not header or "dur=" not in header:
+        return None
+    return float(header.split("dur=", 1)[1].split(",", 1)[0].split(";", 1)[0])
+
+
+def _run(url: str, token: str, bodies: list[dict], path: str, clients: int, kind: str = "stdlib"
+         ) -> tuple[list[float], dict[str, int], list[dict], list[float]]:
     latencies: list[float] = []
+    server: list[float] = []
     statuses: dict[str, int] = {}
     answers: list[dict] = []
     lock = threading.Lock()
     next_i = iter(range(len(bodies)))
+    make = _Stdlib if kind == "stdlib" else _Httpx
 
     def client() -> None:
-        with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"},
-                          timeout=120) as c:
+        c = make(url, token)
+        try:
             while True:
                 with lock:
                     i = next(next_i, None)
                 if i is None:
                     return
                 t = time.perf_counter()
+                st = None
                 try:
-                    r = c.post(path, json=bodies[i])
-                    code = str(r.status_code)
-                    body = r.json() if r.status_code < 300 else None
-                except httpx.HTTPError as exc:
+                    status, raw, timing = c.post(path, bodies[i])
+                    code = str(status)
+                    body = json.loads(raw) if status < 300 else None
+                    st = _server_ms(timing)
+                except (httpx.HTTPError, OSError, http.client.HTTPException) as exc:
                     code, body = type(exc).__name__, None
+                    c.close()
+                    c = make(url, token)
                 dt = time.perf_counter() - t
                 with lock:
                     latencies.append(dt)
+                    if st is not None:
+                        server.append(st / 1000)
                     statuses[code] = statuses.get(code, 0) + 1
                     if body is not None and path == "/api/cases":
                         answers.append(body)
+        finally:
+            c.close()
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
     for th in threads:
         th.start()
     for th in threads:
         th.join()
-    return latencies, statuses, answers
+    return latencies, statuses, answers, server
+
+
+def _tree_cpu(pid: int) -> float | None:
+    """CPU seconds (user + system) used so far by a process and its descendants (Linux /proc;
+    ``None`` elsewhere)."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total, todo, seen = 0.0, [pid], set()
+    try:
+        while todo:
+            p = todo.pop()
+            if p in seen:
+                continue
+            seen.add(p)
+            stat = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(stat[11]) + int(stat[12])) / tick
+            for task in Path(f"/proc/{p}/task").iterdir():
+                kids = (task / "children").read_text().split()
+                todo.extend(int(k) for k in kids)
+    except (OSError, ValueError, IndexError):
+        return None
+    return total
 
 
 def _pct(xs: list[float], q: float) -> float:
@@ -157,10 +227,13 @@ def main() -> None:
     ap.add_argument("--explain-top", type=int, default=None)
     ap.add_argument("--cases", type=int, default=200, help="cases to store and read back")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--client", choices=["stdlib", "httpx"], default="stdlib",
+                    help="HTTP client of the load generator (stdlib: http.client, cheaper)")
     ap.add_argument("--out", type=Path, help="also write the JSON report here")
     a = ap.parse_args()
 
     proc = None
+    load0 = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         if a.url:
             if not a.token:
@@ -175,10 +248,15 @@ def main() -> None:
             if a.explain_top is not None:
                 extra["explain_top"] = a.explain_top
             bodies = [{"patient": p, **extra} for p in pats]
-            _run(url, token, bodies[:a.warmup], "/api/diagnose", a.clients)
+            _run(url, token, bodies[:a.warmup], "/api/diagnose", a.clients, a.client)
             t0 = time.perf_counter()
-            lat, statuses, _ = _run(url, token, bodies[a.warmup:a.warmup + a.requests],
-                                    "/api/diagnose", a.clients)
+            cpu0 = time.process_time()
+            srv0 = _tree_cpu(proc.pid) if proc is not None else None
+            lat, statuses, _, srv = _run(url, token, bodies[a.warmup:a.warmup + a.requests],
+                                         "/api/diagnose", a.clients, a.client)
+            gen_cpu = time.process_time() - cpu0
+            srv1 = _tree_cpu(proc.pid) if proc is not None else None
+            srv_cpu = None if srv0 is None or srv1 is None else srv1 - srv0
             wall = time.perf_counter() - t0
             report = {
                 "endpoint": "POST /api/diagnose", "clients": a.clients, "requests": len(lat),
@@ -189,11 +267,22 @@ def main() -> None:
                 "p99_ms": round(_pct(lat, 0.99), 1), "max_ms": round(max(lat) * 1000, 1),
                 "mean_ms": round(statistics.mean(lat) * 1000, 1),
                 "throughput_rps": round(len(lat) / wall, 1), "cpu_count": os.cpu_count(),
+                "load_client": a.client,
+                # CPU the load generator itself used per request (it runs on the same cores)
+                "load_generator_cpu_ms_per_request": round(gen_cpu / max(1, len(lat)) * 1000, 2),
+                # CPU the server processes used per request (all workers; Linux only)
+                "server_cpu_ms_per_request": None if srv_cpu is None else round(
+                    srv_cpu / max(1, len(lat)) * 1000, 2),
+                # time inside the server (Server-Timing), i.e. without the client's share
+                "server_p50_ms": round(_pct(srv, 0.50), 1) if srv else None,
+                "server_p95_ms": round(_pct(srv, 0.95), 1) if srv else None,
+                "load_average_1min_before": round(load0, 2),
             }
             if a.cases:
                 case_bodies = [{"title": f"load {i}", "patient": p}
                                for i, p in enumerate(pats[a.warmup + a.requests:])]
-                clat, cstat, made = _run(url, token, case_bodies, "/api/cases", a.clients)
+                clat, cstat, made, _ = _run(url, token, case_bodies, "/api/cases", a.clients,
+                                            a.client)
                 with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"},
                                   timeout=120) as c:
                     listed = {x["id"] for x in c.get("/api/cases").json()}

@@ -121,3 +121,15 @@ class Server:
     def client(self, token: str | None = None) -> httpx.Client:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         return httpx.Client(base_url=self.url, headers=headers, timeout=60)
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of a PDF (its fonts are embedded TrueType subsets, so the raw bytes do not
+    show it), with runs of spaces made one (the extraction sometimes doubles them)."""
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    return re.sub(r" {2,}", " ", text)

@@ -7,7 +7,7 @@ import threading
 
 import httpx
 import pytest
-from service_server import Server
+from service_server import Server, pdf_text
 
 PATIENT = {"present": ["HP:0001250", "HP:0000252", "HP:0001252"], "excluded": ["HP:0000518"],
            "sex": "female", "age_years": 2.5}
@@ -293,7 +293,8 @@ def test_reports_state_the_knowledge_versions(server: Server, tokens: dict) -> N
         assert "Report &lt;b&gt;case&lt;/b&gt;" in h.text  # escaped
         p = c.get(f"/api/cases/{cid}/analyses/{aid}/report.pdf")
         assert p.status_code == 200 and p.content.startswith(b"%PDF-")
-        assert b"HPO: 2099-01-01" in p.content and sha.encode() in p.content
+        text = pdf_text(p.content)
+        assert "HPO: 2099-01-01" in text and sha in text
         assert c.get(f"/api/cases/{cid}/analyses/nope/report.pdf").status_code == 404
 
 
@@ -313,9 +314,14 @@ def test_browser_session_login(server: Server, tokens: dict) -> None:
         forged = c.post("/api/cases", json={"patient": PATIENT},
                         headers={"Origin": "http://evil.example"})
         assert forged.status_code == 403
+        # the stateless diagnose endpoint checks the session the same way (its own fast path)
+        assert c.post("/api/diagnose", json={"patient": PATIENT}).status_code == 200
+        assert c.post("/api/diagnose", json={"patient": PATIENT},
+                      headers={"Origin": "http://evil.example"}).status_code == 403
         assert c.post("/api/logout").status_code == 200
         c.cookies.set("raredx_session", sid)
         assert c.get("/api/me").status_code == 401
+        assert c.post("/api/diagnose", json={"patient": PATIENT}).status_code == 401
     # an API token also works as the password of its own user
     with httpx.Client(base_url=server.url) as c:
         assert c.post("/api/login", json={"username": "bob",
@@ -368,3 +374,56 @@ def test_timestamps_are_utc(server: Server, tokens: dict) -> None:
         case = _create(c, "when")
     assert case["created_at"].endswith(("Z", "+00:00"))
     assert case["analyses"][0]["created_at"].endswith(("Z", "+00:00"))
+
+
+def test_questions_what_to_examine_next(server: Server, tokens: dict) -> None:
+    body = {"patient": {"present": ["HP:0001250"], "sex": "female"}, "n": 4}
+    with server.client(tokens["alice"]) as c:
+        r = c.post("/api/questions", json=body)
+        assert r.status_code == 200, r.text
+        d = r.json()
+        assert d["release"] == "hpo-2099-01-01" and d["knowledge"]["hpo"] == "2099-01-01"
+        qs = d["questions"]
+        assert 1 <= len(qs) <= 4
+        gains = [q["information_gain_bits"] for q in qs]
+        assert gains == sorted(gains, reverse=True) and gains[0] > 0
+        for q in qs:
+            assert q["id"] != "HP:0001250" and q["kind"] in ("exam", "test")
+            assert q["kind"] == ("test" if q["needs_test"] else "exam")
+            # each question names the candidates it would speak for
+            assert q["supports_if_present"] or q["supports_if_absent"]
+        # Macrocephaly separates Delta (has it) from the others
+        macro = next(q for q in qs if q["id"] == "HP:0000256")
+        assert [x["id"] for x in macro["supports_if_present"]] == ["OMIM:900004"]
+        # a feature answered "unknown" is not asked again
+        again = c.post("/api/questions", json={**body, "asked": [qs[0]["id"]]}).json()
+        assert qs[0]["id"] not in [q["id"] for q in again["questions"]]
+        # answering present moves the differential towards the candidates it supports
+        d0 = c.post("/api/diagnose", json={"patient": body["patient"], "explain_top": 0}).json()
+        d1 = c.post("/api/diagnose", json={"patient": {**body["patient"], "present": [
+            "HP:0001250", "HP:0000256"]}, "explain_top": 0}).json()
+        assert d1["candidates"][0]["disease_id"] == "OMIM:900004"
+        assert d0["candidates"][0]["disease_id"] != "OMIM:900004"
+        bad = c.post("/api/questions", json={**body, "asked": ["HP:7654321"]})
+        assert bad.status_code == 422 and bad.json()["field"] == "asked[0]"
+        bad = c.post("/api/questions", json={"patient": {"present": ["HP:0001250", "nope"]}})
+        assert bad.status_code == 422 and bad.json()["field"] == "present[1]"
+    assert httpx.post(server.url + "/api/questions", json=body).status_code == 401
+
+
+def test_reports_render_unicode_labels_and_titles(server: Server, tokens: dict) -> None:
+    label = "Elevated α-fetoprotein (≥ 2× normal, Müller–Weiß)"
+    title = "Öztürk α-case ≥ 1"
+    with server.client(tokens["alice"]) as c:
+        made = c.post("/api/cases", json={"title": title, "patient": {
+            "present": ["HP:0001250", "HP:0006254"], "sex": "male"}})
+        assert made.status_code == 201, made.text
+        cid, aid = made.json()["id"], made.json()["analyses"][-1]["id"]
+        pdf = c.get(f"/api/cases/{cid}/analyses/{aid}/report.pdf")
+        html = c.get(f"/api/cases/{cid}/analyses/{aid}/report.html").text
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+    text = pdf_text(pdf.content)
+    assert "HPO: 2099-01-01" in text
+    for s in (label, title):
+        assert s in text and s in html
+    assert "?" not in text.split("Observed:", 1)[1].split("\n", 1)[0]

@@ -7,7 +7,14 @@ from typing import Any
 from raredx import __version__ as engine_version
 from raredx.api._errors import ApiError
 from raredx.api._releases import Release
-from raredx.api._schemas import CandidateOut, DiagnosisOut, IssueOut, PatientIn, diagnosis_out
+from raredx.api._schemas import (
+    CandidateOut,
+    DiagnosisOut,
+    IssueOut,
+    PatientIn,
+    diagnosis_dict,
+    diagnosis_out,
+)
 from raredx.errors import InputError
 from raredx.model import Patient, Sex
 
@@ -26,16 +33,19 @@ def _field_errors(release: Release, ids: list[str], field: str) -> list[dict[str
 
 def patient_from_terms(release: Release, pin: PatientIn, strict: bool = True,
                        patient_id: str = "patient") -> Patient:
-    """Validate the terms; with ``strict`` any unknown or unusable term is a 422 naming it."""
-    if strict:
+    """Validate the terms; with ``strict`` any unknown or unusable term is a 422 naming it.
+
+    One validation pass over all terms; only when it reports a problem are the terms checked
+    one by one, to name the field of each."""
+    p = release.engine.patient(pin.present, pin.excluded, sex=_SEX[pin.sex],
+                               age_years=pin.age_years, patient_id=patient_id, where="patient")
+    if strict and p.issues:
         errors = _field_errors(release, pin.present, "present") + _field_errors(
             release, pin.excluded, "excluded")
         if errors:
             summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
             raise ApiError(422, f"Some features cannot be used: {summary}", errors[0]["field"],
                            errors)
-    p = release.engine.patient(pin.present, pin.excluded, sex=_SEX[pin.sex],
-                               age_years=pin.age_years, patient_id=patient_id, where="patient")
     if not p.present:
         raise ApiError(422, "At least one observed (present) feature is needed.",
                        "present", [{"field": "present",
@@ -75,6 +85,15 @@ def diagnose(release: Release, p: Patient, top: int, explain_top: int | None = N
     onto = release.engine.knowledge.ontology
     return diagnosis_out(d, release.name, engine_version, onto.label, p.sex.value,
                          p.age.years if p.age else None)
+
+
+def diagnose_dict(release: Release, p: Patient, top: int, explain_top: int | None = None
+                  ) -> dict[str, Any]:
+    """:func:`diagnose` as the plain JSON document (the fast path of the stateless endpoint)."""
+    d = release.engine.diagnose(p, top=top, explain_top=explain_top)
+    onto = release.engine.knowledge.ontology
+    return diagnosis_dict(d, release.name, engine_version, onto.label, p.sex.value,
+                          p.age.years if p.age else None)
 
 
 def ranking_diff(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:

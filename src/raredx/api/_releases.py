@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from raredx.api._search import TermSearch
@@ -19,10 +19,21 @@ class Release:
     name: str
     engine: Engine
     search: TermSearch
+    _questions: object | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def versions(self) -> dict:
         return self.engine.knowledge.versions.as_dict()
+
+    def questions(self):  # type: ignore[no-untyped-def]
+        """The "what to examine next" engine of this release (built on first use, about 1 s)."""
+        with self._lock:
+            if self._questions is None:
+                from raredx.questions import QuestionEngine
+
+                self._questions = QuestionEngine(self.engine)
+            return self._questions
 
 
 def _load(name: str | None, data_dir: Path | None) -> Release:

@@ -1,13 +1,21 @@
 """Reports of one stored analysis: a standalone HTML page and a PDF (fpdf2, no system libraries).
 
+The PDF embeds DejaVu Sans (Unicode: Greek, mathematical signs, accents) from the pinned
+``matplotlib`` wheel of the ``service`` extra, located without importing matplotlib; without it
+the PDF falls back to the Latin-1 core fonts and says so in a log line.
+
 Both state the knowledge release and file checksums the analysis used, the engine version, who
 ran it and when, the patient's features, and the ranked differential with its evidence.
 """
 
 from __future__ import annotations
 
+import functools
 import html
+import importlib.util
+import logging
 import unicodedata
+from pathlib import Path
 from typing import Any
 
 from raredx.store import Analysis, Case, User
@@ -135,19 +143,65 @@ def _latin1(text: str) -> str:
     return "".join(out)
 
 
+_FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
+
+
+@functools.cache
+def unicode_fonts() -> dict[str, Path] | None:
+    """DejaVu Sans regular, bold and oblique as shipped in the matplotlib wheel (found through
+    its package location, without importing it), or ``None`` when it is not installed."""
+    spec = importlib.util.find_spec("matplotlib")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for root in spec.submodule_search_locations:
+        d = Path(root) / "mpl-data" / "fonts" / "ttf"
+        files = {style: d / name for style, name in _FONT_FILES.items()}
+        if all(f.is_file() for f in files.values()):
+            return files
+    return None
+
+
+def _in_font(text: str, cmaps: list[Any]) -> str:
+    """Characters the font has are kept; others (e.g. CJK) become their decomposition or "?"
+    (never fpdf2's "missing glyphs" log line, which would quote patient text)."""
+    out = []
+    for ch in str(text):
+        if ch in "\n\t" or all(ord(ch) in m for m in cmaps):
+            out.append(ch)
+            continue
+        base = "".join(c for c in unicodedata.normalize("NFKD", ch)
+                       if all(ord(c) in m for m in cmaps))
+        out.append(base or "?")
+    return "".join(out)
+
+
 def render_pdf(case: Case, a: Analysis, by: User | None) -> bytes:
     from fpdf import FPDF  # imported here: only reports need it
 
     r = a.result
     pdf = FPDF(format="A4")
-    pdf.set_compression(False)  # small files; text stays searchable by simple tools
+    pdf.set_compression(True)
     pdf.set_auto_page_break(True, margin=15)
+    fonts = unicode_fonts()
+    if fonts is not None:
+        for style, path in fonts.items():
+            pdf.add_font("DejaVu", style, str(path))
+        cmaps = [f.cmap for f in pdf.fonts.values() if hasattr(f, "cmap")]
+        family = "DejaVu"
+
+        def clean(text: str) -> str:
+            return _in_font(text, cmaps)
+    else:
+        logging.getLogger("raredx.api").warning(
+            "PDF report without Unicode fonts (install the `service` extra: matplotlib); "
+            "characters outside Latin-1 are replaced")
+        family, clean = "Helvetica", _latin1
     pdf.add_page()
     w = pdf.epw
 
     def para(text: str, size: float = 10, style: str = "", h: float = 5) -> None:
-        pdf.set_font("Helvetica", style, size)
-        pdf.multi_cell(w, h, _latin1(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(family, style, size)
+        pdf.multi_cell(w, h, clean(text), new_x="LMARGIN", new_y="NEXT")
 
     para("raredx differential diagnosis report", 16, "B", 8)
     para(DISCLAIMER, 9, "I")

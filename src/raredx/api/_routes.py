@@ -15,10 +15,18 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from raredx import __version__ as engine_version
 from raredx.api import _patients as P
-from raredx.api._deps import SESSION_COOKIE, current_user, get_db, release, releases
+from raredx.api._deps import (
+    SESSION_COOKIE,
+    current_user,
+    get_db,
+    principal,
+    release,
+    releases,
+)
 from raredx.api._errors import ApiError
 from raredx.api._report import render_html, render_pdf
 from raredx.api._schemas import (
@@ -36,6 +44,8 @@ from raredx.api._schemas import (
     DiseaseOut,
     LoginIn,
     PatientIn,
+    QuestionsIn,
+    QuestionsOut,
     TermOut,
     UserOut,
 )
@@ -244,16 +254,49 @@ def gene_page(gene: str, request: Request, _u: CurrentUser,
 # -- diagnosis (stateless) -------------------------------------------------------------------
 @router.post("/diagnose", tags=["diagnosis"], response_model=DiagnosisOut)
 async def diagnose(body: DiagnoseIn, request: Request) -> Response:
-    """Rank every disease for a patient given as terms or as a phenopacket (nothing stored)."""
-    from starlette.concurrency import run_in_threadpool
+    """Rank every disease for a patient given as terms or as a phenopacket (nothing stored).
+
+    ``explain_top`` limits the per-feature explanations to the best N candidates (they are the
+    costly part); ``POST /api/explain`` explains chosen candidates afterwards."""
 
     def work() -> bytes:  # one hop to a worker thread for the whole request (the hot path)
-        with request.app.state.db.session() as s:
-            current_user(request, s)
+        principal(request)
         r = release(request, body.release)
         p = _patient_of(r, body.patient, body.phenopacket)
-        return P.diagnose(r, p, body.top, body.explain_top).model_dump_json().encode()
+        return json.dumps(P.diagnose_dict(r, p, body.top, body.explain_top),
+                          separators=(",", ":"), allow_nan=False).encode()
     return Response(await run_in_threadpool(work), media_type="application/json")
+
+
+@router.post("/questions", tags=["diagnosis"])
+async def questions(body: QuestionsIn, request: Request) -> QuestionsOut:
+    """What to examine next: the features whose presence or absence would most change the
+    differential (expected information gain over the leading candidates), each with how it is
+    checked (examination or test) and the candidates it speaks for if present or if absent."""
+
+    def work() -> QuestionsOut:
+        principal(request)
+        r = release(request, body.release)
+        p = _patient_of(r, body.patient, body.phenopacket)
+        onto = r.engine.knowledge.ontology
+        asked = []
+        for k, t in enumerate(body.asked):
+            cur, _how = onto.resolve(t)
+            if cur is None:
+                raise ApiError(422, f"asked[{k}]: {t!r} is not a term of HPO {onto.version}.",
+                               f"asked[{k}]")
+            asked.append(cur)
+        qs = r.questions().suggest(p, n=body.n, asked=frozenset(asked))
+        out = []
+        for q in qs:
+            d = q.as_dict()
+            d["kind"] = "test" if q.needs_test else "exam"
+            out.append(d)
+        return QuestionsOut.model_validate({
+            "release": r.name, "knowledge": r.versions,
+            "present": [t.value for t in p.present], "excluded": [t.value for t in p.excluded],
+            "questions": out})
+    return await run_in_threadpool(work)
 
 
 def _patient_of(r, pin: PatientIn | None, packet: dict[str, Any] | None):  # type: ignore[no-untyped-def]
@@ -293,12 +336,10 @@ async def diagnose_upload(request: Request, file: Annotated[UploadFile, File()],
     await _auth_async(request)
     packet = await _read_upload(request, file, "phenopacket")
     r = release(request, release_name)
-    from starlette.concurrency import run_in_threadpool
     return await run_in_threadpool(lambda: P.diagnose(r, P.patient_from_packet(r, packet), top))
 
 
 async def _auth_async(request: Request) -> User:
-    from starlette.concurrency import run_in_threadpool
 
     def check() -> User:
         with request.app.state.db.session() as s:
@@ -396,7 +437,6 @@ def create_case(body: CaseIn, request: Request, user: CurrentUser, s: DB) -> Cas
 async def create_case_upload(request: Request, file: Annotated[UploadFile, File()],
                              title: Annotated[str, Form(max_length=200)] = "") -> CaseOut:
     """Store a case from an uploaded phenopacket JSON file and analyse it."""
-    from starlette.concurrency import run_in_threadpool
     await _auth_async(request)
     packet = await _read_upload(request, file, "phenopacket")
 
@@ -504,7 +544,6 @@ def _check_vcf(data: bytes, limit: int) -> None:
 async def upload_vcf(case_id: str, request: Request, file: Annotated[UploadFile, File()]
                      ) -> AnalysisOut:
     """Attach the patient's VCF to a case and analyse it with phenotype and genotype."""
-    from starlette.concurrency import run_in_threadpool
 
     await _auth_async(request)
     limit = request.app.state.settings.max_upload_bytes

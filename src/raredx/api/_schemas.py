@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
@@ -49,6 +50,17 @@ class DiagnoseIn(_In):
         "costly part of a request"))
 
 
+class QuestionsIn(_In):
+    """The patient as for diagnose, and the features already asked and answered "unknown"."""
+
+    patient: PatientIn | None = None
+    phenopacket: dict[str, Any] | None = None
+    release: str | None = None
+    n: int = Field(5, ge=1, le=20, description="How many suggestions")
+    asked: list[str] = Field(default_factory=list, max_length=500, description=(
+        "HPO ids already asked and answered \"unknown\" (not suggested again)"))
+
+
 class CaseIn(_In):
     title: str = Field("", max_length=200)
     notes: str = Field("", max_length=20_000)
@@ -89,6 +101,33 @@ class EvidenceOut(BaseModel):
     frequency: float | None
     log10_lr: float
     via: str | None = None
+
+
+class QuestionCandidateOut(BaseModel):
+    id: str
+    label: str
+    probability: float
+    p_present: float
+
+
+class QuestionOut(BaseModel):
+    id: str
+    label: str
+    information_gain_bits: float
+    p_present: float
+    how: str
+    needs_test: bool
+    kind: Literal["exam", "test"]
+    supports_if_present: list[QuestionCandidateOut]
+    supports_if_absent: list[QuestionCandidateOut]
+
+
+class QuestionsOut(BaseModel):
+    release: str
+    knowledge: dict[str, Any]
+    present: list[str]
+    excluded: list[str]
+    questions: list[QuestionOut]
 
 
 class CourseOut(BaseModel):
@@ -230,33 +269,54 @@ def _num(x: float | None) -> float | None:
     return float(x)
 
 
+@functools.lru_cache(maxsize=65536)
+def _treatments(disease_id: str, equivalents: tuple[str, ...]) -> tuple[dict[str, str], ...]:
+    """Approved treatments of a candidate: the therapy table is fixed for the process, so each
+    answer is computed once (a scan of the table costs about 0.15 ms per candidate)."""
+    return tuple(treatments_as_dicts(disease_id, equivalents))
+
+
+def diagnosis_dict(d: Diagnosis, release: str, engine_version: str, ontology_label,  # type: ignore[no-untyped-def]
+                   sex: str, age_years: float | None) -> dict[str, Any]:
+    """The JSON document of :class:`DiagnosisOut`, built from plain dicts (the hot path of
+    ``POST /api/diagnose``: no model construction and re-validation; a test checks that it is
+    exactly what the model gives)."""
+    cands = []
+    for c in d.candidates:
+        cands.append({
+            "rank": c.rank, "disease_id": c.disease_id, "label": c.label,
+            "score": float(c.score), "probability": float(c.probability),
+            "equivalent_ids": list(c.equivalent_ids),
+            "evidence": [
+                {"term": e.term, "term_label": e.term_label, "excluded": e.excluded,
+                 "kind": e.kind.value, "annotation": e.annotation,
+                 "annotation_label": e.annotation_label, "frequency": _num(e.frequency),
+                 "log10_lr": float(e.log10_lr), "via": e.via}
+                for e in c.evidence
+            ],
+            "course": [{"aspect": x.aspect.value, "message": x.message,
+                        "log10_lr": float(x.log10_lr)} for x in c.course],
+            "treatments": [dict(t) for t in _treatments(c.disease_id, tuple(c.equivalent_ids))],
+            "phenotype_log10_lr": None, "genotype_log10_lr": None, "gene": None,
+            "mode_of_inheritance": None, "genotype_explanation": None, "variants": [],
+        })
+    return {
+        "release": release,
+        "knowledge": d.knowledge.as_dict(),
+        "engine_version": engine_version,
+        "n_candidates": d.n_candidates,
+        "present": [{"id": t, "label": ontology_label(t)} for t in d.present],
+        "excluded": [{"id": t, "label": ontology_label(t)} for t in d.excluded],
+        "sex": sex,
+        "age_years": None if age_years is None else float(age_years),
+        "issues": [{"level": i.level.value, "where": i.where, "message": i.message}
+                   for i in d.issues],
+        "candidates": cands,
+        "genotype": None,
+    }
+
+
 def diagnosis_out(d: Diagnosis, release: str, engine_version: str, ontology_label,  # type: ignore[no-untyped-def]
                   sex: str, age_years: float | None) -> DiagnosisOut:
-    return DiagnosisOut(
-        release=release,
-        knowledge=d.knowledge.as_dict(),
-        engine_version=engine_version,
-        n_candidates=d.n_candidates,
-        present=[{"id": t, "label": ontology_label(t)} for t in d.present],
-        excluded=[{"id": t, "label": ontology_label(t)} for t in d.excluded],
-        sex=sex,
-        age_years=age_years,
-        issues=[IssueOut(level=i.level.value, where=i.where, message=i.message) for i in d.issues],
-        candidates=[
-            CandidateOut(
-                rank=c.rank, disease_id=c.disease_id, label=c.label, score=c.score,
-                probability=c.probability, equivalent_ids=list(c.equivalent_ids),
-                evidence=[
-                    EvidenceOut(term=e.term, term_label=e.term_label, excluded=e.excluded,
-                                kind=e.kind.value, annotation=e.annotation,
-                                annotation_label=e.annotation_label,
-                                frequency=_num(e.frequency), log10_lr=e.log10_lr, via=e.via)
-                    for e in c.evidence
-                ],
-                course=[CourseOut(aspect=x.aspect.value, message=x.message, log10_lr=x.log10_lr)
-                        for x in c.course],
-                treatments=treatments_as_dicts(c.disease_id, c.equivalent_ids),
-            )
-            for c in d.candidates
-        ],
-    )
+    return DiagnosisOut.model_validate(diagnosis_dict(d, release, engine_version,
+                                                      ontology_label, sex, age_years))

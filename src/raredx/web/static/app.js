@@ -29,6 +29,8 @@ const state = {
   compare: [],
   releases: [],
   caseIssues: [],
+  asked: [], // features answered "unknown" (not suggested again for this case)
+  questionsSeq: 0,
 };
 
 function el(tag, attrs = {}, ...children) {
@@ -186,6 +188,7 @@ function newCase() {
   $("#case-badge").textContent = "(new case)";
   $("#issues").replaceChildren();
   state.caseIssues = [];
+  state.asked = [];
   clearErrors();
   renderFeatures();
   renderResults();
@@ -298,7 +301,7 @@ function loadCase(c) {
 }
 
 async function analyse(ev) {
-  ev.preventDefault();
+  if (ev) ev.preventDefault();
   clearErrors();
   const file = $("#phenopacket").files[0];
   const title = $("#case-title").value.trim();
@@ -390,6 +393,70 @@ function renderResults() {
   const ol = $("#candidates");
   ol.replaceChildren(...r.candidates.map((c) => candidateItem(c)));
   renderCompare();
+  loadQuestions();
+}
+
+// -- what to examine next --------------------------------------------------------------------
+async function loadQuestions() {
+  const a = state.analysis;
+  const list = $("#questions");
+  $("#err-questions").textContent = "";
+  if (!a) { list.replaceChildren(); return; }
+  const r = a.result;
+  const seq = ++state.questionsSeq;
+  list.replaceChildren(el("li", { class: "muted small loading" }, "finding the most informative features…"));
+  $("#questions-empty").hidden = true;
+  let d;
+  try {
+    d = await api("POST", "/api/questions", {
+      patient: {
+        present: r.present.map((t) => t.id), excluded: r.excluded.map((t) => t.id),
+        sex: r.sex, age_years: r.age_years,
+      },
+      release: a.release, n: 5, asked: state.asked,
+    });
+  } catch (err) {
+    if (seq !== state.questionsSeq) return;
+    list.replaceChildren();
+    setError("err-questions", err.message);
+    return;
+  }
+  if (seq !== state.questionsSeq) return; // a newer differential is on its way
+  $("#questions-empty").hidden = d.questions.length > 0;
+  list.replaceChildren(...d.questions.map((q) => questionItem(q)));
+}
+
+function names(cands) {
+  return cands.map((c) => `${c.label} (${pct(c.probability)})`).join(", ");
+}
+
+function questionItem(q) {
+  const kind = q.kind === "test" ? `test: ${q.how}` : (q.how === "physical examination or history" ? "examination or history" : `exam: ${q.how}`);
+  return el("li", { class: "question", "data-term": q.id },
+    el("div", { class: "qhead" },
+      el("span", { class: "qlabel" }, q.label, " ", el("small", { class: "muted" }, q.id)),
+      el("span", { class: `kind ${q.kind}`, title: `expected information gain ${q.information_gain_bits.toFixed(2)} bits; predicted ${pct(q.p_present)} likely present` }, kind),
+      el("span", { class: "answers", role: "group", "aria-label": `Answer for ${q.label}` },
+        el("button", { type: "button", class: "a-present", onclick: () => answerQuestion(q, "present") }, "present"),
+        el("button", { type: "button", class: "a-absent", onclick: () => answerQuestion(q, "absent") }, "absent"),
+        el("button", { type: "button", class: "a-unknown", onclick: () => answerQuestion(q, "unknown") }, "unknown"))),
+    q.supports_if_present.length ? el("p", { class: "sep" }, "If present: speaks for ", names(q.supports_if_present)) : null,
+    q.supports_if_absent.length ? el("p", { class: "sep" }, "If absent: speaks for ", names(q.supports_if_absent)) : null,
+  );
+}
+
+async function answerQuestion(q, reply) {
+  if (reply === "unknown") {
+    if (!state.asked.includes(q.id)) state.asked.push(q.id);
+    await loadQuestions();
+    return;
+  }
+  const excluded = reply === "absent";
+  const f = state.features.find((x) => x.id === q.id);
+  if (f) f.excluded = excluded;
+  else state.features.push({ id: q.id, label: q.label, excluded });
+  renderFeatures();
+  await analyse(null); // store the answer in the case and rank again
 }
 
 function candidateItem(c) {
@@ -515,6 +582,7 @@ async function openCase(id) {
   clearErrors();
   try {
     const c = await api("GET", `/api/cases/${id}`);
+    state.asked = [];
     loadCase(c);
     const last = c.analyses[c.analyses.length - 1];
     state.analysis = last ? await api("GET", `/api/cases/${id}/analyses/${last.id}`) : null;
