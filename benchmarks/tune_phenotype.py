@@ -13,9 +13,10 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import tempfile
 import time
 import zipfile
-from dataclasses import replace
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -77,12 +78,17 @@ def main() -> None:
     ap.add_argument("--set", action="append", default=[])
     ap.add_argument("--protocol", default="both")
     a = ap.parse_args()
-    engine = build_engine(EngineConfig(a.data_dir), log=lambda s: None)
-    params = engine._scorer.params
+    # every parameter goes through a weights file, so that index-time parameters (frequency
+    # prior, default frequency, ...) and precomputed ones (the frequency exponent) take effect
+    model = json.loads(resources.files("raredx").joinpath("data/phenotype_model.json").read_text())
     for s in a.set:
         k, v = s.split("=")
-        params = replace(params, **{k: float(v)})
-    engine._scorer.params = params
+        if k not in model["parameters"]:
+            raise SystemExit(f"unknown parameter {k!r}; known: {sorted(model['parameters'])}")
+        model["parameters"][k] = float(v)
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(model, f)
+    engine = build_engine(EngineConfig(a.data_dir, Path(f.name)), log=lambda s: None)
     cases = load(a.zip, engine, a.half, a.limit)
     for proto, lpo in (("as-is", False), ("lpo", True)):
         if a.protocol != "both" and a.protocol != proto:
