@@ -44,7 +44,20 @@ def test_longest_and_most_specific_match_wins(find):
     got = find("Sensorineural hearing loss and congenital cataract.")
     assert got["Sensorineural hearing loss"].id == "HP:0000407"
     assert got["congenital cataract"].id == "HP:0000519"
-    assert "hearing loss" not in got and "cataract" not in got
+    # the general terms named by their last words are reported as nested mentions only
+    assert got["hearing loss"].nested and got["cataract"].nested
+    assert not got["Sensorineural hearing loss"].nested
+
+
+def test_nested_mentions_add_nothing_to_the_patient(extractor):
+    ex = extractor.extract("Sensorineural hearing loss. No congenital cataract.")
+    nested = [(m.id, m.text) for m in ex.mentions if m.nested]
+    assert nested == [("HP:0000365", "hearing loss"), ("HP:0000518", "cataract")]
+    assert ex.present() == ["HP:0000407"]
+    assert ex.excluded() == ["HP:0000519"]  # not "no cataract": only the congenital kind
+    assert ex.as_dict()["terms"][1]["nested"] is True
+    # a word-order variant is not nested; neither is a more general head that is not an ancestor
+    assert not [m for m in extractor.extract("loss of hearing").mentions if m.nested]
 
 
 def test_anatomical_adjectives_meet_nouns(find):
@@ -102,7 +115,8 @@ def test_british_spelling_and_hyphenated_prefixes(extractor):
     assert stem("Pre-auricular") == stem("preauricular")
     text = "A pre-auricular tag; sensorineural hearing loss."
     ex = extractor.extract(text)
-    assert [text[m.start:m.end] for m in ex.mentions] == ["sensorineural hearing loss"]
+    assert [text[m.start:m.end] for m in ex.mentions if not m.nested] == [
+        "sensorineural hearing loss"]
 
 
 def test_stem_meets_derivational_and_greek_plural_forms():

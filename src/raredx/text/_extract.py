@@ -27,7 +27,9 @@ class Mention:
     """One HPO term found in the text. Offsets are 0-based characters, ``end`` exclusive.
 
     ``excluded``: the text says it is absent; ``uncertain``: only possible/suspected;
-    ``family``: it is a relative's, not the patient's.
+    ``family``: it is a relative's, not the patient's; ``nested``: the last words of a longer
+    mention of a more specific term ("colitis" in "ulcerative colitis"), reported as annotators
+    mark it but adding nothing to the patient's features.
     """
 
     id: str
@@ -38,22 +40,23 @@ class Mention:
     excluded: bool = False
     uncertain: bool = False
     family: bool = False
+    nested: bool = False
 
     @property
     def present(self) -> bool:
-        """Asserted as present in the patient."""
-        return not (self.excluded or self.uncertain or self.family)
+        """Asserted as present in the patient (nested mentions excepted)."""
+        return not (self.excluded or self.uncertain or self.family or self.nested)
 
     @property
     def absent(self) -> bool:
-        """Asserted as absent in the patient."""
-        return self.excluded and not (self.uncertain or self.family)
+        """Asserted as absent in the patient (nested mentions excepted)."""
+        return self.excluded and not (self.uncertain or self.family or self.nested)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id, "label": self.label, "start": self.start, "end": self.end,
             "text": self.text, "excluded": self.excluded, "uncertain": self.uncertain,
-            "family": self.family,
+            "family": self.family, "nested": self.nested,
         }
 
 
@@ -222,6 +225,7 @@ class Extractor:
         if new:
             chosen += self._abbreviation_uses(tokens, taken, new, defined)
         chosen += self._coordinations(norms, chosen, keys, taken)
+        inner = self._nested(norms, chosen, keys)
         chosen.sort()
         words = [t.text.lower().replace("’", "'") for t in tokens]
         status = assess(tokens, words, [(s, e) for s, e, _ in chosen], self.triggers, text, base)
@@ -229,6 +233,29 @@ class Extractor:
         for (s, e, t), a in zip(chosen, status):
             start, end = tokens[s].start, tokens[e - 1].end
             out.append(_mention(ix, t, start, end, text[start - base:end - base], a))
+            for s2, t2 in inner.get((s, e, t), ()):  # same assertion as the longer mention
+                start2 = tokens[s2].start
+                out.append(_mention(ix, t2, start2, end, text[start2 - base:end - base], a,
+                                    nested=True))
+        return out
+
+    def _nested(
+        self, norms: list[str], chosen: list[tuple[int, int, int]], keys: list[tuple[str, ...]]
+    ) -> dict[tuple[int, int, int], list[tuple[int, int]]]:
+        """The more general terms named by the last words of each mention ("colitis" in
+        "ulcerative colitis"): mention -> [(first token, term)]."""
+        out: dict[tuple[int, int, int], list[tuple[int, int]]] = {}
+        nested = self.index.nested
+        if not nested:
+            return out
+        for (s, e, t), key in zip(chosen, keys):
+            hit = nested.get(key)
+            if hit is None:
+                continue
+            m, t2 = hit
+            words = [k for k in range(s, e) if norms[k][0] != "\x00"]
+            if len(words) == len(key):
+                out.setdefault((s, e, t), []).append((words[m], t2))
         return out
 
     def _lookup(self, key: tuple[str, ...]) -> int | None:
@@ -309,9 +336,10 @@ class Extractor:
         return out
 
 
-def _mention(ix: TextIndex, t: int, start: int, end: int, text: str, a: Assertion) -> Mention:
+def _mention(ix: TextIndex, t: int, start: int, end: int, text: str, a: Assertion,
+             nested: bool = False) -> Mention:
     return Mention(ix.term_ids[t], ix.labels[t], start, end, text, a.negated, a.uncertain,
-                   a.family)
+                   a.family, nested)
 
 
 def _chain(first: tuple[int, str], rest: Iterator[tuple[int, str]]) -> Iterator[tuple[int, str]]:

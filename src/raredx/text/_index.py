@@ -15,7 +15,7 @@ from raredx.text._tokens import STOPWORDS, is_abbreviation, light, stem, tokeniz
 
 SURFACE = "="  # prefix of keys matched on the light form of one word
 
-INDEX_FORMAT = 3  # bump when the normal form or the index layout changes
+INDEX_FORMAT = 4  # bump when the normal form or the index layout changes
 
 Key = tuple[str, ...]
 
@@ -35,6 +35,9 @@ class TextIndex:
     max_words: int
     ambiguous: dict[str, tuple[str, ...]] = field(default_factory=dict)
     surface: dict[str, int] = field(default_factory=dict)  # light form of one word -> term
+    # a name whose last words name a more general term ("ulcerative colitis" -> "colitis"):
+    # name -> (position of the inner name's first word, inner term)
+    nested: dict[Key, tuple[int, int]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.term_ids)
@@ -166,6 +169,15 @@ def build_text_index(ontology: Ontology, extra_abbreviations: dict[str, str] | N
     for k, t in resolve_table({k: v for k, v in reduced_c.items() if k not in exact_c}).items():
         exact[k] = t
         bag.setdefault(tuple(sorted(k)), t)
+    nested: dict[Key, tuple[int, int]] = {}
+    for k, t in exact.items():
+        for m in range(1, len(k)):
+            inner = exact.get(k[m:])
+            if inner is not None:
+                outer_i, inner_i = ontology.index(term_ids[t]), ontology.index(term_ids[inner])
+                if inner != t and ontology.is_descendant_of(outer_i, inner_i):
+                    nested[k] = (m, inner)
+                break
     vocab = frozenset(w for k in exact for w in k if not w.startswith(SURFACE))
     return TextIndex(
         hpo_version=ontology.version,
@@ -178,6 +190,7 @@ def build_text_index(ontology: Ontology, extra_abbreviations: dict[str, str] | N
         max_words=max(len(k) for k in exact),
         surface={k[0][1:]: t for k, t in exact.items() if k[0].startswith(SURFACE)},
         ambiguous=ambiguous,
+        nested=nested,
     )
 
 
