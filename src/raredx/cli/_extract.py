@@ -34,6 +34,8 @@ def _err() -> Console:
 
 
 def _status(m) -> str:
+    if m.nested:
+        return "nested (in a longer mention)"
     if m.family:
         return "family" + (", absent" if m.excluded else "")
     if m.uncertain:
