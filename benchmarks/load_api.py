@@ -7,6 +7,15 @@ its own HTTP connection). Patients are 3-8 observed and 0-2 absent terms drawn w
 Then, with ``--cases N``, it stores N cases concurrently and checks every one can be read back
 (no lost case). Prints a JSON report (p50/p95/p99, throughput, errors by status).
 
+The clients are closed-loop (each sends its next request when the previous one is answered), so
+by Little's law the mean latency is about ``clients / throughput``: on a machine whose cores the
+server shares with this generator, latency under load is mostly queueing behind the CPU cost of
+each request. The report therefore also gives that cost: ``server_cpu_ms_per_request`` (all
+server processes, from /proc), ``load_generator_cpu_ms_per_request``, and the time inside the
+server (``server_p50_ms``/``server_p95_ms``, from the ``Server-Timing`` header, which includes
+waiting for a worker thread and the GIL). ``--client stdlib`` (default) uses http.client, about
+a quarter of httpx's CPU per request.
+
     python benchmarks/load_api.py --data-dir /tmp/kd --clients 20 --requests 2000
 
 Traffic goes to 127.0.0.1 only; every loop is bounded in count.

@@ -29,8 +29,8 @@ def test_upgrade_from_first_revision_keeps_cases(tmp_path: Path) -> None:
     assert "case_files" not in inspect(db.engine).get_table_names()
     upgrade(db)
     upgrade(db)  # idempotent
-    assert "case_files" in inspect(db.engine).get_table_names()
+    assert {"case_files", "login_failures"} <= set(inspect(db.engine).get_table_names())
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT title, version FROM cases")).one() == ("kept", 3)
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
     db.dispose()

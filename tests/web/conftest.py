@@ -32,7 +32,9 @@ def _need_chromium() -> None:
 @pytest.fixture(scope="session")
 def web_server(tmp_path_factory: pytest.TempPathFactory):
     _need_chromium()
-    srv = Server(tmp_path_factory.mktemp("web")).start()
+    # a small upload limit, so the oversized-file test needs no large file
+    srv = Server(tmp_path_factory.mktemp("web"),
+                 env={"RAREDX_MAX_UPLOAD_BYTES": "200000"}).start()
     srv.tokens = {"dora": srv.user("dora", password="dora-password-1")}  # type: ignore[attr-defined]
     yield srv
     srv.stop()

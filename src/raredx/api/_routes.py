@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from raredx import __version__ as engine_version
 from raredx.api import _patients as P
+from raredx.api import _ratelimit as ratelimit
 from raredx.api._deps import (
     SESSION_COOKIE,
     current_user,
@@ -95,9 +96,17 @@ def list_releases(request: Request, _u: CurrentUser) -> list[dict[str, Any]]:
 
 
 # -- sign-in ---------------------------------------------------------------------------------
-@router.post("/login", tags=["auth"])
+@router.post("/login", tags=["auth"], responses={429: {
+    "description": "Too many failed attempts for this account or from this address"}})
 def login(body: LoginIn, request: Request, response: Response, s: DB) -> UserOut:
-    """Open a browser session. The password is the user's password or one of their API tokens."""
+    """Open a browser session. The password is the user's password or one of their API tokens.
+
+    Rate limited: after ``RAREDX_LOGIN_MAX_FAILURES`` (10) failed attempts within
+    ``RAREDX_LOGIN_WINDOW_SECONDS`` (15 minutes) for one account or from one client address,
+    the answer is 429 with ``Retry-After`` (seconds)."""
+    settings = request.app.state.settings
+    keys = ratelimit.login_keys(body.username, request.client.host if request.client else None)
+    ratelimit.check(s, keys, settings.login_max_failures, settings.login_window_seconds)
     user = s.scalars(select(User).where(User.name == body.username)).first()
     ok = False
     if user is not None:
@@ -107,15 +116,16 @@ def login(body: LoginIn, request: Request, response: Response, s: DB) -> UserOut
                 ApiToken.token_hash == hash_secret(body.password))).first()
             ok = tok is not None and tok.user_id == user.id and tok.revoked_at is None
     if not ok:
+        ratelimit.record_failure(s, keys, settings.login_window_seconds)
         raise ApiError(401, "Wrong user name or password.", "password")
+    ratelimit.clear_account(s, keys[0])
     secret = new_secret()
-    hours = request.app.state.settings.session_hours
+    hours = settings.session_hours
     s.add(WebSession(user_id=user.id, session_hash=hash_secret(secret),  # type: ignore[union-attr]
                      expires_at=datetime.now(UTC) + timedelta(hours=hours)))
     s.commit()
     response.set_cookie(SESSION_COOKIE, secret, max_age=int(hours * 3600), httponly=True,
-                        secure=request.app.state.settings.secure_cookies, samesite="strict",
-                        path="/")
+                        secure=settings.secure_cookies, samesite="strict", path="/")
     return UserOut(name=user.name, team=user.team)  # type: ignore[union-attr]
 
 

@@ -38,6 +38,10 @@ class Settings:
     - ``max_body_bytes`` / ``max_upload_bytes``: request size limits (JSON / file uploads).
     - ``genes_dir``: gene knowledge for VCF files (``RAREDX_GENES_DIR``; ``None``: VCF uploads
       are refused, the service never installs it by itself).
+    - ``login_max_failures`` / ``login_window_seconds``: the sign-in rate limit; after this many
+      failed attempts for one account, or from one client address, within the window, sign-in
+      answers 429 with ``Retry-After`` (``RAREDX_LOGIN_MAX_FAILURES``,
+      ``RAREDX_LOGIN_WINDOW_SECONDS``; default 10 per 15 minutes).
     - ``secure_cookies``: mark the session cookie ``Secure`` (``RAREDX_SECURE_COOKIES=0`` to
       turn off behind plain HTTP that is not localhost).
     """
@@ -51,6 +55,8 @@ class Settings:
     secure_cookies: bool = True
     top: int = 20
     genes_dir: Path | None = None
+    login_max_failures: int = 10
+    login_window_seconds: int = 900
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -64,6 +70,8 @@ class Settings:
             "session_hours": float(env.get("RAREDX_SESSION_HOURS", 12.0)),
             "secure_cookies": env.get("RAREDX_SECURE_COOKIES", "1") not in ("0", "false", "no"),
             "genes_dir": Path(env["RAREDX_GENES_DIR"]) if env.get("RAREDX_GENES_DIR") else None,
+            "login_max_failures": int(env.get("RAREDX_LOGIN_MAX_FAILURES", 10)),
+            "login_window_seconds": int(env.get("RAREDX_LOGIN_WINDOW_SECONDS", 900)),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         s = cls(**values)  # type: ignore[arg-type]

@@ -5,7 +5,16 @@ upgraded by the Alembic migrations in :mod:`raredx.api.migrations` (run at start
 """
 
 from raredx.store._db import Database, hash_password, hash_secret, new_secret, verify_password
-from raredx.store._models import Analysis, ApiToken, Base, Case, CaseFile, User, WebSession
+from raredx.store._models import (
+    Analysis,
+    ApiToken,
+    Base,
+    Case,
+    CaseFile,
+    LoginFailure,
+    User,
+    WebSession,
+)
 
 __all__ = [
     "Analysis",
@@ -14,6 +23,7 @@ __all__ = [
     "Case",
     "CaseFile",
     "Database",
+    "LoginFailure",
     "User",
     "WebSession",
     "hash_password",

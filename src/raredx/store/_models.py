@@ -110,3 +110,14 @@ class CaseFile(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
     uploaded_by: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class LoginFailure(Base):
+    """One failed sign-in, counted for the login rate limit. ``key_hash`` is the SHA-256 of
+    ``user:<name>`` or ``ip:<address>`` (neither stored in clear)."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, index=True)

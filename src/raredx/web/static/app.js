@@ -317,7 +317,16 @@ async function analyse(ev) {
       const fd = new FormData();
       fd.append("file", file);
       fd.append("title", title);
-      c = await api("POST", "/api/cases/phenopacket", fd, true);
+      try {
+        c = await api("POST", "/api/cases/phenopacket", fd, true);
+      } catch (err) {
+        // a file far over the limit is refused before it is read ("body"): it is the file's fault
+        if (err.status === 413 || !err.body.field || err.body.field === "body") {
+          setError("err-phenopacket", err.message, $("#phenopacket"));
+          return;
+        }
+        throw err;
+      }
       $("#phenopacket").value = "";
     } else if (state.caseId) {
       c = await api("PATCH", `/api/cases/${state.caseId}`, { version: state.version, title, patient: patientFromForm() });
@@ -580,6 +589,7 @@ async function listCases() {
 
 async function openCase(id) {
   clearErrors();
+  const fromList = !$("#view-cases").hidden;
   try {
     const c = await api("GET", `/api/cases/${id}`);
     state.asked = [];
@@ -592,7 +602,9 @@ async function openCase(id) {
     renderResults();
     show("work");
   } catch (err) {
-    showApiError(err);
+    // shown where the user clicked: in the case list, or above the patient form
+    if (fromList) setError("err-cases", err.message);
+    else showApiError(err);
   }
 }
 
