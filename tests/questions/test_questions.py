@@ -131,3 +131,32 @@ def test_question_kind_roots_are_current_terms(shared_data):
     for tid, _how, kind in raw["kinds"]:
         assert ontology.resolve(tid)[1] == "current", tid
         assert kind in ("test", "examination")
+
+
+def test_engine_rescoring_gives_the_expected_entropy_drop_of_the_engine_posterior(mini_engine):
+    from raredx.questions._model import BACKGROUND as BG
+    from raredx.questions._suggest import _entropy
+
+    qe = QuestionEngine(mini_engine, rescore=5, answerability=0.0)
+    patient = mini_engine.patient([GDD])
+    qs = qe.suggest(patient, n=3, top_candidates=3)
+    assert qs and all(a.information_gain >= b.information_gain for a, b in zip(qs, qs[1:]))
+    top = qs[0]
+    eng = mini_engine
+    full = eng.probabilities(eng.score(patient).total)
+    h0 = float(_entropy(full))
+    order = eng.order(eng.score(patient).total)[:3]
+    mass = float(full[order].sum())
+    pp = mass * top.p_present + (1 - mass) * BG
+    hp = float(_entropy(eng.probabilities(
+        eng.score(answer(patient, top.term_id, Answer.PRESENT)).total)))
+    hn = float(_entropy(eng.probabilities(
+        eng.score(answer(patient, top.term_id, Answer.ABSENT)).total)))
+    assert top.information_gain == pytest.approx(pp * (h0 - hp) + (1 - pp) * (h0 - hn), rel=1e-6)
+
+
+def test_report_counts_grow_towards_the_root(mini_engine):
+    qe = QuestionEngine(mini_engine, answerability=0.5)
+    o = mini_engine.knowledge.ontology
+    counts = qe._reported
+    assert counts[o.index("HP:0000707")] >= counts[o.index(SEIZURE)] > 1
