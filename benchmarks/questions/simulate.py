@@ -6,8 +6,12 @@ For each sampled case with at least 3 observed features: start from 3 of them dr
 (sex, age and onset kept), then ask 5 questions, each answered from the case's full record:
 present if the case has the feature or a more specific one, absent if the feature or a more
 general one is excluded, unknown otherwise. Strategy "information gain" asks the top suggestion;
+"model only" is the same without the engine re-ranking (``rescore=0``: the previous policy);
 "random" asks a feature drawn uniformly from those directly annotated to the 50 leading
-candidates (not yet known or asked). Top-1 / top-10 of the true disease after each question,
+candidates (not yet known or asked); "oracle" is NOT a policy but an upper bound: it reads the
+case's record and its true disease and asks, among the recorded features not yet known, the one
+whose answer puts the true disease highest (greedy), showing how far 5 answers from these
+records can move the ranking at all. Top-1 / top-10 of the true disease after each question,
 leave-publication-out (the case's own publications are left out of the ranking *and* of the
 question model). Writes ``benchmarks/questions/reports/simulation_<cases>.{md,json}``.
 """
@@ -40,6 +44,9 @@ def main() -> None:
     ap.add_argument("--absent-weight", type=float, default=None)
     ap.add_argument("--annotated-only", type=lambda s: s.lower() in ("1", "true", "yes"),
                     default=None)
+    ap.add_argument("--rescore", type=int, default=None)
+    ap.add_argument("--answerability", type=float, default=None)
+    ap.add_argument("--strategies", default="information gain,model only,random,oracle")
     ap.add_argument("--tag", default="")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "questions" / "reports")
     args = ap.parse_args()
@@ -50,14 +57,18 @@ def main() -> None:
 
     engine = build_engine(EngineConfig(args.data_dir), log=lambda m: print(m, file=sys.stderr))
     qe = QuestionEngine(engine, absent_weight=args.absent_weight,
-                        annotated_only=args.annotated_only)
+                        annotated_only=args.annotated_only, rescore=args.rescore,
+                        answerability=args.answerability)
+    qe_model = QuestionEngine(engine, absent_weight=args.absent_weight,
+                              annotated_only=args.annotated_only, rescore=0)
     kb = engine.knowledge
     o = kb.ontology
     cs = load_cases(args.cases, o, sample=args.sample, seed=args.seed)
-    curves = {"information gain": np.zeros((2, QUESTIONS + 1)), "random": np.zeros((2, QUESTIONS + 1))}
+    curves = {k: np.zeros((2, QUESTIONS + 1)) for k in args.strategies.split(",")}
     answers = {k: {a.value: 0 for a in Answer} for k in curves}
     rr = {k: np.zeros(QUESTIONS + 1) for k in curves}  # sum of reciprocal ranks
     used = skipped_few = skipped_unranked = 0
+    full_record = np.zeros(3)  # top-1, top-10, reciprocal rank with every recorded feature
     t0 = time.time()
     for ci, case in enumerate(cs.cases):
         truth = sorted({e for t in case.truth for e in engine.candidates_for(t)})
@@ -83,6 +94,14 @@ def main() -> None:
                 return Answer.ABSENT
             return Answer.UNKNOWN
 
+        total = engine.score(case.patient, leave_publication_out=True).total
+        order = engine.order(total)
+        pos = np.empty(len(order), dtype=np.int64)
+        pos[order] = np.arange(len(order))
+        best = int(min(pos[truth]))
+        full_record[0] += best == 0
+        full_record[1] += best < 10
+        full_record[2] += 1.0 / (best + 1)
         rng = random.Random(args.seed * 1_000_003 + ci)
         start = rng.sample(present, START)
         base = replace(case.patient, present=tuple(t for t in case.patient.present
@@ -101,10 +120,13 @@ def main() -> None:
                 rr[strategy][step] += 1.0 / (best + 1)
                 if step == QUESTIONS:
                     break
-                if strategy == "information gain":
-                    qs = qe.suggest(patient, n=1, leave_publication_out=True,
-                                    top_candidates=args.top_candidates, asked=frozenset(asked))
+                if strategy in ("information gain", "model only"):
+                    q = qe if strategy == "information gain" else qe_model
+                    qs = q.suggest(patient, n=1, leave_publication_out=True,
+                                   top_candidates=args.top_candidates, asked=frozenset(asked))
                     term = qs[0].term_id if qs else None
+                elif strategy == "oracle":
+                    term = oracle_feature(engine, qe, patient, case, truth, asked, reply)
                 else:
                     term = random_feature(qe, engine, patient, order[: args.top_candidates],
                                           asked, srng)
@@ -126,7 +148,9 @@ def main() -> None:
         "code": {"commit": git("rev-parse", "--short", "HEAD"),
                  "uncommitted_engine_changes": git("status", "--porcelain", "--", "src/raredx")
                  .splitlines()},
+        "command": " ".join(sys.argv),
         "top_candidates": args.top_candidates, "absent_weight": qe.absent_weight,
+        "rescore": qe.rescore, "answerability_exponent": qe.answerability,
         "annotated_only": qe.annotated_only,
         "cases": str(args.cases.name), "selection": cs.selection, "used": used,
         "skipped_fewer_than_3_features": skipped_few,
@@ -138,12 +162,37 @@ def main() -> None:
                        "mrr": (rr[k] / max(used, 1)).round(4).tolist()}
                    for k, v in curves.items()},
         "answers": answers,
+        "full_record": {"top1": round(full_record[0] / max(used, 1), 4),
+                        "top10": round(full_record[1] / max(used, 1), 4),
+                        "mrr": round(full_record[2] / max(used, 1), 4)},
     }
     args.out.mkdir(parents=True, exist_ok=True)
     stem = f"simulation_{args.cases.stem}_n{args.sample}_seed{args.seed}{args.tag}"
     (args.out / f"{stem}.json").write_text(json.dumps(report, indent=1) + "\n")
     (args.out / f"{stem}.md").write_text(markdown(report))
     print(markdown(report))
+
+
+def oracle_feature(engine, qe, patient, case, truth, asked, reply) -> str | None:
+    """Upper bound, not a policy: the recorded feature whose answer ranks the truth highest."""
+    from raredx.questions import answer
+
+    known = qe.known(patient)
+    o = engine.knowledge.ontology
+    best, best_key = None, None
+    for t in [*case.patient.present, *case.patient.excluded]:
+        tid = t.value
+        if tid not in o or tid in asked or o.index(tid) in known:
+            continue
+        total = engine.score(answer(patient, tid, reply(tid)), leave_publication_out=True).total
+        order = engine.order(total)
+        pos = np.empty(len(order), dtype=np.int64)
+        pos[order] = np.arange(len(order))
+        prob = engine.probabilities(total)
+        key = (int(min(pos[truth])), -float(prob[truth].max()), tid)
+        if best_key is None or key < best_key:
+            best, best_key = tid, key
+    return best
 
 
 def random_feature(qe, engine, patient, leading, asked, rng) -> str | None:
@@ -175,7 +224,9 @@ def markdown(r: dict) -> str:
         + (f" with uncommitted changes in {len(r['code']['uncommitted_engine_changes'])} "
            "file(s) of src/raredx" if r["code"]["uncommitted_engine_changes"] else "")
         + f"; question model over the {r['top_candidates']} leading candidates, absent weight "
-        f"{r['absent_weight']}, annotated features only: {r.get('annotated_only', False)}.", "",
+        f"{r['absent_weight']}, annotated features only: {r.get('annotated_only', False)}, "
+        f"features re-ranked by the engine's update: {r.get('rescore', 0)}.", "",
+        f"Command: `{r.get('command', '')}`", "",
         "| strategy | " + " | ".join(f"after {k}" for k in range(r["questions"] + 1)) + " |",
         "|---|" + "---|" * (r["questions"] + 1),
     ]
@@ -183,6 +234,11 @@ def markdown(r: dict) -> str:
         lines.append(f"| {name}: top-1 | " + " | ".join(f"{x:.3f}" for x in c["top1"]) + " |")
         lines.append(f"| {name}: top-10 | " + " | ".join(f"{x:.3f}" for x in c["top10"]) + " |")
         lines.append(f"| {name}: MRR | " + " | ".join(f"{x:.4f}" for x in c["mrr"]) + " |")
+    fr = r.get("full_record")
+    if fr:
+        lines += ["", f"Reference, the same cases with every recorded feature (present and "
+                  f"excluded) given at once: top-1 {fr['top1']:.3f}, top-10 {fr['top10']:.3f}, "
+                  f"MRR {fr['mrr']:.4f}."]
     lines += ["", "Answers given: " + "; ".join(
         f"{k}: " + ", ".join(f"{a} {n}" for a, n in v.items()) for k, v in r["answers"].items()),
         ""]

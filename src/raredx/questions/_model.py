@@ -117,6 +117,13 @@ class CandidateFeatures:
             feats, p = feats[keep], p[keep]
         return feats.tolist(), p
 
+    def direct_terms(
+        self, kb: KnowledgeBase, candidates: list[int], left_out: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Terms annotated (not NOT, not left out) to at least one of ``candidates``."""
+        parts = [self._profile(kb, e, left_out)[3] for e in candidates]
+        return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+
     def _descendants(self, kb: KnowledgeBase, t: int) -> np.ndarray:
         key = ("desc", t)
         hit = self._cache.get(key)

@@ -5,6 +5,14 @@ For the engine's posterior ``pi`` over its leading candidates and a feature f wi
 ``H(pi) - P(+) H(pi | +) - P(-) H(pi | -)`` with ``pi(e | +) ~ pi_e p_e`` and
 ``pi(e | -) ~ pi_e (1 - p_e)``; "unknown" answers carry no information. Features already known
 (present, excluded, above a present term or below an excluded one) are not asked.
+
+That model ranks every askable feature cheaply; the leading :data:`RESCORE` of them are then
+ranked again by the *engine's own* update: the patient is scored with the feature added as
+present and as excluded (``engine.score``), and the gain is the expected drop of the entropy of
+the engine's posterior over all candidates, ``P(+) (H - H+) + w P(-) (H - H-)``, with ``P(+)``
+from the model above and ``w`` the weight of an "absent" answer. A feature the scorer barely
+uses (a general term above what is known, a feature whose absence it ignores) thus gains
+little, whatever the model predicts.
 """
 
 from __future__ import annotations
@@ -18,12 +26,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from raredx.model import Patient, TermId
-from raredx.questions._model import CandidateFeatures
+from raredx.questions._model import BACKGROUND, CandidateFeatures
 
 if TYPE_CHECKING:
     from raredx.engine import Engine
 
 TOP_CANDIDATES = 50  # the posterior is taken over this many leading candidates
+RESCORE = 12  # leading features re-ranked by the engine's own update (0: model only)
 SEPARATES = 3  # candidates listed on each side of a question
 
 
@@ -118,17 +127,36 @@ class QuestionEngine:
     """Suggests the next features to check for a patient, on top of an :class:`Engine`."""
 
     def __init__(self, engine: Engine, absent_weight: float | None = None,
-                 annotated_only: bool | None = None) -> None:
+                 annotated_only: bool | None = None, rescore: int | None = None,
+                 answerability: float | None = None) -> None:
         self.engine = engine
         params = json.loads(resources.files("raredx").joinpath("data/question_model.json")
                             .read_text("utf-8"))["parameters"]
         self.absent_weight = params["absent_weight"] if absent_weight is None else absent_weight
         self.annotated_only = (params.get("annotated_only", False) if annotated_only is None
                                else annotated_only)
+        self.rescore = params.get("rescore", RESCORE) if rescore is None else rescore
+        self.answerability = float(params.get("answerability_exponent", 0.0)
+                                   if answerability is None else answerability)
+        self._reported = self._report_counts() if self.answerability else None
         kb = engine.knowledge
         self.features = CandidateFeatures.build(kb, engine.candidate_ids, engine.candidates_for)
         self.kinds = _Kinds(engine)
         self._labels: dict[str, str] = {}
+
+    def _report_counts(self) -> np.ndarray:
+        """Per ontology term: annotation rows (not NOT) at or below it, plus one. How often a
+        feature, or a more specific one, is reported at all: the proxy for how likely a
+        question about it is to get an answer rather than "unknown"."""
+        kb = self.engine.knowledge
+        o = kb.ontology
+        ann = kb.annotations
+        terms = ann.term[~np.asarray(ann.negated, dtype=bool)]
+        direct = np.bincount(terms, minlength=len(o))
+        out = np.ones(len(o))
+        for t in np.flatnonzero(direct).tolist():
+            out[o.ancestors(t)] += direct[t]
+        return out
 
     def label(self, candidate_id: str) -> str:
         if not self._labels:
@@ -186,9 +214,52 @@ class QuestionEngine:
         if not feats:
             return []
         gain = information_gain(prior, p, self.absent_weight)
+        if self._reported is not None:
+            gain = gain * self._reported[feats] ** self.answerability
         ids = self.engine.knowledge.ontology.ids
         rank = sorted(range(len(feats)), key=lambda k: (-round(float(gain[k]), 9), ids[feats[k]]))
+        if self.rescore > 0:
+            # the leading features by the model, and as many of the terms the leading
+            # candidates are annotated with (specific ones, which a grouping term would hide)
+            eng = self.engine
+            left = eng.left_out_rows(patient) if leave_publication_out else None
+            direct = set(self.features.direct_terms(eng.knowledge, order.tolist(), left).tolist())
+            half = max(self.rescore, n)
+            head = list(dict.fromkeys(rank[:half] + [k for k in rank if feats[k] in direct][:half]))
+            engine_gain = self._engine_gain(patient, leave_publication_out, order, prior,
+                                             feats, p, head)
+            for k, g in zip(head, engine_gain):
+                gain[k] = g
+            head.sort(key=lambda k: (-round(float(gain[k]), 9), ids[feats[k]]))
+            rank = head
         return [self._question(order, prior, feats[k], p[k], float(gain[k])) for k in rank[:n]]
+
+    def _engine_gain(
+        self, patient: Patient, leave_publication_out: bool, order: np.ndarray,
+        prior: np.ndarray, feats: list[int], p: np.ndarray, rows: list[int],
+    ) -> list[float]:
+        """Expected entropy drop (bits) of the engine's posterior over all candidates when
+        each feature ``feats[k]`` (``k`` in ``rows``) is answered present or absent."""
+        eng = self.engine
+        ids = eng.knowledge.ontology.ids
+        full = eng.probabilities(eng.score(patient, leave_publication_out).total)
+        h0 = float(_entropy(full))
+        top_mass = float(full[order].sum())
+        out = []
+        for k in rows:
+            tid = ids[feats[k]]
+            # P(present): the model over the leading candidates, background elsewhere
+            pp = top_mass * float((prior * p[k]).sum()) + (1.0 - top_mass) * BACKGROUND
+            hs = []
+            for reply in (Answer.PRESENT, Answer.ABSENT):
+                post = eng.probabilities(
+                    eng.score(answer(patient, tid, reply), leave_publication_out).total)
+                hs.append(float(_entropy(post)))
+            g = pp * (h0 - hs[0]) + self.absent_weight * (1.0 - pp) * (h0 - hs[1])
+            if self._reported is not None:
+                g *= float(self._reported[feats[k]]) ** self.answerability
+            out.append(g)
+        return out
 
     def _question(self, order, prior, f: int, p_row: np.ndarray, gain: float) -> Question:
         o = self.engine.knowledge.ontology
