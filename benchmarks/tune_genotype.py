@@ -45,20 +45,29 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=300)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--data-dir", type=Path, default=None)
-    ap.add_argument("settings", nargs="*")
-    a = ap.parse_args()
+    ap.add_argument("--half", choices=("tune", "check"), default="tune")
+    # argparse would swallow the first "--": options are parsed apart from the setting groups
+    valued = ("--n", "--seed", "--data-dir", "--half")
+    argv, opts = sys.argv[1:], []
     groups: list[list[str]] = [[]]
-    for s in a.settings:
-        if s == "--":
+    i = 0
+    while i < len(argv):
+        if argv[i] in valued and i + 1 < len(argv):
+            opts += argv[i:i + 2]
+            i += 2
+            continue
+        if argv[i] == "--":
             groups.append([])
         else:
-            groups[-1].append(s)
+            groups[-1].append(argv[i])
+        i += 1
+    a = ap.parse_args(opts)
     engine = build_engine(EngineConfig(a.data_dir), log=lambda m: None)
     genes = load_genes(SHARED, log=lambda m: None)
     base = GenotypeParams.load()
 
     def select(names: list[str]) -> list[str]:
-        tune = [n for n in names if half_of(n.split(":")[-1]) == "tune"]
+        tune = [n for n in names if half_of(n.split(":")[-1]) == a.half]
         return sorted(random.Random(a.seed).sample(tune, min(a.n, len(tune))))
 
     for g in groups:
@@ -68,7 +77,7 @@ def main() -> None:
                                 SHARED / "variants" / "hg19ToHg38.over.chain.gz", select,
                                 log=lambda m: None, params=prm)
         s = rep["summary"]
-        out = {k: (s[k]["top1"], s[k]["top10"]) for k in (
+        out = {k: (s[k]["top1"], s[k]["top3"], s[k]["top10"]) for k in (
             "leave-publication-out/rare/gene", "leave-publication-out/rare/disease",
             "leave-publication-out/full/gene", "as-is/rare/gene")}
         print(json.dumps({"setting": g, "n": rep["cases"], **out}), flush=True)

@@ -278,6 +278,7 @@ def run_vcf_benchmark(
             row[f"{pname}/phenotype/disease"] = _rank(total, tie_key, true_cands)
             gp = links.gene_phenotype(total)
             row[f"{pname}/phenotype/gene"] = _gene_rank_pheno(links, gp, true_genes)
+            total = total * params.phenotype_weight  # as in diagnose_with_variants
             for kind in kinds:
                 ev, m = spiked_ev[kind]
                 vals = links.link_values(m)

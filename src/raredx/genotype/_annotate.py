@@ -182,3 +182,47 @@ def attach_gene_ids(variants: list[Variant], genes: GeneKnowledge) -> list[Varia
         out.append(replace(v, annotations=tuple(anns)) if changed else v)
     return out
 
+
+
+def _offsets(genes: GeneKnowledge, table) -> None:
+    """Per exon row: offset (in transcript orientation) of the exon's first base from the
+    transcript's 5' end, and the transcript's total exonic length (built once per table)."""
+    if hasattr(table, "off5_list"):
+        return
+    _lists(table)
+    rows_of: dict[int, list[int]] = {}
+    for row, g in enumerate(table.gene_list):
+        rows_of.setdefault(g, []).append(row)
+    off5 = [0] * len(table.gene_list)
+    total = [0] * len(table.gene_list)
+    for g, rows in rows_of.items():
+        rows.sort(key=lambda r: table.number_list[r])
+        acc = 0
+        for r in rows:
+            off5[r] = acc
+            acc += table.end_list[r] - table.start_list[r]
+        for r in rows:
+            total[r] = acc
+    table.off5_list = off5
+    table.total_list = total
+
+
+def exon_position(genes: GeneKnowledge, chrom: str, pos: int, g: int
+                  ) -> tuple[int, int, int, int] | None:
+    """Where a base (1-based ``pos``) lies in gene ``g``'s MANE Select transcript: (exon
+    number, exon count, bases from the transcript's 5' end, bases to its 3' end), or None when
+    it is not in one of its exons."""
+    table = genes.exons.get(chrom)
+    if table is None:
+        return None
+    _offsets(genes, table)
+    x = pos - 1
+    strand = genes.genes[g].strand or 1
+    for row in table.overlapping(x, x + 1).tolist():
+        if table.gene_list[row] != g:
+            continue
+        s, e = table.start_list[row], table.end_list[row]
+        t5 = table.off5_list[row] + ((x - s) if strand > 0 else (e - 1 - x))
+        return (table.number_list[row], table.count_list[row], t5,
+                table.total_list[row] - 1 - t5)
+    return None

@@ -308,7 +308,8 @@ def diagnose_with_variants(
     params = links.params
     evidence = score_genes(variants.variants, variants.proband, genes, params, patient.sex,
                            variants.trio)
-    total = engine.score(patient, leave_publication_out).total
+    raw = engine.score(patient, leave_publication_out).total
+    total = raw * params.phenotype_weight if params.phenotype_weight != 1.0 else raw
     m = links.matrix(evidence)
     vals = links.link_values(m)
     cand = links.candidate_llr(vals)
@@ -335,11 +336,11 @@ def diagnose_with_variants(
             evs = ev.variants if ev else ()
         hits.append(DiseaseHit(
             rank=r + 1, disease_id=ids[c], label=labels.get(ids[c], ""), score=float(combined[c]),
-            probability=float(prob[c]), phenotype_log10_lr=float(total[c]),
+            probability=float(prob[c]), phenotype_log10_lr=float(raw[c]),
             genotype_log10_lr=float(cand[c]), gene=gene, gene_id=gid, mode_of_inheritance=moi,
             genotype_explanation=why, variants=evs))
     gene_hits = rank_genes(links, genes, evidence, total, vals, m,
-                           top_genes if top_genes is not None else top, ids)
+                           top_genes if top_genes is not None else top, ids, raw)
     return GenomicDiagnosis(
         patient_id=patient.id, diseases=tuple(hits), genes=tuple(gene_hits),
         leave_publication_out=leave_publication_out, knowledge=engine.knowledge.versions,
@@ -366,7 +367,10 @@ def gene_order(links: GenotypeLinks, evidence: dict[int, GeneEvidence], total: n
 
 def rank_genes(links: GenotypeLinks, genes: GeneKnowledge, evidence: dict[int, GeneEvidence],
                total: np.ndarray, vals: np.ndarray, m: np.ndarray, top: int,
-               ids: list[str]) -> list[GeneHit]:
+               ids: list[str], raw: np.ndarray | None = None) -> list[GeneHit]:
+    """The top genes; ``total`` is the (weighted) phenotype log10 LR that ranks them, ``raw``
+    the unweighted one they report (default: ``total``)."""
+    raw = total if raw is None else raw
     order, scores = gene_order(links, evidence, total, vals, m)
     out = []
     novel = links.params.novel_disease_log10_prior
@@ -390,7 +394,7 @@ def rank_genes(links: GenotypeLinks, genes: GeneKnowledge, evidence: dict[int, G
         c = int(links.link_cand[best])
         mi = int(np.argmax(np.where(links.link_mask[best], m[r], -np.inf)))
         why = ev.why(MOIS[mi]) if ev else f"no qualifying variant; LR = {10 ** float(m[r, mi]):.3g}"
-        out.append(GeneHit(rank, info.symbol, info.hgnc_id, float(sc), float(total[c]),
+        out.append(GeneHit(rank, info.symbol, info.hgnc_id, float(sc), float(raw[c]),
                            float(vals[best]), MOIS[mi].value, ids[c],
                            genes.gene_diseases.get(g, ()), why, ev.variants if ev else ()))
     return out

@@ -24,6 +24,8 @@ def variant_evidence_to_dict(e: VariantEvidence, params: GenotypeParams) -> dict
             gq = g.quality
             break
     _, reasons = pathogenicity(v, a, params, gq, explain=True)
+    if e.position_note:
+        reasons = (*reasons, e.position_note)
     return {
         "chrom": v.chrom,
         "pos": v.pos,

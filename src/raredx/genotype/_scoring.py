@@ -30,8 +30,16 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from raredx.genotype._annotate import _span, exon_position
 from raredx.knowledge import GeneKnowledge
-from raredx.model import Sex, Variant, VariantAnnotation, VariantEffect, Zygosity
+from raredx.model import (
+    AnnotationSource,
+    Sex,
+    Variant,
+    VariantAnnotation,
+    VariantEffect,
+    Zygosity,
+)
 
 __all__ = [
     "GeneEvidence",
@@ -40,6 +48,7 @@ __all__ = [
     "Trio",
     "VariantEvidence",
     "pathogenicity",
+    "position_factor",
     "score_genes",
 ]
 
@@ -90,6 +99,22 @@ class GenotypeParams:
     inherited_unaffected_factor: float
     no_gene_link_log10_lr: float
     novel_disease_log10_prior: float
+    # built-in annotation only: exonic variants of the MANE transcript's first or last exon, or
+    # near its ends, may be UTR rather than coding (no CDS coordinates): factors on pathogenicity
+    first_exon_factor: float = 1.0
+    last_exon_factor: float = 1.0
+    near_5_end_bp: float = 0.0
+    near_5_end_factor: float = 1.0
+    near_3_end_bp: float = 0.0
+    near_3_end_factor: float = 1.0
+    # two heterozygous variants closer than this are one event on one haplotype (not a
+    # compound heterozygote); unphased pairs are in trans with this probability; genes carry two
+    # rare variants by chance this many times more often than a Poisson count says
+    cis_distance_bp: float = 0.0
+    unphased_trans_probability: float = 1.0
+    two_hit_background_factor: float = 1.0
+    # weight of the phenotype log10 LR when it is added to the genotype log10 LR
+    phenotype_weight: float = 1.0
 
     @classmethod
     def load(cls, path: Path | None = None) -> GenotypeParams:
@@ -122,6 +147,7 @@ class VariantEvidence:
     zygosity: Zygosity
     pathogenicity: float
     segregation: str | None = None  # "de novo", "from father", "from mother", "from both"
+    position_note: str | None = None  # why the exon position changed the pathogenicity
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +228,44 @@ def pathogenicity(v: Variant, a: VariantAnnotation, params: GenotypeParams, gq: 
     return p, tuple(why)
 
 
+_POSITIONED = frozenset({VariantEffect.CODING_UNKNOWN, VariantEffect.FRAMESHIFT,
+                         VariantEffect.INFRAME_INDEL})
+
+
+def position_factor(genes: GeneKnowledge, v: Variant, a: VariantAnnotation, g: int,
+                    params: GenotypeParams) -> tuple[float, str | None]:
+    """Factor on the pathogenicity of a built-in exonic call from where it lies in the MANE
+    Select transcript: bases of the first and last exons, and near the transcript's ends, are
+    often UTR (the gene models carry no CDS coordinates), so such calls count less."""
+    if a.source is not AnnotationSource.BUILTIN or a.effect not in _POSITIONED:
+        return 1.0, None
+    memo = genes.__dict__.setdefault("_raredx_position_memo", {})
+    key = (v.chrom, v.pos, v.ref, v.alt, g)
+    if key in memo:
+        where = memo[key]
+    else:
+        where = exon_position(genes, v.chrom, _span(v)[0] + 1, g)
+        if len(memo) > 500_000:
+            memo.clear()
+        memo[key] = where
+    if where is None:
+        return 1.0, None
+    num, count, t5, t3 = where
+    if t3 < params.near_3_end_bp:
+        f = params.near_3_end_factor
+        why = f"{t3 + 1} bp from the transcript's 3' end (likely 3' UTR)"
+    elif t5 < params.near_5_end_bp:
+        f = params.near_5_end_factor
+        why = f"{t5 + 1} bp from the transcript's 5' end (likely 5' UTR)"
+    elif num == count and count > 1:
+        f, why = params.last_exon_factor, f"last exon of {count} (may be 3' UTR)"
+    elif num == 1 and count > 1:
+        f, why = params.first_exon_factor, f"first exon of {count} (may be 5' UTR)"
+    else:
+        return 1.0, None
+    return (f, f"{why}: ×{f:g}") if f != 1.0 else (1.0, None)
+
+
 def _segregation(v: Variant, trio: Trio | None) -> str | None:
     if trio is None or (trio.father is None and trio.mother is None):
         return None
@@ -254,10 +318,14 @@ def score_genes(
                 continue
             if not plain:
                 p, _ = pathogenicity(v, a, params, gt.quality)
+            note = None
+            if a.effect in _POSITIONED and a.source is AnnotationSource.BUILTIN:
+                f, note = position_factor(genes, v, a, g, params)
+                p *= f
             if p < pmin:
                 continue
             by_gene.setdefault(g, []).append(VariantEvidence(
-                v, a, gt.zygosity, p, _segregation(v, trio)))
+                v, a, gt.zygosity, p, _segregation(v, trio), note))
     out = {}
     for g, evs in by_gene.items():
         evs.sort(key=lambda e: (-e.pathogenicity, e.variant.pos, e.variant.alt))
@@ -313,8 +381,15 @@ def _gene_evidence(g: int, evs: list[VariantEvidence], genes: GeneKnowledge,
             a, b = top[hets[x]], top[hets[y]]
             if a.segregation == b.segregation and a.segregation in ("from father", "from mother"):
                 continue  # in cis
+            if (a.variant.chrom == b.variant.chrom
+                    and abs(a.variant.pos - b.variant.pos) < params.cis_distance_bp):
+                continue  # so close: one event on one haplotype
             s = a.pathogenicity * b.pathogenicity
-            two.append((_lr(s, q2, eps), ("comphet", (hets[x], hets[y]), s, q2, 1.0, "")))
+            phased = a.segregation is not None and b.segregation is not None
+            if not phased:
+                s *= params.unphased_trans_probability
+            qc = min(q1, q2 * params.two_hit_background_factor)
+            two.append((_lr(s, qc, eps), ("comphet", (hets[x], hets[y]), s, qc, 1.0, "")))
     if hets:
         s = top[hets[0]].pathogenicity * params.second_hit_missed
         two.append((_lr(s, q1, eps), ("single", (hets[0],), s, q1, 1.0, "")))
@@ -345,5 +420,6 @@ def _desc(e: VariantEvidence) -> str:
     v = e.variant
     hg = f" {e.annotation.hgvs_c}" if e.annotation.hgvs_c else ""
     seg = f", {e.segregation}" if e.segregation else ""
+    seg += f"; {e.position_note}" if e.position_note else ""
     return (f"{v.chrom}:{v.pos} {v.ref}>{v.alt}{hg} {e.zygosity.value} "
             f"{e.annotation.effect.value} (p={e.pathogenicity:.2f}{seg})")
