@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from raredx.engine import Engine
 
 TOP_CANDIDATES = 50  # the posterior is taken over this many leading candidates
-RESCORE = 12  # leading features re-ranked by the engine's own update (0: model only)
+RESCORE = 8  # leading features re-ranked by the engine's own update (0: model only)
 SEPARATES = 3  # candidates listed on each side of a question
 
 
