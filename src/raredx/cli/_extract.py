@@ -35,7 +35,7 @@ def _err() -> Console:
 
 def _status(m) -> str:
     if m.nested:
-        return "nested (in a longer mention)"
+        return "nested"
     if m.family:
         return "family" + (", absent" if m.excluded else "")
     if m.uncertain:
