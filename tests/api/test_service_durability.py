@@ -82,6 +82,36 @@ def test_postgresql_cases_durability_and_concurrency(tmp_path: Path) -> None:
         srv.stop()
 
 
+def test_postgresql_fast_auth_paths_and_login_limit(tmp_path: Path) -> None:
+    """The plain-SQL authentication of the stateless endpoints (token and session cookie) and
+    the sign-in counter, on PostgreSQL (its parameter style and timestamp types differ)."""
+    url = _postgres_url()
+    srv = Server(tmp_path, database_url=url, env={"RAREDX_LOGIN_MAX_FAILURES": "3"}).start()
+    try:
+        name = f"pg-auth-{os.getpid()}"
+        # the database outlives a test run: addresses of this run only
+        net = f"10.{(os.getpid() >> 8) % 250}.{os.getpid() % 250}"
+        token = srv.user(name, password="pg-password-1")
+        with srv.client(token) as c:
+            assert c.post("/api/diagnose", json={"patient": PATIENT}).status_code == 200
+            assert c.post("/api/questions", json={"patient": PATIENT}).status_code == 200
+        with srv.client("not-a-token") as c:
+            assert c.post("/api/diagnose", json={"patient": PATIENT}).status_code == 401
+        with httpx.Client(base_url=srv.url) as c:
+            r = c.post("/api/login", json={"username": name, "password": "pg-password-1"})
+            assert r.status_code == 200
+            c.cookies.set("raredx_session", r.cookies["raredx_session"])
+            assert c.post("/api/diagnose", json={"patient": PATIENT}).status_code == 200
+            for _ in range(3):
+                assert c.post("/api/login", json={"username": name, "password": "x"},
+                              headers={"X-Forwarded-For": f"{net}.1"}).status_code == 401
+            r = c.post("/api/login", json={"username": name, "password": "pg-password-1"},
+                       headers={"X-Forwarded-For": f"{net}.2"})
+            assert r.status_code == 429 and int(r.headers["Retry-After"]) > 0
+    finally:
+        srv.stop()
+
+
 def _children(pid: int) -> list[int]:
     """The server's live worker processes (multiprocessing spawn children, not zombies nor the
     resource tracker)."""
