@@ -382,6 +382,7 @@ function pct(p) {
 
 function renderResults() {
   const a = state.analysis;
+  $("#next").hidden = !a;
   $("#results-empty").hidden = !!a;
   $("#results-body").hidden = !a;
   if (!a) return;
