@@ -187,3 +187,15 @@ def test_borrowed_profile_names_the_related_diseases(mini_release, raredx_cache)
     assert len(prof) == 1 and prof[0].log10_lr == 0
     assert "left out" in prof[0].message
     assert "OMIM:600001 Lens-aortic syndrome type B (fixture)" in prof[0].message
+
+
+def test_partial_order_is_the_prefix_of_the_full_order(mini_engine):
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    n = len(mini_engine.candidate_ids)
+    for _ in range(50):
+        total = rng.integers(0, 3, n).astype(float)  # many ties
+        full = mini_engine.order(total)
+        for top in range(0, n + 2):
+            assert mini_engine.order(total, top).tolist() == full[:top].tolist()

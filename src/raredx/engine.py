@@ -93,9 +93,16 @@ class Engine:
         rows = self.left_out_rows(patient) if leave_publication_out else None
         return self._scorer.score(patient, rows)
 
-    def order(self, total: np.ndarray) -> np.ndarray:
-        """Candidate indices best first. Ties: the smaller candidate id first (documented rule)."""
-        return np.lexsort((self._order_key, -total))
+    def order(self, total: np.ndarray, top: int | None = None) -> np.ndarray:
+        """Candidate indices best first. Ties: the smaller candidate id first (documented rule).
+        With ``top``, only the first ``top`` (the rest is not sorted: much faster)."""
+        if top is None or top >= len(total):
+            return np.lexsort((self._order_key, -total))
+        if top <= 0:
+            return np.zeros(0, dtype=np.int64)
+        kth = np.partition(total, len(total) - top)[len(total) - top]
+        cand = np.flatnonzero(total >= kth)  # every candidate tied with the last one included
+        return cand[np.lexsort((self._order_key[cand], -total[cand]))][:top]
 
     def probabilities(self, total: np.ndarray) -> np.ndarray:
         z = total * np.log(10.0) / self._scorer.params.temperature
@@ -112,7 +119,7 @@ class Engine:
     ) -> Diagnosis:
         scores = self.score(patient, leave_publication_out)
         total = scores.total
-        order = self.order(total)
+        order = self.order(total, top)
         prob = self.probabilities(total)
         kb = self.knowledge
         n_explain = top if explain_top is None else min(explain_top, top)
@@ -189,10 +196,11 @@ def build_engine(config: EngineConfig = EngineConfig(), log: Callable[[str], Non
     index = cached(
         key,
         f"phenotype-index-f{params.default_frequency:g}-a{prior[0]:g}-b{prior[1]:g}"
-        f"-n{params.name_frequency:g}-r{params.related_weight:g}-o{params.noisy_or:g}",
+        f"-n{params.name_frequency:g}-r{params.related_weight:g}-o{params.noisy_or:g}"
+        f"-z{params.zero_count_not:g}",
         lambda: build_index(
             kb, params.default_frequency, prior, params.name_frequency, params.related_weight,
-            bool(params.noisy_or),
+            bool(params.noisy_or), params.zero_count_not,
         ),
     )
     return Engine(kb, PhenotypeScorer(kb, index, params))

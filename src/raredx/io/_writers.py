@@ -78,6 +78,7 @@ def evidence_to_dict(ev: TermEvidence) -> dict[str, Any]:
         "annotation_label": ev.annotation_label,
         "frequency": _num(ev.frequency, 4),
         "via": ev.via,
+        "observed": list(ev.observed) if ev.observed else None,
         "log10_lr": _num(ev.log10_lr, 4),
     }
 
@@ -155,6 +156,8 @@ def describe_evidence(ev: TermEvidence, label: Callable[[str], str] | None = Non
     q = _term(ev.term_label, ev.term)
     a = _term(ev.annotation_label, ev.annotation)
     f = format_frequency(ev.frequency)
+    if ev.observed:
+        f += f"; {ev.observed[0]} of {ev.observed[1]} reported patients"
     kind = ev.kind.value
     if kind == "exact":
         return f"{q}: annotated ({f})"

@@ -32,16 +32,41 @@ def entity_annotations(
         return r
 
     out, neg = term_frequencies(ann, rows(set(index.entity_members[e])).tolist(),
-                                index.default_frequency, index.prior)
+                                index.default_frequency, index.prior, index.zero_not)
     # as in the profile: with no annotation of its own, the related diseases' (discounted)
     if not out and index.related and index.related_weight > 0 and index.related[e]:
         rel, _ = term_frequencies(ann, rows(set(index.related[e])).tolist(),
-                                  index.default_frequency, index.prior)
+                                  index.default_frequency, index.prior, index.zero_not)
         out = {t: f * index.related_weight for t, f in rel.items()}
     for t, f in (index.name_terms[e] if index.name_terms else {}).items():
         if out.get(t, -1.0) < f:
             out[t] = f
     return out, neg
+
+
+def _observed(kb: KnowledgeBase, index: PhenotypeIndex, e: int, left_out: np.ndarray | None,
+              rows_of: Callable[[set[int]], dict[int, np.ndarray]] | None
+              ) -> dict[int, tuple[int, int]]:
+    """Pooled "n of m" counts per annotated term of entity ``e`` (its own rows that give counts,
+    left-out rows excluded)."""
+    ann = kb.annotations
+    members = set(index.entity_members[e])
+    if rows_of is not None:
+        parts = list(rows_of(members).values())
+        r = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+    else:
+        r = np.flatnonzero(np.isin(ann.disease, np.fromiter(members, dtype=ann.disease.dtype)))
+    if left_out is not None and len(left_out):
+        r = np.setdiff1d(r, left_out)
+    if not len(ann.den) or not len(r):
+        return {}
+    r = r[~ann.negated[r] & ~np.isnan(ann.den[r])]
+    out: dict[int, list[int]] = {}
+    for t, n, m in zip(ann.term[r].tolist(), ann.num[r].tolist(), ann.den[r].tolist()):
+        acc = out.setdefault(t, [0, 0])
+        acc[0] += int(n)
+        acc[1] += int(m)
+    return {t: (n, m) for t, (n, m) in out.items()}
 
 
 def _best_below(onto, annotated: dict[int, float], needed: np.ndarray
@@ -100,6 +125,7 @@ def explain(
     needed = np.unique(np.concatenate(
         [onto.ancestors(int(q)) for q in scores.present] + [scores.excluded.astype(np.int32)]))
     best_below = _best_below(onto, annotated, needed)
+    observed = _observed(kb, index, e, left_out, rows_of)
     out: list[TermEvidence] = []
     for k, q in enumerate(scores.present.tolist()):
         llr = float(scores.present_llr[k, e])
@@ -138,7 +164,7 @@ def explain(
         else:
             kind, via = MatchKind.RELATED, onto.ids[a]
         out.append(TermEvidence(qid, onto.terms[q].label, False, kind, onto.ids[t],
-                                onto.terms[t].label, f, llr, via))
+                                onto.terms[t].label, f, llr, via, observed.get(t)))
     for k, x in enumerate(scores.excluded.tolist()):
         llr = float(scores.excluded_llr[k, e])
         xid = onto.ids[x]
@@ -146,7 +172,8 @@ def explain(
         if hit is not None:
             f, t = hit
             out.append(TermEvidence(xid, onto.terms[x].label, True, MatchKind.CONTRADICTED,
-                                    onto.ids[t], onto.terms[t].label, f, llr))
+                                    onto.ids[t], onto.terms[t].label, f, llr, None,
+                                    observed.get(t)))
         else:
             out.append(TermEvidence(xid, onto.terms[x].label, True, MatchKind.CONSISTENT_ABSENCE,
                                     None, None, None, llr))

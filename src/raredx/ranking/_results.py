@@ -39,6 +39,9 @@ class TermEvidence:
     frequency: float | None
     log10_lr: float
     via: str | None = None  # the shared ancestor, for RELATED matches
+    # patients reported with the annotated term, pooled over the publications used ("n of m"),
+    # when the annotations give counts; ``frequency`` is the model's estimate from them
+    observed: tuple[int, int] | None = None
 
 
 class CourseAspect(enum.Enum):

@@ -34,6 +34,7 @@ class PhenotypeIndex:
     related: list[tuple[int, ...]] | None = None  # entity -> related diseases it borrows from
     related_weight: float = 0.0
     noisy_or: bool = False
+    zero_not: float = 0.0  # pooled "0 of m" counts with m >= this are NOT annotations (0: off)
 
     @property
     def n_entities(self) -> int:
@@ -89,6 +90,7 @@ def entity_profiles(
     related: list[tuple[int, ...]] | None = None,
     related_weight: float = 0.0,
     noisy_or: bool = False,
+    zero_not: float = 0.0,
 ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
     """Profiles (max-propagated frequencies) and NOT-annotations for the given entities.
 
@@ -101,7 +103,8 @@ def entity_profiles(
     n_indptr, n_idx = [0], []
     for k, mem in enumerate(members):
         freqs, neg = term_frequencies(
-            ann, (r for d in mem for r in rows_by_disease.get(d, ())), default_frequency, prior
+            ann, (r for d in mem for r in rows_by_disease.get(d, ())), default_frequency, prior,
+            zero_not,
         )
         n_own = len(freqs)
         if extra is not None:
@@ -113,7 +116,7 @@ def entity_profiles(
         if related is not None and related_weight > 0 and related[k] and n_own == 0:
             rel, _ = term_frequencies(
                 ann, (r for d in related[k] for r in rows_by_disease.get(d, ())),
-                default_frequency, prior,
+                default_frequency, prior, zero_not,
             )
             for t, f in rel.items():
                 if freqs.get(t, -1.0) < f * related_weight:
@@ -149,9 +152,12 @@ def entity_profiles(
 
 
 def term_frequencies(
-    ann, rows, default_frequency: float, prior: tuple[float, float]
+    ann, rows, default_frequency: float, prior: tuple[float, float], zero_not: float = 0.0
 ) -> tuple[dict[int, float], set[int]]:
-    """Pooled frequency of every term annotated in ``rows``, and the NOT-annotated terms."""
+    """Pooled frequency of every term annotated in ``rows``, and the NOT-annotated terms.
+
+    With ``zero_not`` > 0, a term whose only evidence is counts pooling to "0 of m" patients with
+    m >= ``zero_not`` (e.g. 0/44) is a NOT annotation: the publications looked and found none."""
     pooled: dict[int, list[float]] = {}  # term -> [sum n, sum m, sum class freq, n class, n none]
     neg: set[int] = set()
     for r in rows:
@@ -168,6 +174,11 @@ def term_frequencies(
             acc[3] += 1
         else:
             acc[4] += 1
+    if zero_not > 0:
+        for t, acc in list(pooled.items()):
+            if acc[0] == 0 and acc[1] >= zero_not and acc[3] == 0 and acc[4] == 0:
+                del pooled[t]
+                neg.add(t)
     return {t: pooled_frequency(acc, default_frequency, prior) for t, acc in pooled.items()}, neg
 
 
@@ -212,6 +223,7 @@ def build_index(
     name_frequency: float = 0.0,
     related_weight: float = 0.0,
     noisy_or: bool = False,
+    zero_not: float = 0.0,
 ) -> PhenotypeIndex:
     ids, labels, members = _entities(kb)
     related = _related(kb, ids, members) if related_weight > 0 else None
@@ -229,7 +241,7 @@ def build_index(
     n_terms = len(kb.ontology)
     profile, negated = entity_profiles(
         kb, members, rows_by_disease(kb), default_frequency, n_terms, prior, name_terms,
-        related, related_weight, noisy_or,
+        related, related_weight, noisy_or, zero_not,
     )
     term_count = np.asarray((profile > 0).sum(axis=0)).ravel().astype(np.float64)
     return PhenotypeIndex(
@@ -247,4 +259,5 @@ def build_index(
         related=related,
         related_weight=related_weight,
         noisy_or=noisy_or,
+        zero_not=zero_not,
     )

@@ -42,6 +42,7 @@ class PhenotypeParams:
     name_frequency: float = 0.0
     related_weight: float = 0.0
     group_prior: float = 0.0  # log10 prior of Orphanet groups broader than annotated OMIM diseases
+    zero_count_not: float = 0.0  # "0 of m" counts with m >= this are NOT annotations (0: off)
     noisy_or: float = 0.0  # 1: an ancestor's probability is the noisy-OR of its descendants'
     completeness: float = 0.0
     publication_prior: float = 0.0
@@ -321,6 +322,7 @@ class PhenotypeScorer:
             [self.index.related[e] for e in ents] if self.index.related else None,
             self.index.related_weight,
             self.index.noisy_or,
+            self.index.zero_not,
         )
         return np.array(ents, dtype=np.int64), prof.tocsc(), neg.tocsc()
 
