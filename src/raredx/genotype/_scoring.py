@@ -395,23 +395,26 @@ def _gene_evidence(g: int, evs: list[VariantEvidence], genes: GeneKnowledge,
         two.append((_lr(s, q1, eps), ("single", (hets[0],), s, q1, 1.0, "")))
     best_two = max(two, key=lambda x: x[0]) if two else None
     none = (eps / (1.0 - q1), ("none", (), 0.0, q1, 1.0, ""))
-    lrs, recipes = [], []
-    for moi in MOIS:
-        if moi in (Moi.XLD, Moi.XLR) and not on_x:
-            lr, rec = eps / (1.0 - q1), ("not-x", (), 0.0, q1, 1.0, "")
-        elif moi in (Moi.AD, Moi.XLD):
-            lr, rec = best_one if best_one else none
-            lr *= rec[4]
-        elif moi is Moi.MT or (moi is Moi.XLR and male):
-            # a hemizygous male with X-linked recessive disease usually inherits it from his
-            # unaffected carrier mother: no segregation factor
-            lr, rec = best_one_plain if best_one_plain else none
-            rec = rec[:4] + (1.0, "")
-            lr, rec = best_one_plain if best_one_plain else none
-        else:
-            lr, rec = best_two if best_two else none
-        lrs.append(math.log10(lr))
-        recipes.append(rec)
+    # MOIS order: AD, AR, XLD, XLR, MT (plain tuples: this runs for every gene of an exome)
+    if best_one is None:
+        one_lr, one_rec = none
+    else:
+        one_lr, one_rec = best_one[0] * best_one[1][4], best_one[1]
+    if best_one_plain is None:
+        plain_lr, plain_rec = none
+    else:
+        # a hemizygous male with X-linked recessive disease usually inherits it from his
+        # unaffected carrier mother; a mitochondrial variant has no trio factor either
+        plain_lr, plain_rec = best_one_plain[0], best_one_plain[1][:4] + (1.0, "")
+    two_lr, two_rec = best_two if best_two is not None else none
+    if on_x:
+        xl = (one_lr, one_rec), (plain_lr, plain_rec) if male else (two_lr, two_rec)
+    else:
+        not_x = (eps / (1.0 - q1), ("not-x", (), 0.0, q1, 1.0, ""))
+        xl = not_x, not_x
+    pairs = ((one_lr, one_rec), (two_lr, two_rec), xl[0], xl[1], (plain_lr, plain_rec))
+    lrs = [math.log10(lr) for lr, _ in pairs]
+    recipes = [rec for _, rec in pairs]
     return GeneEvidence(g, info.symbol, info.hgnc_id, tuple(evs), tuple(lrs), tuple(recipes),
                         eps)
 
