@@ -76,8 +76,8 @@ def test_excluded_feature_annotated_to_a_speaks_against_it(mini_engine):
 def test_excluded_feature_pushes_a_below_b_when_exclusions_weigh_fully(
     mini_release, tmp_path, raredx_cache
 ):
-    """With excluded terms at full weight (the packaged weights damp them: see the model file),
-    scoliosis, annotated "Very frequent" to A and absent from B, moves A below B."""
+    """With excluded terms at full weight (the packaged weights damp them: see the model file)
+    and a flat prior on counts, scoliosis, annotated "Very frequent" to A and absent from B, moves A below B."""
     from importlib import resources
 
     from raredx.engine import EngineConfig, build_engine
@@ -85,6 +85,9 @@ def test_excluded_feature_pushes_a_below_b_when_exclusions_weigh_fully(
     model = json.loads(resources.files("raredx").joinpath("data/phenotype_model.json")
                        .read_text())
     model["parameters"]["excluded_weight"] = 1.0
+    # B's annotations are n/4 counts: with a flat Beta(1, 1) prior they stay comparable to A's
+    # class frequencies (the packaged prior shrinks small counts hard; this test is about exclusions)
+    model["parameters"].update(prior_a=1.0, prior_b=1.0)
     weights = tmp_path / "weights.json"
     weights.write_text(json.dumps(model))
     engine = build_engine(EngineConfig(mini_release, weights), log=lambda _m: None)
@@ -95,7 +98,24 @@ def test_excluded_feature_pushes_a_below_b_when_exclusions_weigh_fully(
     assert rank_of(after, "OMIM:154700") > rank_of(after, "OMIM:600001")
 
 
-def test_leave_publication_out_removes_the_cases_own_annotations(mini_engine):
+@pytest.fixture(scope="module")
+def flat_prior_engine(mini_release, tmp_path_factory, raredx_cache):
+    """The mini release with a flat Beta(1, 1) prior on counts: C's "1/1" annotations then
+    make it the clear as-is winner (the packaged prior shrinks one-patient counts hard)."""
+    from importlib import resources
+
+    from raredx.engine import EngineConfig, build_engine
+
+    model = json.loads(resources.files("raredx").joinpath("data/phenotype_model.json")
+                       .read_text())
+    model["parameters"].update(prior_a=1.0, prior_b=1.0)
+    weights = tmp_path_factory.mktemp("flat") / "weights.json"
+    weights.write_text(json.dumps(model))
+    return build_engine(EngineConfig(mini_release, weights), log=lambda _m: None)
+
+
+def test_leave_publication_out_removes_the_cases_own_annotations(flat_prior_engine):
+    mini_engine = flat_prior_engine
     patient = replace(mini_engine.patient(["HP:0001083", "HP:0001634"]),
                       publications=("PMID:3000003",))
     as_is = mini_engine.diagnose(patient)
