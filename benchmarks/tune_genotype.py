@@ -4,11 +4,13 @@ Cohorts (gene folders) are split by the parity of sha256(cohort name), as in
 ``tune_phenotype.py``: even = "tune", odd = "check". Only tune-half cases are used here; the
 check half and the full split are kept for reporting.
 
-    nice .venv/bin/python benchmarks/tune_genotype.py --n 300 key=value [key=value ...] ...
+    nice .venv/bin/python benchmarks/tune_genotype.py --n 300 -- key=value [key=value ...] -- ...
 
-Each argument group separated by ``--`` is one setting (``effect.coding_sequence_variant=0.3``
-sets an entry of ``effect_pathogenicity``). Prints leave-publication-out top-1/top-10 of the
-true gene and disease on the "rare" background.
+Each argument group separated by ``--`` is one setting; an empty first group is the model as it
+is, and ``effect.coding_sequence_variant=0.3`` sets an entry of ``effect_pathogenicity``.
+``--half check`` evaluates on the check half instead (once, to confirm a choice). Prints
+top-1/top-3/top-10 of the true gene and disease (leave-publication-out, "rare" background) and
+of the gene on the other settings.
 """
 
 from __future__ import annotations

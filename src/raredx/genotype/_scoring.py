@@ -8,17 +8,22 @@ For a gene *g* and a mode of inheritance *m* the evidence is
 - ``s`` is the probability that the best configuration of the patient's variants in *g* that
   fits *m* (one allele for dominant; two alleles — homozygous or two heterozygous variants in
   trans — for recessive; one allele on a male X) is causal: the product of its variants'
-  pathogenicities (variant class, predictors and frequency; see :func:`pathogenicity`).
+  pathogenicities (variant class, predictors and frequency; see :func:`pathogenicity`; for the
+  built-in annotation also where an exonic call lies in the MANE transcript, see
+  :func:`position_factor`). Two heterozygous variants closer than ``cis_distance_bp`` are one
+  event; an unphased pair is in trans with ``unphased_trans_probability``.
 - ``q`` is the chance of seeing such a configuration by chance: with ``λ`` = rare variants
   expected in *g*'s exons in any exome (rate × MANE exon length), ``q1 = 1 − e^−λ`` for one
-  allele and ``q2 = λ²/2 + h·λ`` for two.
+  allele and ``q2 = λ²/2 + h·λ`` for two (× ``two_hit_background_factor`` for a compound
+  heterozygote: rare variants cluster in some genes more than a Poisson count says).
 - ``ε`` (``missed_causal``) is the chance that the causal variant is not seen at all.
 
     LR = ((1 − ε)·s + ε·q) / q            when a qualifying configuration is seen,
     LR = ε / (1 − q1)                      when none is,
 
 then multiplied by trio evidence (de novo, inherited from an unaffected parent). All constants
-are data (``raredx/data/genotype_model.json``), set a priori.
+are data (``raredx/data/genotype_model.json``): set a priori, a few then chosen on the tune half
+of the dev split (its ``how_obtained`` says which and how).
 """
 
 from __future__ import annotations
