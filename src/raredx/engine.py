@@ -15,7 +15,14 @@ import numpy as np
 from raredx.io import load_knowledge, patient_from_phenopacket, read_phenopacket, resolve_terms
 from raredx.knowledge import KnowledgeBase, cached
 from raredx.model import Age, Patient, Sex, TermId
-from raredx.ranking import Candidate, CourseAspect, CourseEvidence, Diagnosis, ProtocolKind
+from raredx.ranking import (
+    Candidate,
+    CourseAspect,
+    CourseEvidence,
+    Diagnosis,
+    ProtocolKind,
+    TermEvidence,
+)
 from raredx.ranking._explain import explain
 from raredx.scoring import BIN_NAMES, PhenotypeParams, PhenotypeScorer, PhenotypeScores, build_index
 
@@ -128,11 +135,7 @@ class Engine:
             ev = ()
             course: tuple[CourseEvidence, ...] = ()
             if r < n_explain:
-                ev = explain(kb, self._index, scores, e, scores.left_out,
-                             self._scorer.params.specificity_exponent, scores.counts,
-                             self._scorer.params.frequency_exponent, self._scorer.rows_of,
-                             self._explain_cache)
-                course = self._course(patient, scores, e)
+                ev, course = self._explain_one(patient, scores, e)
             eid = self._index.entity_ids[e]
             members = tuple(kb.diseases[d].id for d in self._index.entity_members[e])
             cands.append(Candidate(
@@ -151,6 +154,28 @@ class Engine:
             excluded=tuple(t.value for t in patient.excluded),
             issues=tuple(patient.issues),
         )
+
+    def explain(
+        self,
+        patient: Patient,
+        candidates: list[int],
+        leave_publication_out: bool = False,
+        scores: PhenotypeScores | None = None,
+    ) -> list[tuple[tuple[TermEvidence, ...], tuple[CourseEvidence, ...]]]:
+        """The phenotype evidence and course evidence of the given candidate indices (as in
+        :meth:`diagnose`), e.g. for candidates another ranking put first. Pass ``scores`` from
+        :meth:`score` to avoid scoring again (they must be this patient's, same protocol)."""
+        if scores is None:
+            scores = self.score(patient, leave_publication_out)
+        return [self._explain_one(patient, scores, int(e)) for e in candidates]
+
+    def _explain_one(self, patient: Patient, scores: PhenotypeScores, e: int
+                     ) -> tuple[tuple[TermEvidence, ...], tuple[CourseEvidence, ...]]:
+        prm = self._scorer.params
+        ev = explain(self.knowledge, self._index, scores, e, scores.left_out,
+                     prm.specificity_exponent, scores.counts, prm.frequency_exponent,
+                     self._scorer.rows_of, self._explain_cache)
+        return ev, self._course(patient, scores, e)
 
     def _course(self, patient: Patient, scores: PhenotypeScores, e: int
                 ) -> tuple[CourseEvidence, ...]:

@@ -287,3 +287,16 @@ def test_json_reasons_name_the_exon_position(genes, params):
     d = variant_evidence_to_dict(x, params)
     assert any("first exon of 3" in r for r in d["pathogenicity_reasons"])
     assert d["pathogenicity"] == pytest.approx(x.pathogenicity, abs=1e-4)
+
+
+def test_genotype_results_carry_the_phenotype_explanations(mini_engine, genes, tmp_path):
+    patient = mini_engine.patient(SEIZURES)
+    vs = prepare_variants(write(tmp_path, [("chr3", 2100, "AT", "A", "0/1")]), genes)
+    d = diagnose_with_variants(mini_engine, patient, vs, genes, top=7)
+    plain = {c.disease_id: c for c in mini_engine.diagnose(patient, top=7).candidates}
+    for hit in d.diseases:  # the same per-term evidence as the phenotype-only explanation
+        assert hit.evidence == plain[hit.disease_id].evidence
+        assert [e.term for e in hit.evidence] == [t.value for t in patient.present]
+    out = genomic_to_dict(d)["diseases"][0]
+    assert [e["term"] for e in out["evidence"]] == [t.value for t in patient.present]
+    assert all("kind" in e and "log10_lr" in e for e in out["evidence"])

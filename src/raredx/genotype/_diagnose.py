@@ -262,6 +262,8 @@ class DiseaseHit:
     mode_of_inheritance: str | None = None
     genotype_explanation: str = ""
     variants: tuple[VariantEvidence, ...] = ()
+    evidence: tuple[Any, ...] = ()  # the phenotype evidence (TermEvidence), as without a VCF
+    course: tuple[Any, ...] = ()  # onset, sex, prior, borrowed profile (CourseEvidence)
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,7 +310,8 @@ def diagnose_with_variants(
     params = links.params
     evidence = score_genes(variants.variants, variants.proband, genes, params, patient.sex,
                            variants.trio)
-    raw = engine.score(patient, leave_publication_out).total
+    scores = engine.score(patient, leave_publication_out)
+    raw = scores.total
     total = raw * params.phenotype_weight if params.phenotype_weight != 1.0 else raw
     m = links.matrix(evidence)
     vals = links.link_values(m)
@@ -334,11 +337,12 @@ def diagnose_with_variants(
             why = ev.why(MOIS[mi]) if ev else (
                 f"no qualifying variant in {gene}; LR = {10 ** float(m[row, mi]):.3g}")
             evs = ev.variants if ev else ()
+        pheno, course = engine.explain(patient, [c], scores=scores)[0]
         hits.append(DiseaseHit(
             rank=r + 1, disease_id=ids[c], label=labels.get(ids[c], ""), score=float(combined[c]),
             probability=float(prob[c]), phenotype_log10_lr=float(raw[c]),
             genotype_log10_lr=float(cand[c]), gene=gene, gene_id=gid, mode_of_inheritance=moi,
-            genotype_explanation=why, variants=evs))
+            genotype_explanation=why, variants=evs, evidence=pheno, course=course))
     gene_hits = rank_genes(links, genes, evidence, total, vals, m,
                            top_genes if top_genes is not None else top, ids, raw)
     return GenomicDiagnosis(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from raredx.io import course_to_dict, evidence_to_dict
 from raredx.genotype._diagnose import DiseaseHit, GeneHit, GenomicDiagnosis
 from raredx.genotype._scoring import GenotypeParams, VariantEvidence, pathogenicity
 
@@ -64,6 +65,8 @@ def _disease(h: DiseaseHit, params: GenotypeParams) -> dict[str, Any]:
         "mode_of_inheritance": h.mode_of_inheritance,
         "genotype_evidence": h.genotype_explanation,
         "variants": [variant_evidence_to_dict(e, params) for e in h.variants[:5]],
+        "evidence": [evidence_to_dict(e) for e in h.evidence],
+        "course": [course_to_dict(c) for c in h.course],
     }
 
 

@@ -24,9 +24,11 @@ from raredx.io._sources import CaseList, CaseSource, find_cases
 from raredx.io._terms import resolve_terms
 from raredx.io._writers import (
     TSV_COLUMNS,
+    course_to_dict,
     describe_course,
     describe_evidence,
     diagnosis_to_dict,
+    evidence_to_dict,
     failure_to_dict,
     format_frequency,
     tsv_rows,
@@ -36,6 +38,8 @@ from raredx.io._writers import (
 )
 
 __all__ = [
+    "course_to_dict",
+    "evidence_to_dict",
     "CaseList",
     "CaseSource",
     "DEFAULT_RELEASE",
