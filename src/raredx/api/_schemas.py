@@ -101,6 +101,7 @@ class EvidenceOut(BaseModel):
     frequency: float | None
     log10_lr: float
     via: str | None = None
+    observed: list[int] | None = None  # reported patients [n, m] behind the frequency
 
 
 class QuestionCandidateOut(BaseModel):
@@ -291,7 +292,8 @@ def diagnosis_dict(d: Diagnosis, release: str, engine_version: str, ontology_lab
                 {"term": e.term, "term_label": e.term_label, "excluded": e.excluded,
                  "kind": e.kind.value, "annotation": e.annotation,
                  "annotation_label": e.annotation_label, "frequency": _num(e.frequency),
-                 "log10_lr": float(e.log10_lr), "via": e.via}
+                 "log10_lr": float(e.log10_lr), "via": e.via,
+                 "observed": list(e.observed) if e.observed else None}
                 for e in c.evidence
             ],
             "course": [{"aspect": x.aspect.value, "message": x.message,
