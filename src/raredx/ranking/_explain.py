@@ -69,12 +69,12 @@ def _observed(kb: KnowledgeBase, index: PhenotypeIndex, e: int, left_out: np.nda
     return {t: (n, m) for t, (n, m) in out.items()}
 
 
-def _best_below(onto, annotated: dict[int, float], needed: np.ndarray
-                ) -> dict[int, tuple[float, int]]:
-    """For each ``needed`` term that has annotated descendants (itself included): the best
+def _closure(onto, annotated: dict[int, float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For every term with annotated descendants (itself included), sorted: the best
     (frequency, annotated term). Ties: the term itself, then the smaller term index."""
-    if not annotated or not len(needed):
-        return {}
+    if not annotated:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, np.zeros(0), empty
     ts = np.fromiter(annotated.keys(), dtype=np.int64, count=len(annotated))
     fs = np.fromiter(annotated.values(), dtype=np.float64, count=len(annotated))
     ptr, flat = onto._anc_ptr, onto._anc_flat
@@ -82,14 +82,23 @@ def _best_below(onto, annotated: dict[int, float], needed: np.ndarray
     offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lens)[:-1]]), lens)
     anc = flat[offsets + np.arange(int(lens.sum()))].astype(np.int64)
     owner_t, owner_f = np.repeat(ts, lens), np.repeat(fs, lens)
-    keep = np.isin(anc, needed)
-    anc, owner_t, owner_f = anc[keep], owner_t[keep], owner_f[keep]
     order = np.lexsort((owner_t, owner_t != anc, -owner_f, anc))
     anc, owner_t, owner_f = anc[order], owner_t[order], owner_f[order]
     first = np.ones(len(anc), dtype=bool)
     first[1:] = anc[1:] != anc[:-1]
-    return {int(a): (float(f), int(t))
-            for a, f, t in zip(anc[first], owner_f[first], owner_t[first])}
+    return anc[first], owner_f[first], owner_t[first]
+
+
+def _best_below(closure: tuple[np.ndarray, np.ndarray, np.ndarray], needed: np.ndarray
+                ) -> dict[int, tuple[float, int]]:
+    """The entries of ``closure`` (see :func:`_closure`) for the ``needed`` terms."""
+    anc, fs, ts = closure
+    if not len(anc) or not len(needed):
+        return {}
+    i = np.searchsorted(anc, needed)
+    i[i >= len(anc)] = 0
+    hit = anc[i] == needed
+    return {int(a): (float(fs[j]), int(ts[j])) for a, j in zip(needed[hit], i[hit])}
 
 
 def explain(
@@ -102,30 +111,34 @@ def explain(
     counts: np.ndarray,
     frequency_exponent: float = 1.0,
     rows_of: Callable[[set[int]], dict[int, np.ndarray]] | None = None,
-    cache: dict[int, tuple[dict[int, float], set[int]]] | None = None,
+    cache: dict[int, tuple] | None = None,
 ) -> tuple[TermEvidence, ...]:
     """The evidence of candidate ``e``. ``cache`` (owned by the caller, one per index) keeps the
     pooled annotations of candidates scored without left-out rows, which depend on them alone."""
     onto = kb.ontology
     roots = {i for i in (onto.get_index("HP:0000001"), onto.get_index(PHENOTYPIC_ABNORMALITY))
              if i is not None}
+    def compute(lo: np.ndarray | None):
+        annotated, negated = entity_annotations(kb, index, e, lo, rows_of)
+        return (annotated, negated, _closure(onto, annotated),
+                _observed(kb, index, e, lo, rows_of))
+
     if cache is not None and (left_out is None or not len(left_out)):
         hit = cache.get(e)
         if hit is None:
-            hit = entity_annotations(kb, index, e, None, rows_of)
+            hit = compute(None)
             cache[e] = hit
-            if len(cache) > 4096:  # oldest first out
+            if len(cache) > 2048:  # oldest first out
                 try:
                     cache.pop(next(iter(cache)), None)
                 except (RuntimeError, StopIteration):  # another thread changed it meanwhile
                     pass
-        annotated, negated = hit
     else:
-        annotated, negated = entity_annotations(kb, index, e, left_out, rows_of)
+        hit = compute(left_out)
+    annotated, negated, closure, observed = hit
     needed = np.unique(np.concatenate(
         [onto.ancestors(int(q)) for q in scores.present] + [scores.excluded.astype(np.int32)]))
-    best_below = _best_below(onto, annotated, needed)
-    observed = _observed(kb, index, e, left_out, rows_of)
+    best_below = _best_below(closure, needed)
     out: list[TermEvidence] = []
     for k, q in enumerate(scores.present.tolist()):
         llr = float(scores.present_llr[k, e])
