@@ -11,31 +11,38 @@ from raredx.ranking._results import MatchKind, TermEvidence
 from raredx.scoring import PhenotypeIndex, PhenotypeScores, term_frequencies
 
 
+def _rows(kb: KnowledgeBase, diseases: set[int], left_out: np.ndarray | None,
+          rows_of: Callable[[set[int]], dict[int, np.ndarray]] | None) -> np.ndarray:
+    """Sorted annotation rows of ``diseases`` (via ``rows_of``, the scorer's index, or a search
+    of the whole table), left-out rows removed."""
+    ann = kb.annotations
+    if rows_of is not None:
+        parts = list(rows_of(diseases).values())
+        r = np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+    else:
+        r = np.flatnonzero(np.isin(ann.disease, np.fromiter(diseases, dtype=ann.disease.dtype)))
+    if left_out is not None and len(left_out):
+        r = np.setdiff1d(r, left_out)
+    return r
+
+
 def entity_annotations(
     kb: KnowledgeBase, index: PhenotypeIndex, e: int, left_out: np.ndarray | None,
     rows_of: Callable[[set[int]], dict[int, np.ndarray]] | None = None,
+    own: np.ndarray | None = None,
 ) -> tuple[dict[int, float], set[int]]:
     """The pooled annotated terms (term -> frequency) and NOT-terms of entity ``e``.
 
     ``rows_of`` maps disease indices to their annotation rows (the scorer's index); without it
-    the whole table is searched."""
+    the whole table is searched. ``own``: the entity's own rows, if the caller has them."""
     ann = kb.annotations
-
-    def rows(diseases: set[int]) -> np.ndarray:
-        if rows_of is not None:
-            parts = list(rows_of(diseases).values())
-            r = np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
-        else:
-            r = np.flatnonzero(np.isin(ann.disease, np.fromiter(diseases, dtype=ann.disease.dtype)))
-        if left_out is not None and len(left_out):
-            r = np.setdiff1d(r, left_out)
-        return r
-
-    out, neg = term_frequencies(ann, rows(set(index.entity_members[e])).tolist(),
-                                index.default_frequency, index.prior, index.zero_not)
+    if own is None:
+        own = _rows(kb, set(index.entity_members[e]), left_out, rows_of)
+    out, neg = term_frequencies(ann, own.tolist(), index.default_frequency, index.prior,
+                                index.zero_not)
     # as in the profile: with no annotation of its own, the related diseases' (discounted)
     if not out and index.related and index.related_weight > 0 and index.related[e]:
-        rel, _ = term_frequencies(ann, rows(set(index.related[e])).tolist(),
+        rel, _ = term_frequencies(ann, _rows(kb, set(index.related[e]), left_out, rows_of).tolist(),
                                   index.default_frequency, index.prior, index.zero_not)
         out = {t: f * index.related_weight for t, f in rel.items()}
     for t, f in (index.name_terms[e] if index.name_terms else {}).items():
@@ -44,23 +51,13 @@ def entity_annotations(
     return out, neg
 
 
-def _observed(kb: KnowledgeBase, index: PhenotypeIndex, e: int, left_out: np.ndarray | None,
-              rows_of: Callable[[set[int]], dict[int, np.ndarray]] | None
-              ) -> dict[int, tuple[int, int]]:
-    """Pooled "n of m" counts per annotated term of entity ``e`` (its own rows that give counts,
-    left-out rows excluded)."""
+def _observed(kb: KnowledgeBase, own: np.ndarray) -> dict[int, tuple[int, int]]:
+    """Pooled "n of m" counts per annotated term among an entity's ``own`` rows (those that give
+    counts)."""
     ann = kb.annotations
-    members = set(index.entity_members[e])
-    if rows_of is not None:
-        parts = list(rows_of(members).values())
-        r = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-    else:
-        r = np.flatnonzero(np.isin(ann.disease, np.fromiter(members, dtype=ann.disease.dtype)))
-    if left_out is not None and len(left_out):
-        r = np.setdiff1d(r, left_out)
-    if not len(ann.den) or not len(r):
+    if not len(ann.den) or not len(own):
         return {}
-    r = r[~ann.negated[r] & ~np.isnan(ann.den[r])]
+    r = own[~ann.negated[own] & ~np.isnan(ann.den[own])]
     out: dict[int, list[int]] = {}
     for t, n, m in zip(ann.term[r].tolist(), ann.num[r].tolist(), ann.den[r].tolist()):
         acc = out.setdefault(t, [0, 0])
@@ -119,9 +116,9 @@ def explain(
     roots = {i for i in (onto.get_index("HP:0000001"), onto.get_index(PHENOTYPIC_ABNORMALITY))
              if i is not None}
     def compute(lo: np.ndarray | None):
-        annotated, negated = entity_annotations(kb, index, e, lo, rows_of)
-        return (annotated, negated, _closure(onto, annotated),
-                _observed(kb, index, e, lo, rows_of))
+        own = _rows(kb, set(index.entity_members[e]), lo, rows_of)
+        annotated, negated = entity_annotations(kb, index, e, lo, rows_of, own)
+        return annotated, negated, _closure(onto, annotated), _observed(kb, own)
 
     if cache is not None and (left_out is None or not len(left_out)):
         hit = cache.get(e)
