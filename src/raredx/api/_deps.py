@@ -40,32 +40,54 @@ def _aware(t: datetime) -> datetime:
     return t if t.tzinfo else t.replace(tzinfo=UTC)
 
 
-def current_user(request: Request, s: Session) -> User:
+def _credential(request: Request) -> tuple[str, str]:
+    """``("token", hash)`` from an ``Authorization: Bearer`` header, else ``("session", hash)``
+    from the session cookie; 401 when the header is malformed or neither is given."""
     auth = request.headers.get("authorization")
     if auth:
         scheme, _, token = auth.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise ApiError(401, "The Authorization header must be `Bearer <API token>`.",
                            headers={"WWW-Authenticate": "Bearer"})
-        row = s.scalars(select(ApiToken).where(
-            ApiToken.token_hash == hash_secret(token.strip()))).first()
-        if row is None or row.revoked_at is not None:
-            raise ApiError(401, "The API token is not valid (wrong, or revoked). Create one with "
-                           "`raredx users create NAME`.", headers={"WWW-Authenticate": "Bearer"})
-        request.state.user_id = row.user_id
-        return row.user
+        return "token", hash_secret(token.strip())
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
-        row2 = s.scalars(select(WebSession).where(
-            WebSession.session_hash == hash_secret(cookie))).first()
-        if row2 is not None and _aware(row2.expires_at) > datetime.now(UTC):
-            if request.method not in _SAFE:
-                _check_origin(request)
-            request.state.user_id = row2.user_id
-            return row2.user
-        raise ApiError(401, "Your session has expired; please sign in again.")
+        return "session", hash_secret(cookie)
     raise ApiError(401, "Sign in, or send an API token as `Authorization: Bearer <token>`.",
                    headers={"WWW-Authenticate": "Bearer"})
+
+
+def _token_invalid() -> ApiError:
+    return ApiError(401, "The API token is not valid (wrong, or revoked). Create one with "
+                    "`raredx users create NAME`.", headers={"WWW-Authenticate": "Bearer"})
+
+
+def _session_valid(request: Request, expires_at: datetime) -> bool:
+    """Whether a session expiring at ``expires_at`` is still valid; cookie-authenticated writes
+    must also come from this site."""
+    if _aware(expires_at) <= datetime.now(UTC):
+        return False
+    if request.method not in _SAFE:
+        _check_origin(request)
+    return True
+
+
+_SESSION_EXPIRED = "Your session has expired; please sign in again."
+
+
+def current_user(request: Request, s: Session) -> User:
+    kind, h = _credential(request)
+    if kind == "token":
+        row = s.scalars(select(ApiToken).where(ApiToken.token_hash == h)).first()
+        if row is None or row.revoked_at is not None:
+            raise _token_invalid()
+        request.state.user_id = row.user_id
+        return row.user
+    row2 = s.scalars(select(WebSession).where(WebSession.session_hash == h)).first()
+    if row2 is not None and _session_valid(request, row2.expires_at):
+        request.state.user_id = row2.user_id
+        return row2.user
+    raise ApiError(401, _SESSION_EXPIRED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,29 +129,18 @@ def principal(request: Request) -> Principal:
     """The same checks and messages as :func:`current_user`, with one plain SQL round trip
     instead of an ORM session (the hot, stateless endpoints)."""
     db: Database = request.app.state.db
-    auth = request.headers.get("authorization")
-    if auth:
-        scheme, _, token = auth.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise ApiError(401, "The Authorization header must be `Bearer <API token>`.",
-                           headers={"WWW-Authenticate": "Bearer"})
-        row = _one_row(db, _TOKEN_SQL, hash_secret(token.strip()))
+    kind, h = _credential(request)
+    if kind == "token":
+        row = _one_row(db, _TOKEN_SQL, h)
         if row is None or row[1] is not None:
-            raise ApiError(401, "The API token is not valid (wrong, or revoked). Create one with "
-                           "`raredx users create NAME`.", headers={"WWW-Authenticate": "Bearer"})
+            raise _token_invalid()
         request.state.user_id = row[0]
         return Principal(row[0], row[2], row[3])
-    cookie = request.cookies.get(SESSION_COOKIE)
-    if cookie:
-        row = _one_row(db, _SESSION_SQL, hash_secret(cookie))
-        if row is not None and _aware(_as_datetime(row[1])) > datetime.now(UTC):
-            if request.method not in _SAFE:
-                _check_origin(request)
-            request.state.user_id = row[0]
-            return Principal(row[0], row[2], row[3])
-        raise ApiError(401, "Your session has expired; please sign in again.")
-    raise ApiError(401, "Sign in, or send an API token as `Authorization: Bearer <token>`.",
-                   headers={"WWW-Authenticate": "Bearer"})
+    row = _one_row(db, _SESSION_SQL, h)
+    if row is not None and _session_valid(request, _as_datetime(row[1])):
+        request.state.user_id = row[0]
+        return Principal(row[0], row[2], row[3])
+    raise ApiError(401, _SESSION_EXPIRED)
 
 
 def _as_datetime(v: object) -> datetime:
