@@ -154,3 +154,27 @@ def test_malformation_names_the_morphology_term(find):
     assert got["Malformations of the kidney"].id == "HP:0012210"  # Abnormal renal morphology
     assert got["deformed kidney"].id == "HP:0012210"
     assert got["renal anomalies"].id == "HP:0000077"  # Abnormality of the kidney
+
+
+def test_optional_words_may_be_left_out_or_added(find):
+    got = find("Raised serum creatine kinase levels; raised creatine kinase; a parathyroid neoplasm.")
+    assert got["Raised serum creatine kinase levels"].id == "HP:0003236"
+    assert got["raised creatine kinase"].id == "HP:0003236"
+    assert got["parathyroid neoplasm"].id == "HP:0100733"
+    assert find("creatine kinase") == {}  # a name keeps at least two words
+
+
+def test_organ_signs_and_findings_name_its_abnormality(find):
+    got = find("Neurological signs and renal findings; cutaneous defects.")
+    assert got["Neurological signs"].id == "HP:0000707"
+    assert got["renal findings"].id == "HP:0000077"
+    assert got["cutaneous defects"].id == "HP:0000951"
+    assert find("signs of kidney") == {}  # only in the order "organ signs"
+
+
+def test_stacked_modifiers_share_the_head(extractor):
+    got = {(m.id, m.text) for m in extractor.extract("Short broad thumbs.").mentions}
+    assert got == {("HP:0011304", "broad thumbs"), ("HP:0009778", "Short broad thumbs")}
+    # not before a name with words between ("abnormal" is never a stacked modifier)
+    got = {m.id for m in extractor.extract("abnormal short thumbs").mentions}
+    assert got == {"HP:0009778"}

@@ -11,15 +11,17 @@ from typing import Any
 from raredx.errors import InputError
 from raredx.model import InputIssue, IssueLevel
 from raredx.text._context import Assertion, TriggerTable, assess
-from raredx.text._index import TextIndex
+from raredx.text._index import OPTIONAL, TextIndex
 from raredx.text._input import CHUNK_CHARS, iter_chunks, language_problem, open_note
 from raredx.text._tokens import STOPWORDS, Token, is_abbreviation, light, stem, tokenize
 
 MAX_STOPWORDS_IN_A_ROW = 2
 MAX_CONJUNCTS = 3
+STACKED_MODIFIERS = True
 _BREAK, _SKIP, _STOP = "\x00b", "\x00s", "\x00t"
 _CONJ_OR_COMMA, _STOP_AND_OR = "\x00c", "\x00a"  # "," and "and"/"or" (for coordinations)
 _SKIPPED_PUNCT = frozenset("-'’")
+_ABNORMAL = stem("abnormal")
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +175,7 @@ class Extractor:
         n = len(tokens)
         cands: list[tuple[int, int, int, int, int, tuple[str, ...]]] = []
         surface = ix.surface
+        optional = OPTIONAL
         for i in range(n):
             if surface and norms[i][0] != "\x00":
                 t = surface.get(_light(tokens[i].text))
@@ -181,6 +184,7 @@ class Extractor:
             if norms[i] not in vocab:
                 continue
             seq: list[str] = []
+            short: list[str] = []  # seq without its optional words
             stops = 0
             crossed = False  # an "and"/"or" inside: only an exact (ordered) name may match
             j = i
@@ -200,12 +204,20 @@ class Extractor:
                     break
                 stops = 0
                 seq.append(nj)
+                if nj not in optional:
+                    short.append(nj)
                 key = tuple(seq)
                 t = exact.get(key)
+                if t is None and len(short) < len(seq) and len(short) >= 2:
+                    t = exact.get(tuple(short))
+                    if t is not None:
+                        key = tuple(short)
                 if t is not None:
                     cands.append((-len(seq), 0, i, j + 1, t, key))
                 elif len(seq) > 1 and not crossed:
                     t = bag.get(tuple(sorted(seq)))
+                    if t is None and len(short) < len(seq) and len(short) >= 2:
+                        t = bag.get(tuple(sorted(short)))
                     if t is not None:
                         cands.append((-len(seq), 1, i, j + 1, t, key))
                 if len(seq) >= max_words:
@@ -275,24 +287,32 @@ class Extractor:
         that belongs to another mention is not a conjunct: in "patellar dysplasia and abnormal
         clavicular shape", "abnormal" starts a phrase of its own."""
         vocab = self.index.vocab
+        stack = STACKED_MODIFIERS
         out: list[tuple[int, int, int]] = []
         found = {(s, e, t) for s, e, t in chosen}
         n = len(norms)
         for (s, e, t), key in zip(chosen, keys):
             if len(key) < 2:
                 continue
-            # backwards: W (and|or|,) <mention>, replacing the mention's first word
+            # backwards: W (and|or|,) <mention>, replacing the mention's first word; also
+            # stacked modifiers without a conjunction ("short broad thumbs")
             k = s - 1
-            for _ in range(MAX_CONJUNCTS):
+            for hop in range(MAX_CONJUNCTS):
                 c = k
                 while c >= 0 and norms[c] in (_CONJ_OR_COMMA, _STOP_AND_OR):
                     c -= 1
-                if c == k or c < 0 or norms[c] not in vocab or taken[c]:
+                if c < 0 or norms[c] not in vocab or taken[c]:
                     break
+                stacked = c == k
+                if stacked and not (stack and hop == 0 and e - s == len(key)
+                                    and norms[c] != _ABNORMAL):
+                    break  # one stacked modifier, before "modifier noun" ("short thumbs")
                 t2 = self._lookup((norms[c], *key[1:]))
                 if t2 is not None and (c, e, t2) not in found:
                     found.add((c, e, t2))
                     out.append((c, e, t2))
+                if stacked:
+                    break
                 k = c - 1
             # forwards: <mention> (and|or|,) W, replacing the mention's last word
             k = e

@@ -63,11 +63,40 @@ def name_key(name: str) -> Key:
 DROPPABLE = frozenset(stem(w) for w in ["localized", "localised", "generalized", "generalised", "bilateral", "unilateral", "mild", "moderate", "severe", "profound", "progressive", "congenital", "recurrent", "chronic", "acute", "episodic", "intermittent", "persistent", "isolated", "diffuse", "focal", "multifocal", "symmetric", "asymmetric", "transient"])
 
 
+# words that a name may have or not and still name the same thing, in the ontology and in a note
+# alike ("Elevated circulating creatine kinase concentration" is "elevated creatine kinase",
+# "Neoplasm of the parathyroid gland" is "parathyroid neoplasm"); a name keeps at least 2 words
+OPTIONAL = frozenset(stem(w) for w in ["gland", "system", "region", "circulating", "serum", "plasma", "concentration", "level", "levels"])
+
+
+def without_optional(key: Key) -> Key:
+    """``key`` without its :data:`OPTIONAL` words (unchanged if fewer than 2 would remain)."""
+    if not any(w in OPTIONAL for w in key):
+        return key
+    rest = tuple(w for w in key if w not in OPTIONAL)
+    return rest if len(rest) >= 2 else key
+
+
 # "Abnormal X morphology" is also named "X malformation" / "malformed X" / "X deformity" (HPO
 # itself gives such synonyms to many, not all, of these terms); "Abnormality of X" is the broader
 # "X anomaly"
 _ABNORMAL, _MORPHOLOGY = stem("abnormal"), stem("morphology")
 STRUCTURAL = tuple(stem(w) for w in ("malformation", "deformity"))
+
+
+# nouns that, after an organ or system, name its abnormality as "anomaly" does ("neurological
+# signs", "ocular findings", "cardiac defects"): variants of names with "abnormal" in them
+ABNORMALITY_HEADS = tuple(stem(w) for w in ("sign", "finding", "feature", "symptom", "problem", "defect", "deficit", "complication", "change"))
+HEAD_VARIANTS = True
+
+
+def _head_variants(key: Key) -> list[Key]:
+    """``(nervous, abnorm)`` -> ``[(nervous, sign), (nervous, finding), ...]`` (2-word names;
+    the head last, matched in this order only)."""
+    if not HEAD_VARIANTS or len(key) != 2 or _ABNORMAL not in key or key[0] == key[1]:
+        return []
+    organ = key[0] if key[1] == _ABNORMAL else key[1]
+    return [(organ, h) for h in ABNORMALITY_HEADS]
 
 
 def _structural_variants(key: Key) -> list[Key]:
@@ -111,6 +140,7 @@ def build_text_index(ontology: Ontology, extra_abbreviations: dict[str, str] | N
     exact_c: dict[Key, dict[int, bool]] = {}
     bag_c: dict[Key, dict[int, bool]] = {}
     reduced_c: dict[Key, dict[int, bool]] = {}  # names without a leading clinical modifier
+    head_c: dict[Key, dict[int, bool]] = {}  # "X abnormality" as "X signs" (in this order only)
     for i, term in enumerate(ontology.terms):
         if i == root or not ontology.is_descendant_of(i, root):
             continue
@@ -130,9 +160,13 @@ def build_text_index(ontology: Ontology, extra_abbreviations: dict[str, str] | N
             if len(key) >= 3 and key[0] in DROPPABLE:
                 d = reduced_c.setdefault(key[1:], {})
                 d[i] = d.get(i, False) or is_label
-            for v in _structural_variants(key):
-                d = reduced_c.setdefault(v, {})
+            for v in _head_variants(without_optional(key)):
+                d = head_c.setdefault(v, {})
                 d[i] = d.get(i, False) or is_label
+            for v in (*_structural_variants(key), without_optional(key)):
+                if v != key:
+                    d = reduced_c.setdefault(v, {})
+                    d[i] = d.get(i, False) or is_label
     abbreviations = _load_abbreviations()
     abbreviations.update(extra_abbreviations or {})
     for abbr, tid in abbreviations.items():
@@ -169,6 +203,8 @@ def build_text_index(ontology: Ontology, extra_abbreviations: dict[str, str] | N
     for k, t in resolve_table({k: v for k, v in reduced_c.items() if k not in exact_c}).items():
         exact[k] = t
         bag.setdefault(tuple(sorted(k)), t)
+    for k, t in resolve_table({k: v for k, v in head_c.items() if k not in exact_c and k not in exact and tuple(sorted(k)) not in bag_c}).items():
+        exact[k] = t
     nested: dict[Key, tuple[int, int]] = {}
     for k, t in exact.items():
         for m in range(1, len(k)):
@@ -178,7 +214,7 @@ def build_text_index(ontology: Ontology, extra_abbreviations: dict[str, str] | N
                 if inner != t and ontology.is_descendant_of(outer_i, inner_i):
                     nested[k] = (m, inner)
                 break
-    vocab = frozenset(w for k in exact for w in k if not w.startswith(SURFACE))
+    vocab = frozenset(w for k in exact for w in k if not w.startswith(SURFACE)) | OPTIONAL
     return TextIndex(
         hpo_version=ontology.version,
         term_ids=term_ids,
@@ -200,7 +236,7 @@ def _fingerprint() -> str:
 
     parts = [str(INDEX_FORMAT), repr(sorted(_tokens.STOPWORDS)), repr(_tokens._IRREGULAR),
              repr(_tokens._EQUIVALENT), repr(_tokens._GREEK_PLURAL), repr(_tokens._INFLECT), repr(_tokens._DERIV),
-             str(MIN_ONTOLOGY_ABBREVIATION), SURFACE, repr(STRUCTURAL), repr(sorted(DROPPABLE)),
+             str(MIN_ONTOLOGY_ABBREVIATION), SURFACE, repr(STRUCTURAL), repr(sorted(DROPPABLE)), repr(sorted(OPTIONAL)), repr(ABNORMALITY_HEADS), str(HEAD_VARIANTS),
              str(_tokens.MIN_STEM), repr(_tokens._PREFIXES), repr(_tokens._SPELLING), _tokens._ISE.pattern, repr(sorted(_load_abbreviations().items()))]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
 

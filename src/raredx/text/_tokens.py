@@ -84,7 +84,9 @@ _EQUIVALENT = {
     "conjunctival": "conjunctiva", "tracheal": "trachea", "laryngeal": "larynx",
     "pharyngeal": "pharynx", "bronchial": "bronchus", "phalangeal": "phalanx",
     "calcaneal": "calcaneus", "sacral": "sacrum", "umbilical": "umbilicus",
-    "absence": "absent", "widened": "wide", "widening": "wide",
+    "absence": "absent", "widened": "wide", "widening": "wide", "broad": "wide",
+    "enlarged": "large", "big": "large", "enlargement": "large",
+    "underdeveloped": "hypoplasia", "underdevelopment": "hypoplasia", "neoplasia": "neoplasm",
     "first": "1st", "second": "2nd", "third": "3rd", "fourth": "4th", "fifth": "5th",
 }
 # Greek/Latin plurals that the plural rule would get wrong ("exostoses" -> "exostosis"),
