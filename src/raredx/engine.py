@@ -23,7 +23,7 @@ from raredx.ranking import (
     ProtocolKind,
     TermEvidence,
 )
-from raredx.ranking._explain import explain
+from raredx.ranking._explain import Explainer
 from raredx.scoring import BIN_NAMES, PhenotypeParams, PhenotypeScorer, PhenotypeScores, build_index
 
 __all__ = ["Engine", "EngineConfig", "build_engine"]
@@ -52,7 +52,9 @@ class Engine:
                 if did != eid:
                     self._entity_of.setdefault(did, []).append(e)
         self._order_key = np.argsort(np.argsort(np.array(self._index.entity_ids)))
-        self._explain_cache: dict = {}
+        prm = scorer.params
+        self._explainer = Explainer(kb, self._index, prm.specificity_exponent,
+                                    prm.frequency_exponent, scorer.rows_of)
 
     # -- input -------------------------------------------------------------------------------
     def read_phenopacket(self, path: Path) -> Patient:
@@ -130,12 +132,14 @@ class Engine:
         prob = self.probabilities(total)
         kb = self.knowledge
         n_explain = top if explain_top is None else min(explain_top, top)
+        ranked = order[:top].tolist()
+        explained = self._explain(patient, scores, ranked[:max(0, n_explain)])
         cands = []
-        for r, e in enumerate(order[:top].tolist()):
-            ev = ()
+        for r, e in enumerate(ranked):
+            ev: tuple[TermEvidence, ...] = ()
             course: tuple[CourseEvidence, ...] = ()
-            if r < n_explain:
-                ev, course = self._explain_one(patient, scores, e)
+            if r < len(explained):
+                ev, course = explained[r]
             eid = self._index.entity_ids[e]
             members = tuple(kb.diseases[d].id for d in self._index.entity_members[e])
             cands.append(Candidate(
@@ -167,15 +171,12 @@ class Engine:
         :meth:`score` to avoid scoring again (they must be this patient's, same protocol)."""
         if scores is None:
             scores = self.score(patient, leave_publication_out)
-        return [self._explain_one(patient, scores, int(e)) for e in candidates]
+        return self._explain(patient, scores, [int(e) for e in candidates])
 
-    def _explain_one(self, patient: Patient, scores: PhenotypeScores, e: int
-                     ) -> tuple[tuple[TermEvidence, ...], tuple[CourseEvidence, ...]]:
-        prm = self._scorer.params
-        ev = explain(self.knowledge, self._index, scores, e, scores.left_out,
-                     prm.specificity_exponent, scores.counts, prm.frequency_exponent,
-                     self._scorer.rows_of, self._explain_cache)
-        return ev, self._course(patient, scores, e)
+    def _explain(self, patient: Patient, scores: PhenotypeScores, candidates: list[int]
+                 ) -> list[tuple[tuple[TermEvidence, ...], tuple[CourseEvidence, ...]]]:
+        evidence = self._explainer.explain(scores, candidates)
+        return [(ev, self._course(patient, scores, e)) for ev, e in zip(evidence, candidates)]
 
     def _course(self, patient: Patient, scores: PhenotypeScores, e: int
                 ) -> tuple[CourseEvidence, ...]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -86,105 +88,208 @@ def _closure(onto, annotated: dict[int, float]) -> tuple[np.ndarray, np.ndarray,
     return anc[first], owner_f[first], owner_t[first]
 
 
-def _best_below(closure: tuple[np.ndarray, np.ndarray, np.ndarray], needed: np.ndarray
-                ) -> dict[int, tuple[float, int]]:
-    """The entries of ``closure`` (see :func:`_closure`) for the ``needed`` terms."""
-    anc, fs, ts = closure
-    if not len(anc) or not len(needed):
-        return {}
-    i = np.searchsorted(anc, needed)
-    i[i >= len(anc)] = 0
-    hit = anc[i] == needed
-    return {int(a): (float(fs[j]), int(ts[j])) for a, j in zip(needed[hit], i[hit])}
+_EMPTY_I = np.zeros(0, dtype=np.int64)
 
 
-def explain(
-    kb: KnowledgeBase,
-    index: PhenotypeIndex,
-    scores: PhenotypeScores,
-    e: int,
-    left_out: np.ndarray | None,
-    specificity_exponent: float,
-    counts: np.ndarray,
-    frequency_exponent: float = 1.0,
-    rows_of: Callable[[set[int]], dict[int, np.ndarray]] | None = None,
-    cache: dict[int, tuple] | None = None,
-) -> tuple[TermEvidence, ...]:
-    """The evidence of candidate ``e``. ``cache`` (owned by the caller, one per index) keeps the
-    pooled annotations of candidates scored without left-out rows, which depend on them alone."""
-    onto = kb.ontology
-    roots = {i for i in (onto.get_index("HP:0000001"), onto.get_index(PHENOTYPIC_ABNORMALITY))
-             if i is not None}
-    def compute(lo: np.ndarray | None):
-        own = _rows(kb, set(index.entity_members[e]), lo, rows_of)
-        annotated, negated = entity_annotations(kb, index, e, lo, rows_of, own)
-        return annotated, negated, _closure(onto, annotated), _observed(kb, own)
+def _member(a: np.ndarray, sorted_b: np.ndarray) -> np.ndarray:
+    """``np.isin(a, sorted_b)`` for a sorted ``sorted_b`` (cheaper for the small arrays here)."""
+    if not len(sorted_b):
+        return np.zeros(len(a), dtype=bool)
+    i = np.searchsorted(sorted_b, a)
+    i[i >= len(sorted_b)] = 0
+    return sorted_b[i] == a
 
-    if cache is not None and (left_out is None or not len(left_out)):
-        hit = cache.get(e)
+
+@dataclass(frozen=True, slots=True)
+class CandidateProfile:
+    """The static part of explaining one candidate (it depends on the candidate alone, not on
+    the patient): computed once per candidate and kept by :class:`Explainer`."""
+
+    negated: np.ndarray  # sorted term indices the candidate is annotated NOT to have
+    anc: np.ndarray  # sorted: every term with annotated descendants (itself included)
+    freq: np.ndarray  # its best annotated frequency (see :func:`_closure`)
+    weight: np.ndarray  # freq ** frequency_exponent (as the model weighs it)
+    term: np.ndarray  # the annotated term giving that frequency
+    observed: dict[int, tuple[int, int]]  # "n of m" counts per annotated term
+    rows: np.ndarray  # the annotation rows the profile was pooled from (own, or borrowed)
+
+
+class Explainer:
+    """Explains candidates of one phenotype index, many at once.
+
+    The per-candidate part (pooled annotations, their closure over ancestors, counts) is cached
+    per candidate (at most ``cache_size``, oldest out first) and reused under leave-publication-
+    out when none of its rows are left out. The per-patient part (the query terms' ancestors,
+    specificity weights) is computed once per call, and matching is vectorised over the
+    candidates and terms. The result is exactly that of the term-by-term rule written out in
+    :meth:`explain`'s docstring (tests and a check on dev cases compare them)."""
+
+    def __init__(
+        self, kb: KnowledgeBase, index: PhenotypeIndex, specificity_exponent: float,
+        frequency_exponent: float = 1.0,
+        rows_of: Callable[[set[int]], dict[int, np.ndarray]] | None = None,
+        cache_size: int = 4096,
+    ) -> None:
+        self.kb, self.index = kb, index
+        self.specificity_exponent = specificity_exponent
+        self.frequency_exponent = frequency_exponent
+        self.rows_of = rows_of
+        self.cache_size = cache_size
+        onto = kb.ontology
+        self._roots = np.array(sorted(i for i in (onto.get_index("HP:0000001"),
+                                                 onto.get_index(PHENOTYPIC_ABNORMALITY))
+                                      if i is not None), dtype=np.int64)
+        self._cache: dict[int, CandidateProfile] = {}
+        self._lock = threading.Lock()
+
+    # -- the candidate's part ----------------------------------------------------------------
+    def _compute(self, e: int, left_out: np.ndarray | None) -> CandidateProfile:
+        kb, index, onto = self.kb, self.index, self.kb.ontology
+        own = _rows(kb, set(index.entity_members[e]), left_out, self.rows_of)
+        annotated, negated = entity_annotations(kb, index, e, left_out, self.rows_of, own)
+        rows = own
+        if index.related and index.related_weight > 0 and index.related[e]:
+            # the profile may be borrowed from related diseases (see entity_annotations): their
+            # rows count as used too
+            rows = np.union1d(own, _rows(kb, set(index.related[e]), left_out, self.rows_of))
+        anc, freq, term = _closure(onto, annotated)
+        fe = self.frequency_exponent
+        weight = np.array([f**fe for f in freq.tolist()], dtype=np.float64)
+        neg = np.array(sorted(negated), dtype=np.int64) if negated else _EMPTY_I
+        return CandidateProfile(neg, anc, freq, weight, term, _observed(kb, own), rows)
+
+    def profile(self, e: int, left_out: np.ndarray | None = None) -> CandidateProfile:
+        """Candidate ``e``'s profile, without the ``left_out`` annotation rows."""
+        hit = self._cache.get(e)
         if hit is None:
-            hit = compute(None)
-            cache[e] = hit
-            if len(cache) > 2048:  # oldest first out
-                try:
-                    cache.pop(next(iter(cache)), None)
-                except (RuntimeError, StopIteration):  # another thread changed it meanwhile
-                    pass
-    else:
-        hit = compute(left_out)
-    annotated, negated, closure, observed = hit
-    needed = np.unique(np.concatenate(
-        [onto.ancestors(int(q)) for q in scores.present] + [scores.excluded.astype(np.int32)]))
-    best_below = _best_below(closure, needed)
-    out: list[TermEvidence] = []
-    for k, q in enumerate(scores.present.tolist()):
-        llr = float(scores.present_llr[k, e])
-        qid = onto.ids[q]
-        anc = onto.ancestors(q).tolist()
-        neg_hit = next((a for a in anc if a in negated), None)
-        if neg_hit is not None:
-            out.append(TermEvidence(qid, onto.terms[q].label, False, MatchKind.NEGATED,
-                                    onto.ids[neg_hit], onto.terms[neg_hit].label, 0.0, llr))
-            continue
-        # the term itself or a descendant annotated: that is the match to show, even when the
-        # model's maximum came through an ancestor; otherwise the closest ancestor below the
-        # roots, weighed as the model weighs it
-        best = None
-        if q in best_below:
-            f, t = best_below[q]
-            best = (1.0, q, t, f)
-        else:
-            for a in anc:
-                if a not in best_below or a in roots:
-                    continue
-                f, t = best_below[a]
-                g = ((counts[q] + 1) / (counts[a] + 1)) ** specificity_exponent
-                if best is None or f**frequency_exponent * g > best[0]:
-                    best = (f**frequency_exponent * g, a, t, f)
-        if best is None or best[0] <= 0:
-            out.append(TermEvidence(qid, onto.terms[q].label, False, MatchKind.UNEXPLAINED,
-                                    None, None, None, llr))
-            continue
-        _, a, t, f = best
-        if a == q:
-            kind = MatchKind.EXACT if t == q else MatchKind.PATIENT_MORE_GENERAL
-            via = None
-        elif t == a:
-            kind, via = MatchKind.PATIENT_MORE_SPECIFIC, None
-        else:
-            kind, via = MatchKind.RELATED, onto.ids[a]
-        out.append(TermEvidence(qid, onto.terms[q].label, False, kind, onto.ids[t],
-                                onto.terms[t].label, f, llr, via, observed.get(t)))
-    for k, x in enumerate(scores.excluded.tolist()):
-        llr = float(scores.excluded_llr[k, e])
-        xid = onto.ids[x]
-        hit = best_below.get(x)
-        if hit is not None:
-            f, t = hit
-            out.append(TermEvidence(xid, onto.terms[x].label, True, MatchKind.CONTRADICTED,
-                                    onto.ids[t], onto.terms[t].label, f, llr, None,
-                                    observed.get(t)))
-        else:
-            out.append(TermEvidence(xid, onto.terms[x].label, True, MatchKind.CONSISTENT_ABSENCE,
-                                    None, None, None, llr))
-    return tuple(out)
+            hit = self._compute(e, None)
+            with self._lock:
+                self._cache[e] = hit
+                while len(self._cache) > self.cache_size:  # oldest first out
+                    self._cache.pop(next(iter(self._cache)))
+        if left_out is not None and len(left_out) and len(hit.rows) and _member(
+                hit.rows, np.unique(left_out)).any():
+            return self._compute(e, left_out)
+        return hit
+
+    # -- explaining --------------------------------------------------------------------------
+    def explain(self, scores: PhenotypeScores, candidates: list[int]
+                ) -> list[tuple[TermEvidence, ...]]:
+        """The evidence of each of ``candidates`` (indices) for the patient of ``scores``.
+
+        For a present term *q* and a candidate: NEGATED if the candidate is annotated NOT to
+        have *q* or an ancestor (the first such ancestor, by index, is named); otherwise, if *q*
+        or a descendant is annotated, that is the match (EXACT or PATIENT_MORE_GENERAL), even
+        when the model's maximum came through an ancestor; otherwise the ancestor *a* of *q*
+        below the roots with annotated descendants that maximises
+        ``frequency ** frequency_exponent * ((n(q) + 1) / (n(a) + 1)) ** specificity_exponent``
+        (the first by index among equals): PATIENT_MORE_SPECIFIC if *a* itself is annotated,
+        else RELATED via *a*; UNEXPLAINED if there is none (or it weighs nothing). An excluded
+        term is CONTRADICTED if it or a descendant is annotated, else CONSISTENT_ABSENCE. The
+        annotation shown is the one with the best frequency (ties: the term itself, then the
+        smaller index)."""
+        onto = self.kb.ontology
+        ids, terms = onto.ids, onto.terms
+        present = scores.present.astype(np.int64)
+        excluded = scores.excluded.astype(np.int64)
+        C = len(candidates)
+        if C == 0:
+            return []
+        profs = [self.profile(int(e), scores.left_out) for e in candidates]
+        anc = [onto.ancestors(int(q)) for q in present.tolist()]
+        lens = np.array([len(a) for a in anc], dtype=np.int64)
+        flat = np.concatenate(anc).astype(np.int64) if anc else _EMPTY_I
+        needed = np.unique(np.concatenate([flat, excluded]))
+        U = len(needed)
+        # per candidate: the closure entry (hit, frequency, weight, term) of each needed term
+        hit = np.zeros((C, U), dtype=bool)
+        neg = np.zeros((C, U), dtype=bool)
+        freq = np.zeros((C, U))
+        weight = np.zeros((C, U))
+        term = np.zeros((C, U), dtype=np.int64)
+        for c, p in enumerate(profs):
+            if len(p.anc):
+                i = np.searchsorted(p.anc, needed)
+                i[i >= len(p.anc)] = 0
+                hit[c] = p.anc[i] == needed
+                freq[c], weight[c], term[c] = p.freq[i], p.weight[i], p.term[i]
+            if len(p.negated):
+                neg[c] = _member(needed, p.negated)
+        cand = np.asarray(candidates, dtype=np.int64)
+        out: list[list[TermEvidence]] = [[] for _ in range(C)]
+        if len(present):
+            L = len(flat)
+            pos = np.searchsorted(needed, flat)  # flat (q, ancestor) pairs -> needed
+            pos_q = np.searchsorted(needed, present)
+            starts = np.concatenate([[0], np.cumsum(lens)[:-1]])
+            counts = scores.counts
+            g = (counts[np.repeat(present, lens)] + 1) / (counts[flat] + 1)
+            se = self.specificity_exponent
+            if se != 1.0:
+                g = np.array([x**se for x in g.tolist()], dtype=np.float64)
+            below_roots = ~_member(flat, self._roots)
+            ar = np.arange(L)
+            # the first negated ancestor of each term
+            first_neg = np.minimum.reduceat(np.where(neg[:, pos], ar, L), starts, axis=1)
+            # the best ancestor (first among equals), if the term itself matches nothing
+            val = np.where(hit[:, pos] & below_roots, weight[:, pos] * g, -np.inf)
+            best = np.maximum.reduceat(val, starts, axis=1)
+            at = np.minimum.reduceat(np.where(val == np.repeat(best, lens, axis=1), ar, L),
+                                     starts, axis=1)
+            at_c = np.minimum(at, L - 1)
+            via = flat[at_c]
+            vpos = pos[at_c]
+            rows = np.arange(C)[:, None]
+            self_hit = hit[:, pos_q]
+            a_freq, a_term = freq[rows, vpos], term[rows, vpos]
+            q_freq, q_term = freq[:, pos_q], term[:, pos_q]
+            llr = scores.present_llr[:, cand].T.tolist()
+            qs = present.tolist()
+            for c in range(C):
+                p, ev = profs[c], out[c]
+                fn, sh, bs, vi = first_neg[c].tolist(), self_hit[c].tolist(), best[c].tolist(), \
+                    via[c].tolist()
+                af, at_, qf, qt = a_freq[c].tolist(), a_term[c].tolist(), q_freq[c].tolist(), \
+                    q_term[c].tolist()
+                for k, q in enumerate(qs):
+                    qid, qlabel, lr = ids[q], terms[q].label, llr[c][k]
+                    if fn[k] < L:
+                        n = int(flat[fn[k]])
+                        ev.append(TermEvidence(qid, qlabel, False, MatchKind.NEGATED, ids[n],
+                                               terms[n].label, 0.0, lr))
+                        continue
+                    if sh[k]:
+                        t, f = qt[k], qf[k]
+                        kind = MatchKind.EXACT if t == q else MatchKind.PATIENT_MORE_GENERAL
+                        v = None
+                    elif bs[k] > 0:
+                        a, t, f = vi[k], at_[k], af[k]
+                        if t == a:
+                            kind, v = MatchKind.PATIENT_MORE_SPECIFIC, None
+                        else:
+                            kind, v = MatchKind.RELATED, ids[a]
+                    else:
+                        ev.append(TermEvidence(qid, qlabel, False, MatchKind.UNEXPLAINED,
+                                               None, None, None, lr))
+                        continue
+                    ev.append(TermEvidence(qid, qlabel, False, kind, ids[t], terms[t].label, f,
+                                           lr, v, p.observed.get(t)))
+        if len(excluded):
+            pos_x = np.searchsorted(needed, excluded)
+            x_hit, x_freq, x_term = hit[:, pos_x].tolist(), freq[:, pos_x].tolist(), \
+                term[:, pos_x].tolist()
+            llr = scores.excluded_llr[:, cand].T.tolist()
+            xs = excluded.tolist()
+            for c in range(C):
+                p, ev = profs[c], out[c]
+                for k, x in enumerate(xs):
+                    if x_hit[c][k]:
+                        t = x_term[c][k]
+                        ev.append(TermEvidence(ids[x], terms[x].label, True,
+                                               MatchKind.CONTRADICTED, ids[t], terms[t].label,
+                                               x_freq[c][k], llr[c][k], None, p.observed.get(t)))
+                    else:
+                        ev.append(TermEvidence(ids[x], terms[x].label, True,
+                                               MatchKind.CONSISTENT_ABSENCE, None, None, None,
+                                               llr[c][k]))
+        return [tuple(ev) for ev in out]
