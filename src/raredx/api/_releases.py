@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,6 +45,9 @@ def _load(name: str | None, data_dir: Path | None) -> Release:
     search = cached(key, "api-term-search-v1", build) if key else build()
     if name is None:
         name = "hpo-" + kb.versions.hpo.rsplit("/", 1)[-1]
+    t = time.perf_counter()
+    engine.prepare_explanations()  # no request pays for a candidate explained the first time
+    log.info("explanation profiles of %s ready in %.1f s", name, time.perf_counter() - t)
     return Release(name, engine, search)
 
 
