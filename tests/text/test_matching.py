@@ -178,3 +178,36 @@ def test_stacked_modifiers_share_the_head(extractor):
     # not before a name with words between ("abnormal" is never a stacked modifier)
     got = {m.id for m in extractor.extract("abnormal short thumbs").mentions}
     assert got == {"HP:0009778"}
+
+
+def test_a_name_spans_a_conjunction_only_if_it_has_one(extractor, text_ontology):
+    from dataclasses import replace
+
+    from raredx.text import Extractor, build_text_index
+
+    terms = list(text_ontology.terms)
+    i = text_ontology.index("HP:0001250")
+    terms[i] = terms[i]._replace(synonyms=(*terms[i].synonyms, "Hypotonic seizure"))
+    ex = Extractor(build_text_index(replace(text_ontology, terms=terms)))
+    got = {(m.id, m.text) for m in ex.extract("hypotonia and seizures; hypotonic seizures").mentions}
+    assert got == {("HP:0001252", "hypotonia"), ("HP:0001250", "seizures"),
+                   ("HP:0001250", "hypotonic seizures")}
+
+
+def test_slash_coordinates_like_and(extractor):
+    got = {(m.id, m.text) for m in extractor.extract("palmar/plantar pits").mentions}
+    assert got == {("HP:0010612", "plantar pits"), ("HP:0010610", "palmar/plantar pits")}
+
+
+def test_words_that_alone_mean_something_else(find):
+    assert find("Negativism at 4 years.")["Negativism"].id == "HP:0410291"
+    assert find("Sanger sequencing was negative.") == {}
+
+
+def test_greek_plurals_and_adjectives_from_the_ontology_meet_nouns():
+    assert stem("acrochordons") == stem("Acrochorda")
+    assert stem("ganglia") == stem("ganglion")
+    assert stem("thymic") == stem("thymus")
+    assert stem("epiphyseal") == stem("epiphysis")
+    assert stem("dilation") == stem("dilatation")
+

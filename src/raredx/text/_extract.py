@@ -21,6 +21,12 @@ STACKED_MODIFIERS = True
 _BREAK, _SKIP, _STOP = "\x00b", "\x00s", "\x00t"
 _CONJ_OR_COMMA, _STOP_AND_OR = "\x00c", "\x00a"  # "," and "and"/"or" (for coordinations)
 _SKIPPED_PUNCT = frozenset("-'’")
+# words that alone, in running text, mostly mean something else than the term they name
+# ("negative" is not Negativism, "collection" not Collectionism, "tearing" not Epiphora);
+# found among the most frequent one-word matches in HPO's own definitions
+NOT_ALONE = frozenset((
+    "negative", "collection", "collections", "collecting", "fall", "tearing", "sweating",
+    "inactivity", "hypersensitivity", "pneumoniae", "dissociation"))
 _ABNORMAL = stem("abnormal")
 
 
@@ -158,7 +164,7 @@ class Extractor:
         for t in tokens:
             w = t.text
             if not t.is_word:
-                out.append(_SKIP if w in _SKIPPED_PUNCT else _CONJ_OR_COMMA if w == "," else _BREAK)
+                out.append(_SKIP if w in _SKIPPED_PUNCT else _CONJ_OR_COMMA if w in ",/" else _BREAK)
             elif w.isupper() and (w in ix.abbreviations or w in defined) and is_abbreviation(w):
                 out.append("@" + w)
             else:
@@ -176,10 +182,11 @@ class Extractor:
         cands: list[tuple[int, int, int, int, int, tuple[str, ...]]] = []
         surface = ix.surface
         optional = OPTIONAL
+        conj_names = ix.conjunctions
         for i in range(n):
             if surface and norms[i][0] != "\x00":
                 t = surface.get(_light(tokens[i].text))
-                if t is not None:
+                if t is not None and tokens[i].text.lower() not in NOT_ALONE:
                     cands.append((-1, 0, i, i + 1, t, (norms[i],)))
             if norms[i] not in vocab:
                 continue
@@ -212,6 +219,10 @@ class Extractor:
                     t = exact.get(tuple(short))
                     if t is not None:
                         key = tuple(short)
+                if t is not None and crossed and key not in conj_names:
+                    t = None  # "hypotonia and seizures" is not "hypotonic seizures"
+                if t is not None and len(seq) == 1 and tokens[j].text.lower() in NOT_ALONE:
+                    t = None
                 if t is not None:
                     cands.append((-len(seq), 0, i, j + 1, t, key))
                 elif len(seq) > 1 and not crossed:
@@ -245,29 +256,28 @@ class Extractor:
         for (s, e, t), a in zip(chosen, status):
             start, end = tokens[s].start, tokens[e - 1].end
             out.append(_mention(ix, t, start, end, text[start - base:end - base], a))
-            for s2, t2 in inner.get((s, e, t), ()):  # same assertion as the longer mention
-                start2 = tokens[s2].start
-                out.append(_mention(ix, t2, start2, end, text[start2 - base:end - base], a,
+            for s2, e2, t2 in inner.get((s, e, t), ()):  # same assertion as the longer mention
+                start2, end2 = tokens[s2].start, tokens[e2 - 1].end
+                out.append(_mention(ix, t2, start2, end2, text[start2 - base:end2 - base], a,
                                     nested=True))
         return out
 
     def _nested(
         self, norms: list[str], chosen: list[tuple[int, int, int]], keys: list[tuple[str, ...]]
-    ) -> dict[tuple[int, int, int], list[tuple[int, int]]]:
-        """The more general terms named by the last words of each mention ("colitis" in
-        "ulcerative colitis"): mention -> [(first token, term)]."""
-        out: dict[tuple[int, int, int], list[tuple[int, int]]] = {}
+    ) -> dict[tuple[int, int, int], list[tuple[int, int, int]]]:
+        """The more general terms named by some of the words of each mention ("colitis" in
+        "ulcerative colitis"): mention -> [(first token, end token, term)]."""
+        out: dict[tuple[int, int, int], list[tuple[int, int, int]]] = {}
         nested = self.index.nested
         if not nested:
             return out
         for (s, e, t), key in zip(chosen, keys):
-            hit = nested.get(key)
-            if hit is None:
+            hits = nested.get(key)
+            if hits is None:
                 continue
-            m, t2 = hit
             words = [k for k in range(s, e) if norms[k][0] != "\x00"]
             if len(words) == len(key):
-                out.setdefault((s, e, t), []).append((words[m], t2))
+                out[(s, e, t)] = [(words[a], words[b - 1] + 1, t2) for a, b, t2 in hits]
         return out
 
     def _lookup(self, key: tuple[str, ...]) -> int | None:

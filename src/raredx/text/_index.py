@@ -15,7 +15,7 @@ from raredx.text._tokens import STOPWORDS, is_abbreviation, light, stem, tokeniz
 
 SURFACE = "="  # prefix of keys matched on the light form of one word
 
-INDEX_FORMAT = 4  # bump when the normal form or the index layout changes
+INDEX_FORMAT = 5  # bump when the normal form or the index layout changes
 
 Key = tuple[str, ...]
 
@@ -35,9 +35,11 @@ class TextIndex:
     max_words: int
     ambiguous: dict[str, tuple[str, ...]] = field(default_factory=dict)
     surface: dict[str, int] = field(default_factory=dict)  # light form of one word -> term
-    # a name whose last words name a more general term ("ulcerative colitis" -> "colitis"):
-    # name -> (position of the inner name's first word, inner term)
-    nested: dict[Key, tuple[int, int]] = field(default_factory=dict)
+    # a name whose words name more general terms ("ulcerative colitis" -> "colitis"): name ->
+    # ((first word, end word, inner term), ...), positions among the name's words
+    nested: dict[Key, tuple[tuple[int, int, int], ...]] = field(default_factory=dict)
+    # names with "and"/"or" in them ("Cleft lip and palate"): only these match across a conjunction
+    conjunctions: frozenset[Key] = frozenset()
 
     def __len__(self) -> int:
         return len(self.term_ids)
@@ -88,6 +90,7 @@ STRUCTURAL = tuple(stem(w) for w in ("malformation", "deformity"))
 # signs", "ocular findings", "cardiac defects"): variants of names with "abnormal" in them
 ABNORMALITY_HEADS = tuple(stem(w) for w in ("sign", "finding", "feature", "symptom", "problem", "defect", "deficit", "complication", "change"))
 HEAD_VARIANTS = True
+NESTED_ANYWHERE = False  # nested names anywhere in a name (else only its last words)
 
 
 def _head_variants(key: Key) -> list[Key]:
@@ -140,6 +143,7 @@ def build_text_index(ontology: Ontology, extra_abbreviations: dict[str, str] | N
     exact_c: dict[Key, dict[int, bool]] = {}
     bag_c: dict[Key, dict[int, bool]] = {}
     reduced_c: dict[Key, dict[int, bool]] = {}  # names without a leading clinical modifier
+    conjunctions: set[Key] = set()
     head_c: dict[Key, dict[int, bool]] = {}  # "X abnormality" as "X signs" (in this order only)
     for i, term in enumerate(ontology.terms):
         if i == root or not ontology.is_descendant_of(i, root):
@@ -148,6 +152,8 @@ def build_text_index(ontology: Ontology, extra_abbreviations: dict[str, str] | N
             key = name_key(name)
             if not key or (len(key) == 1 and len(key[0]) < 3):
                 continue
+            if any(t.text.lower() in ("and", "or", "/", "&") for t in tokenize(name)):
+                conjunctions.add(key)
             if len(key) == 1 and not is_label and not key[0].startswith("@"):
                 # a one-word synonym matches only up to plural ("Ordering" is not "order",
                 # "Inactivity" not "inactivation"): derivation is for labels and phrases
@@ -205,15 +211,38 @@ def build_text_index(ontology: Ontology, extra_abbreviations: dict[str, str] | N
         bag.setdefault(tuple(sorted(k)), t)
     for k, t in resolve_table({k: v for k, v in head_c.items() if k not in exact_c and k not in exact and tuple(sorted(k)) not in bag_c}).items():
         exact[k] = t
-    nested: dict[Key, tuple[int, int]] = {}
+    nested: dict[Key, tuple[tuple[int, int, int], ...]] = {}
+    memo: dict[Key, tuple[tuple[int, int, int], ...]] = {}
+
+    def inner_names(k: Key, t: int) -> tuple[tuple[int, int, int], ...]:
+        """The longest run of ``k``'s words (the last words first) that names an ancestor of
+        term ``t``, then the runs nested in that one, as (first word, end word, term)."""
+        if k in memo:
+            return memo[k]
+        memo[k] = ()
+        outer_i = ontology.index(term_ids[t])
+        for size in range(len(k) - 1, 0, -1):
+            starts = range(len(k) - size, -1, -1) if NESTED_ANYWHERE else [len(k) - size]
+            for a in starts:
+                sub = k[a:a + size]
+                inner = exact.get(sub)
+                if inner is None and size > 1 and NESTED_ANYWHERE:
+                    inner = bag.get(tuple(sorted(sub)))
+                if inner is None or inner == t:
+                    continue
+                if ontology.is_descendant_of(outer_i, ontology.index(term_ids[inner])):
+                    deeper = tuple((a + b, a + c, u) for b, c, u in inner_names(k[a:a + size], inner))
+                    memo[k] = ((a, a + size, inner), *deeper)
+                    return memo[k]
+                if not NESTED_ANYWHERE:
+                    return memo[k]
+        return memo[k]
+
     for k, t in exact.items():
-        for m in range(1, len(k)):
-            inner = exact.get(k[m:])
-            if inner is not None:
-                outer_i, inner_i = ontology.index(term_ids[t]), ontology.index(term_ids[inner])
-                if inner != t and ontology.is_descendant_of(outer_i, inner_i):
-                    nested[k] = (m, inner)
-                break
+        if len(k) > 1:
+            hits = inner_names(k, t)
+            if hits:
+                nested[k] = hits if NESTED_ANYWHERE else hits[:1]
     vocab = frozenset(w for k in exact for w in k if not w.startswith(SURFACE)) | OPTIONAL
     return TextIndex(
         hpo_version=ontology.version,
@@ -227,6 +256,7 @@ def build_text_index(ontology: Ontology, extra_abbreviations: dict[str, str] | N
         surface={k[0][1:]: t for k, t in exact.items() if k[0].startswith(SURFACE)},
         ambiguous=ambiguous,
         nested=nested,
+        conjunctions=frozenset(k for k in conjunctions if k in exact),
     )
 
 
@@ -236,7 +266,7 @@ def _fingerprint() -> str:
 
     parts = [str(INDEX_FORMAT), repr(sorted(_tokens.STOPWORDS)), repr(_tokens._IRREGULAR),
              repr(_tokens._EQUIVALENT), repr(_tokens._GREEK_PLURAL), repr(_tokens._INFLECT), repr(_tokens._DERIV),
-             str(MIN_ONTOLOGY_ABBREVIATION), SURFACE, repr(STRUCTURAL), repr(sorted(DROPPABLE)), repr(sorted(OPTIONAL)), repr(ABNORMALITY_HEADS), str(HEAD_VARIANTS),
+             str(MIN_ONTOLOGY_ABBREVIATION), SURFACE, repr(STRUCTURAL), repr(sorted(DROPPABLE)), repr(sorted(OPTIONAL)), repr(ABNORMALITY_HEADS), str(HEAD_VARIANTS), str(NESTED_ANYWHERE),
              str(_tokens.MIN_STEM), repr(_tokens._PREFIXES), repr(_tokens._SPELLING), _tokens._ISE.pattern, repr(sorted(_load_abbreviations().items()))]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
 

@@ -51,6 +51,9 @@ _IRREGULAR = {
     "cyanotic": "cyanosis", "thrombotic": "thrombosis", "lordotic": "lordosis",
     "ataxic": "ataxia", "anemic": "anemia", "anaemic": "anemia", "dysmorphic": "dysmorphism",
     "hypotonic": "hypotonia", "hypertonic": "hypertonia", "spastic": "spasticity",
+    "acrochorda": "acrochordon", "ganglia": "ganglion", "mitochondria": "mitochondrion",
+    "phenomena": "phenomenon", "condylomata": "condyloma", "sarcomata": "sarcoma",
+    "carcinomata": "carcinoma", "adenomata": "adenoma", "fibromata": "fibroma",
     "obese": "obesity", "deaf": "deafness", "epileptic": "epilepsy", "dystonic": "dystonia",
 }
 
@@ -84,8 +87,21 @@ _EQUIVALENT = {
     "conjunctival": "conjunctiva", "tracheal": "trachea", "laryngeal": "larynx",
     "pharyngeal": "pharynx", "bronchial": "bronchus", "phalangeal": "phalanx",
     "calcaneal": "calcaneus", "sacral": "sacrum", "umbilical": "umbilicus",
+    # (reviewed from adjective/noun pairs that HPO's own names of one term use alike)
+    "epiphyseal": "epiphysis", "metaphyseal": "metaphysis", "diaphyseal": "diaphysis",
+    "choroidal": "choroid", "stromal": "stroma", "cystic": "cyst", "cortical": "cortex",
+    "thalamic": "thalamus", "pupillary": "pupil", "thymic": "thymus", "septal": "septum",
+    "atretic": "atresia", "ectopic": "ectopia", "clitoral": "clitoris", "meatal": "meatus",
+    "vermal": "vermis", "calvarial": "calvaria", "placental": "placenta",
+    "mitochondrial": "mitochondrion", "genital": "genitalia", "hypothalamic": "hypothalamus",
+    "hippocampal": "hippocampus", "mediastinal": "mediastinum", "nasopharyngeal": "nasopharynx",
+    "mucosal": "mucosa", "esophageal": "esophagus", "pyloric": "pylorus", "glabellar": "glabella",
+    "truncal": "trunk", "acetabular": "acetabulum", "pubic": "pubis", "auricular": "auricle",
+    "valvular": "valve", "hiatal": "hiatus", "vascular": "vasculature",
+    "developmental": "development", "hypotrophic": "hypoplasia", "hypotrophy": "hypoplasia",
     "absence": "absent", "widened": "wide", "widening": "wide", "broad": "wide",
     "enlarged": "large", "big": "large", "enlargement": "large",
+    "downward": "down", "upward": "up", "dilation": "dilatation", "dilated": "dilatation",
     "underdeveloped": "hypoplasia", "underdevelopment": "hypoplasia", "neoplasia": "neoplasm",
     "first": "1st", "second": "2nd", "third": "3rd", "fourth": "4th", "fifth": "5th",
 }
