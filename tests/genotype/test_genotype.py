@@ -159,6 +159,36 @@ def test_x_linked_depends_on_sex(genes, params):
     assert "one allele fits X-linked recessive" in male.why(Moi.XLR)
 
 
+def test_a_male_heterozygous_call_on_x_counts_less(genes, params, monkeypatch):
+    from raredx.genotype import _scoring
+
+    g = genes.gene("VALVX")
+    het = [var("chrX", 50200, "AT", "A")]
+    params = dataclasses.replace(params, min_pathogenicity=0.0)
+    # the fixture's VALVX lies where GRCh38's first pseudoautosomal region is: no change there
+    assert _scoring.in_par(50_200) and _scoring.in_par(155_800_000)
+    assert not _scoring.in_par(3_000_000)
+    inside = ev(genes, params, het, Sex.MALE)[g]
+    female = ev(genes, params, het, Sex.FEMALE)[g]
+    assert inside.variants[0].pathogenicity == female.variants[0].pathogenicity
+    monkeypatch.setattr(_scoring, "_PARS", ())
+    male = ev(genes, params, het, Sex.MALE)[g]
+    (m,), (f,) = male.variants, female.variants
+    assert m.pathogenicity == pytest.approx(f.pathogenicity * params.male_x_het_factor)
+    assert "heterozygous on chromosome X of a male" in m.position_note
+    assert ev(genes, params, het, Sex.FEMALE)[g].variants[0].pathogenicity == f.pathogenicity
+
+
+def test_hypervariable_genes_expect_more_rare_variants(genes, params):
+    g = genes.gene("SEIZ1")
+    v = [var("chr3", 2100, "AT", "A")]
+    plain = ev(genes, dataclasses.replace(params, hypervariable_prefixes=()), v)[g]
+    hyper = ev(genes, dataclasses.replace(params, hypervariable_prefixes=("SEIZ",),
+                                          hypervariable_rate_factor=10.0), v)[g]
+    assert hyper.llr(Moi.AD) < plain.llr(Moi.AD) - 0.8  # q1 about ten times larger
+    assert tuple(GenotypeParams.load().hypervariable_prefixes) == ("HLA-",)
+
+
 def test_de_novo_and_inherited_variants_in_a_trio(genes, params):
     g = genes.gene("SEIZ1")
 
@@ -203,8 +233,9 @@ def test_only_the_genotype_separates_identical_phenotypes(mini_engine, genes, tm
         assert d.diseases[0].disease_id == want and d.diseases[0].gene == gene
         assert d.diseases[0].mode_of_inheritance == "autosomal dominant"
         assert d.genes[0].symbol == gene
+        w = GenotypeParams.load().phenotype_weight
         assert d.diseases[0].score == pytest.approx(
-            d.diseases[0].phenotype_log10_lr + d.diseases[0].genotype_log10_lr)
+            w * d.diseases[0].phenotype_log10_lr + d.diseases[0].genotype_log10_lr)
         assert [h.rank for h in d.diseases] == list(range(1, len(d.diseases) + 1))
 
 

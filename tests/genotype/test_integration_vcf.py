@@ -87,3 +87,18 @@ def test_spiked_case_ranks_its_gene_first_and_fast_path_agrees(
                             default=None)
     if full_disease_rank is not None:
         assert row["as-is/rare/disease"] == full_disease_rank
+
+
+def test_susceptibility_and_deletion_region_links_are_not_scored(engine, genes):
+    from raredx.genotype import GenotypeParams
+    from raredx.genotype._links import unscored_links
+
+    got = unscored_links(engine.knowledge, genes, GenotypeParams.load())
+    # spondyloarthropathy, susceptibility to, 1
+    assert got[(genes.gene("HLA-B"), "OMIM:106300")] == "susceptibility"
+    assert got[(genes.gene("TBL2"), "ORPHA:904")] == "contiguous gene"  # Williams syndrome
+    assert (genes.gene("FBN1"), "OMIM:154700") not in got  # Marfan syndrome
+    assert (genes.gene("EHMT1"), "OMIM:610253") not in got  # Kleefstra syndrome 1
+    # mitochondrial genes lie close together but each causes its diseases
+    assert not any(genes.genes[g].chrom == "chrM" and why == "contiguous gene"
+                   for (g, _), why in got.items())

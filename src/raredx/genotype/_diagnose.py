@@ -1,8 +1,10 @@
 """Phenotype + genotype: ranked diagnoses, genes and variants.
 
 ``diagnose_with_variants(engine, patient, variants)`` adds, to every candidate disease's
-phenotype log10 LR (from the engine), the genotype log10 LR of its gene under the disease's mode
-of inheritance (the best of its genes when it has several), and ranks genes the same way. The
+phenotype log10 LR (from the engine, tempered by the model's ``phenotype_weight``), the genotype
+log10 LR of its gene under the disease's mode of inheritance (the best of its genes when it has
+several; links single variants cannot speak for are not scored, see :mod:`._links`), and ranks
+genes the same way. The
 patient's variants are prepared once (:func:`prepare_variants`, memoised per file) so that
 re-ranking with changed phenotypes never re-reads the VCF.
 """
@@ -19,6 +21,7 @@ import numpy as np
 
 from raredx.errors import InputError
 from raredx.genotype._annotate import annotate_builtin, attach_gene_ids, builtin_annotations
+from raredx.genotype._links import unscored_links
 from raredx.genotype._scoring import (
     HPO_MOI,
     MOIS,
@@ -160,9 +163,13 @@ class GenotypeLinks:
         lm: list[list[bool]] = []
         ld: list[str] = []
         seen: set[tuple[int, int]] = set()
+        # links kept for display but not scored (susceptibility, contiguous-gene syndromes)
+        self.unscored = unscored_links(kb, genes, params)
         for g, diseases in sorted(genes.gene_diseases.items()):
             on_x = genes.genes[g].chrom == "chrX"
             for d in diseases:
+                if (g, d) in self.unscored:
+                    continue
                 cands = engine.candidates_for(d)
                 if not cands:
                     continue
@@ -194,6 +201,10 @@ class GenotypeLinks:
         self.link_row = np.array(lg, dtype=np.int64)
         self.link_mask = np.array(lm, dtype=bool).reshape(-1, len(MOIS))
         self.link_disease = ld
+        self.unscored_by_cand: dict[int, list[tuple[int, str]]] = {}
+        for (g, d), why in sorted(self.unscored.items()):
+            for c in engine.candidates_for(d):
+                self.unscored_by_cand.setdefault(c, []).append((g, why))
         self.has_link = np.zeros(self.n_candidates, dtype=bool)
         self.has_link[self.link_cand] = True
         base = np.array([no_variant_log10_lr(genes, int(g), params) for g in self.row_gene])
@@ -325,6 +336,10 @@ def diagnose_with_variants(
     for r, c in enumerate(order[:top].tolist()):
         gene = gid = moi = None
         why = "no known gene for this disease (HPO gene annotations): the VCF cannot speak"
+        if c in links.unscored_by_cand:
+            named = sorted({f"{genes.genes[g].symbol}: {w}" for g, w in links.unscored_by_cand[c]})
+            why = ("its genes are linked by susceptibility or contiguous-gene (deletion) "
+                   f"associations only ({', '.join(named[:5])}): single variants are not scored")
         evs: tuple[VariantEvidence, ...] = ()
         if links.has_link[c]:
             ls = np.nonzero(links.link_cand == c)[0]

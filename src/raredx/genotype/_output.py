@@ -98,6 +98,9 @@ def genomic_to_dict(d: GenomicDiagnosis, params: GenotypeParams | None = None) -
         "annotation_source": d.annotation_source,
         "variants": d.variants,
         "genotype_model": d.genotype_model,
+        # how a disease's or gene's score is made (the phenotype LR is tempered: see the model)
+        "phenotype_weight": params.phenotype_weight,
+        "score_rule": "score = phenotype_weight × phenotype_score + genotype_score",
         "knowledge": {**d.knowledge.as_dict(), "genes": d.gene_knowledge},
         "issues": [{"level": i.level.value, "where": i.where, "message": i.message}
                    for i in d.issues],

@@ -120,6 +120,21 @@ class GenotypeParams:
     two_hit_background_factor: float = 1.0
     # weight of the phenotype log10 LR when it is added to the genotype log10 LR
     phenotype_weight: float = 1.0
+    # gene→disease links single variants cannot speak for (see raredx.genotype._links):
+    # susceptibility / multifactorial links, and genes of a contiguous-gene (deletion) syndrome
+    # (at least this many of the disease's genes within this many bp of each other; 0 = off)
+    skip_susceptibility_links: bool = False
+    contiguous_gene_count: float = 0.0
+    contiguous_gene_window_bp: float = 0.0
+    # a heterozygous call on chromosome X outside the pseudoautosomal regions of a male is not a
+    # possible genotype (a mapping artefact of an autosomal paralog, or a mosaic): its
+    # pathogenicity is multiplied by this factor
+    male_x_het_factor: float = 1.0
+    # hypervariable genes (approved symbols starting with one of these prefixes: the HLA genes
+    # of HGNC's histocompatibility complex group) carry this many times the rare variants per kb
+    # of other genes: reference-based calling leaves their common alleles looking rare
+    hypervariable_prefixes: tuple[str, ...] = ()
+    hypervariable_rate_factor: float = 1.0
 
     @classmethod
     def load(cls, path: Path | None = None) -> GenotypeParams:
@@ -129,6 +144,8 @@ class GenotypeParams:
             text = Path(path).read_text()
         d = json.loads(text)
         d.pop("how_obtained", None)
+        if "hypervariable_prefixes" in d:
+            d["hypervariable_prefixes"] = tuple(d["hypervariable_prefixes"])
         return cls(**d)
 
 
@@ -309,10 +326,13 @@ def score_genes(
     effect_p = {e: params.effect_pathogenicity.get(e.value, 0.01) for e in VariantEffect}
     pmin = params.min_pathogenicity
     lowq = params.low_genotype_quality
+    male = sex is Sex.MALE
     for v in variants:
         gt = v.genotypes[proband]
         plain = (not v.scores and v.frequency is None and not v.in_dbsnp
                  and (gt.quality is None or gt.quality >= lowq))
+        x_het = (male and v.chrom == "chrX" and gt.zygosity is Zygosity.HETEROZYGOUS
+                 and not in_par(v.pos))
         for a in v.annotations:
             if plain:
                 p = effect_p[a.effect]  # the common case, without the general function
@@ -327,6 +347,10 @@ def score_genes(
             if a.effect in _POSITIONED and a.source is AnnotationSource.BUILTIN:
                 f, note = position_factor(genes, v, a, g, params)
                 p *= f
+            if x_het and params.male_x_het_factor != 1.0:
+                p *= params.male_x_het_factor
+                why = f"heterozygous on chromosome X of a male: ×{params.male_x_het_factor:g}"
+                note = f"{note}; {why}" if note else why
             if p < pmin:
                 continue
             by_gene.setdefault(g, []).append(VariantEvidence(
@@ -338,6 +362,15 @@ def score_genes(
     return out
 
 
+# GRCh38 pseudoautosomal regions of chromosome X (1-based, inclusive)
+_PARS = ((10_001, 2_781_479), (155_701_383, 156_030_895))
+
+
+def in_par(pos: int) -> bool:
+    """Whether a GRCh38 chromosome X position lies in a pseudoautosomal region."""
+    return any(lo <= pos <= hi for lo, hi in _PARS)
+
+
 def no_variant_log10_lr(genes: GeneKnowledge, g: int, params: GenotypeParams) -> float:
     q1 = 1.0 - math.exp(-_lambda(genes, g, params))
     return math.log10(params.missed_causal / (1.0 - q1))
@@ -345,7 +378,11 @@ def no_variant_log10_lr(genes: GeneKnowledge, g: int, params: GenotypeParams) ->
 
 def _lambda(genes: GeneKnowledge, g: int, params: GenotypeParams) -> float:
     kb = float(genes.exon_kb[g]) if g < len(genes.exon_kb) else 0.0
-    return params.background_rate_per_kb * (kb if kb > 0 else params.default_exon_kb)
+    lam = params.background_rate_per_kb * (kb if kb > 0 else params.default_exon_kb)
+    if params.hypervariable_prefixes and genes.genes[g].symbol.startswith(
+            params.hypervariable_prefixes):
+        lam *= params.hypervariable_rate_factor
+    return lam
 
 
 def _gene_evidence(g: int, evs: list[VariantEvidence], genes: GeneKnowledge,
