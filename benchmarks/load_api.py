@@ -232,8 +232,10 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--requests", type=int, default=2000)
     ap.add_argument("--warmup", type=int, default=40)
-    ap.add_argument("--top", type=int, default=10)
-    ap.add_argument("--explain-top", type=int, default=None)
+    ap.add_argument("--top", type=int, default=10,
+                    help="candidates per response (0: not sent, the API's default)")
+    ap.add_argument("--explain-top", type=int, default=None,
+                    help="candidates explained per response (not sent: the API's default)")
     ap.add_argument("--cases", type=int, default=200, help="cases to store and read back")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--client", choices=["stdlib", "httpx"], default="stdlib",
@@ -253,7 +255,7 @@ def main() -> None:
         try:
             pool = _term_pool(url, token)
             pats = _patients(pool, a.warmup + a.requests + a.cases, a.seed)
-            extra = {"top": a.top}
+            extra = {"top": a.top} if a.top else {}
             if a.explain_top is not None:
                 extra["explain_top"] = a.explain_top
             bodies = [{"patient": p, **extra} for p in pats]
@@ -269,7 +271,8 @@ def main() -> None:
             wall = time.perf_counter() - t0
             report = {
                 "endpoint": "POST /api/diagnose", "clients": a.clients, "requests": len(lat),
-                "workers": a.workers, "top": a.top, "explain_top": a.explain_top,
+                "workers": a.workers, "top": a.top or "api default",
+                "explain_top": "api default" if a.explain_top is None else a.explain_top,
                 "term_pool": len(pool), "statuses": statuses,
                 "errors": sum(v for k, v in statuses.items() if k != "200"),
                 "p50_ms": round(_pct(lat, 0.50), 1), "p95_ms": round(_pct(lat, 0.95), 1),

@@ -42,3 +42,18 @@ def test_one_pass_validation_still_names_each_bad_term(release) -> None:  # type
         P.patient_from_terms(release, pin)
     fields = [x["field"] for x in e.value.errors]
     assert fields == ["present[1]", "excluded[0]"]
+
+
+def test_response_bytes_hold_the_plain_document(release) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from raredx.api._routes import _json_bytes
+
+    pin = PatientIn(present=["HP:0001250", "HP:0000252", "HP:0002069", "HP:0004322"],
+                    excluded=["HP:0000518", "HP:0001249"], sex="male", age_years=0.4)
+    p = P.patient_from_terms(release, pin)
+    doc = P.diagnose_dict(release, p, 5, None)
+    assert json.loads(_json_bytes(doc)) == doc
+    doc["candidates"][1]["score"] = float("nan")
+    with pytest.raises(ValueError):
+        _json_bytes(doc)

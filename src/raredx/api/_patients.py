@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from raredx import __version__ as engine_version
 from raredx.api._errors import ApiError
 from raredx.api._releases import Release
@@ -12,8 +14,10 @@ from raredx.api._schemas import (
     DiagnosisOut,
     IssueOut,
     PatientIn,
+    course_dicts,
     diagnosis_dict,
     diagnosis_out,
+    evidence_dicts,
 )
 from raredx.errors import InputError
 from raredx.model import Patient, Sex
@@ -81,10 +85,11 @@ def patient_in(record: dict[str, Any]) -> PatientIn:
 
 
 def diagnose(release: Release, p: Patient, top: int, explain_top: int | None = None) -> DiagnosisOut:
+    """Rank and explain the best ``explain_top`` candidates (``None``: all returned)."""
     d = release.engine.diagnose(p, top=top, explain_top=explain_top)
     onto = release.engine.knowledge.ontology
     return diagnosis_out(d, release.name, engine_version, onto.label, p.sex.value,
-                         p.age.years if p.age else None)
+                         p.age.years if p.age else None, explain_top)
 
 
 def diagnose_dict(release: Release, p: Patient, top: int, explain_top: int | None = None
@@ -93,7 +98,51 @@ def diagnose_dict(release: Release, p: Patient, top: int, explain_top: int | Non
     d = release.engine.diagnose(p, top=top, explain_top=explain_top)
     onto = release.engine.knowledge.ontology
     return diagnosis_dict(d, release.name, engine_version, onto.label, p.sex.value,
-                          p.age.years if p.age else None)
+                          p.age.years if p.age else None, explain_top)
+
+
+def _label(engine, e: int) -> str:  # type: ignore[no-untyped-def]
+    kb = engine.knowledge
+    i = kb.disease_index(engine.candidate_ids[e])
+    return kb.diseases[i].label if i is not None else ""
+
+
+def explain(release: Release, p: Patient, ids: list[str]) -> dict[str, Any]:
+    """The explanation of the candidates that are (or pool) the given disease ids, with their
+    rank, score and probability, as :func:`diagnose_dict` gives them (the document of
+    ``ExplainOut``). An unknown id is a 422 naming it."""
+    engine = release.engine
+    found: list[tuple[str, int]] = []
+    errors = []
+    for k, did in enumerate(ids):
+        cands = engine.candidates_for(did.strip())
+        if not cands:
+            errors.append({"field": f"candidates[{k}]", "message": (
+                f"{did!r} is not a candidate disease of this knowledge release ({release.name})")})
+        found.extend((did, e) for e in cands)
+    if errors:
+        raise ApiError(422, "; ".join(e["message"] for e in errors), errors[0]["field"], errors)
+    scores = engine.score(p)
+    total = scores.total
+    order = engine.order(total)
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(1, len(order) + 1)
+    prob = engine.probabilities(total)
+    explained = engine.explain(p, [e for _, e in found], scores=scores)
+    onto = engine.knowledge.ontology
+    return {
+        "release": release.name,
+        "knowledge": engine.knowledge.versions.as_dict(),
+        "n_candidates": len(total),
+        "present": [{"id": t.value, "label": onto.label(t.value)} for t in p.present],
+        "excluded": [{"id": t.value, "label": onto.label(t.value)} for t in p.excluded],
+        "candidates": [{
+            "requested": did, "disease_id": engine.candidate_ids[e],
+            "label": _label(engine, e), "rank": int(rank[e]),
+            "score": float(total[e]), "probability": float(prob[e]),
+            "evidence": evidence_dicts(ev), "course": course_dicts(course),
+        } for (did, e), (ev, course) in zip(found, explained)],
+    }
 
 
 def ranking_diff(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:

@@ -9,10 +9,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from raredx.ranking import Diagnosis
+from raredx.ranking import CourseEvidence, Diagnosis, TermEvidence
 from raredx.therapy import treatments_as_dicts
 
 SexIn = Literal["female", "male", "other", "unknown"]
+EXPLAIN_TOP = 5  # candidates explained by POST /api/diagnose unless asked otherwise
 
 
 def _utc(t: datetime) -> datetime:
@@ -44,10 +45,22 @@ class DiagnoseIn(_In):
     patient: PatientIn | None = None
     phenopacket: dict[str, Any] | None = None
     release: str | None = Field(None, description="Knowledge release name (default: the default)")
-    top: int = Field(20, ge=1, le=200)
-    explain_top: int | None = Field(None, ge=0, le=200, description=(
-        "Explain only the best N candidates (default: all returned); explanations are the "
-        "costly part of a request"))
+    top: int = Field(20, ge=1, le=200, description="How many candidates to return")
+    explain_top: int | None = Field(EXPLAIN_TOP, ge=0, le=200, description=(
+        f"How many of the best candidates carry their explanation (`evidence`, `course`); "
+        f"default {EXPLAIN_TOP}, `null`: all returned, 0: none (ranking only). Explanations are "
+        "most of a response's cost; `POST /api/explain` explains any candidate afterwards"))
+
+
+class ExplainIn(_In):
+    """The patient as for diagnose, and the candidates (disease ids) to explain."""
+
+    patient: PatientIn | None = None
+    phenopacket: dict[str, Any] | None = None
+    release: str | None = None
+    candidates: list[str] = Field(..., min_length=1, max_length=50, description=(
+        "Disease ids as `POST /api/diagnose` returns them (`disease_id`), or any id a "
+        "candidate pools (e.g. an ORPHA id of an OMIM candidate)"))
 
 
 class QuestionsIn(_In):
@@ -170,6 +183,30 @@ class DiagnosisOut(BaseModel):
     candidates: list[CandidateOut]
     # with a VCF: gene knowledge versions, genotype model, VCF summary and the ranked genes
     genotype: dict[str, Any] | None = None
+    # how many of the best candidates carry their explanation (null: all of them), and, when
+    # some do not, how to get theirs
+    explained: int | None = None
+    more_explanations: str | None = None
+
+
+class ExplainedCandidateOut(BaseModel):
+    requested: str  # the id asked for
+    disease_id: str  # the candidate that is, or pools, it
+    label: str
+    rank: int
+    score: float
+    probability: float
+    evidence: list[EvidenceOut]
+    course: list[CourseOut]
+
+
+class ExplainOut(BaseModel):
+    release: str
+    knowledge: dict[str, Any]
+    n_candidates: int
+    present: list[dict[str, str]]
+    excluded: list[dict[str, str]]
+    candidates: list[ExplainedCandidateOut]
 
 
 class AnalysisOut(BaseModel):
@@ -277,8 +314,34 @@ def _treatments(disease_id: str, equivalents: tuple[str, ...]) -> tuple[dict[str
     return tuple(treatments_as_dicts(disease_id, equivalents))
 
 
+def evidence_dicts(evidence: tuple[TermEvidence, ...]) -> list[dict[str, Any]]:
+    return [
+        {"term": e.term, "term_label": e.term_label, "excluded": e.excluded,
+         "kind": e.kind.value, "annotation": e.annotation,
+         "annotation_label": e.annotation_label, "frequency": _num(e.frequency),
+         "log10_lr": float(e.log10_lr), "via": e.via,
+         "observed": list(e.observed) if e.observed else None}
+        for e in evidence
+    ]
+
+
+def course_dicts(course: tuple[CourseEvidence, ...]) -> list[dict[str, Any]]:
+    return [{"aspect": x.aspect.value, "message": x.message, "log10_lr": float(x.log10_lr)}
+            for x in course]
+
+
+def more_explanations(explained: int, n: int) -> str | None:
+    """How to get the explanations a response leaves out (``None`` when it has them all)."""
+    if explained >= n:
+        return None
+    return (f"Candidates ranked {explained + 1}-{n} come without evidence and course: "
+            "POST /api/explain with the same patient and their disease_id values in "
+            "`candidates` explains them (or ask for more with `explain_top`).")
+
+
 def diagnosis_dict(d: Diagnosis, release: str, engine_version: str, ontology_label,  # type: ignore[no-untyped-def]
-                   sex: str, age_years: float | None) -> dict[str, Any]:
+                   sex: str, age_years: float | None, explained: int | None = None
+                   ) -> dict[str, Any]:
     """The JSON document of :class:`DiagnosisOut`, built from plain dicts (the hot path of
     ``POST /api/diagnose``: no model construction and re-validation; a test checks that it is
     exactly what the model gives)."""
@@ -288,16 +351,8 @@ def diagnosis_dict(d: Diagnosis, release: str, engine_version: str, ontology_lab
             "rank": c.rank, "disease_id": c.disease_id, "label": c.label,
             "score": float(c.score), "probability": float(c.probability),
             "equivalent_ids": list(c.equivalent_ids),
-            "evidence": [
-                {"term": e.term, "term_label": e.term_label, "excluded": e.excluded,
-                 "kind": e.kind.value, "annotation": e.annotation,
-                 "annotation_label": e.annotation_label, "frequency": _num(e.frequency),
-                 "log10_lr": float(e.log10_lr), "via": e.via,
-                 "observed": list(e.observed) if e.observed else None}
-                for e in c.evidence
-            ],
-            "course": [{"aspect": x.aspect.value, "message": x.message,
-                        "log10_lr": float(x.log10_lr)} for x in c.course],
+            "evidence": evidence_dicts(c.evidence),
+            "course": course_dicts(c.course),
             "treatments": [dict(t) for t in _treatments(c.disease_id, tuple(c.equivalent_ids))],
             "phenotype_log10_lr": None, "genotype_log10_lr": None, "gene": None,
             "mode_of_inheritance": None, "genotype_explanation": None, "variants": [],
@@ -315,10 +370,14 @@ def diagnosis_dict(d: Diagnosis, release: str, engine_version: str, ontology_lab
                    for i in d.issues],
         "candidates": cands,
         "genotype": None,
+        "explained": None if explained is None else min(explained, len(cands)),
+        "more_explanations": None if explained is None else more_explanations(explained,
+                                                                              len(cands)),
     }
 
 
 def diagnosis_out(d: Diagnosis, release: str, engine_version: str, ontology_label,  # type: ignore[no-untyped-def]
-                  sex: str, age_years: float | None) -> DiagnosisOut:
+                  sex: str, age_years: float | None, explained: int | None = None
+                  ) -> DiagnosisOut:
     return DiagnosisOut.model_validate(diagnosis_dict(d, release, engine_version,
-                                                      ontology_label, sex, age_years))
+                                                      ontology_label, sex, age_years, explained))
