@@ -12,12 +12,13 @@ annotated identically, ORPHA:900001 is annotated NOT to have seizures.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import replace
 
 import pytest
 
 from raredx.model import TermId
-from raredx.ranking import MatchKind, ProtocolKind
+from raredx.ranking import CourseAspect, MatchKind, ProtocolKind
 
 EXPLAINED = {MatchKind.EXACT, MatchKind.PATIENT_MORE_GENERAL, MatchKind.PATIENT_MORE_SPECIFIC,
              MatchKind.RELATED}
@@ -219,3 +220,43 @@ def test_partial_order_is_the_prefix_of_the_full_order(mini_engine):
         full = mini_engine.order(total)
         for top in range(0, n + 2):
             assert mini_engine.order(total, top).tolist() == full[:top].tolist()
+
+
+def unreported(c):
+    return next((x for x in c.course if x.aspect is CourseAspect.UNREPORTED), None)
+
+
+def test_frequent_features_the_record_lacks_weigh_against_the_candidate(mini_engine):
+    c_rate = mini_engine._scorer.params.unreported
+    assert c_rate > 0
+    d = mini_engine.diagnose(mini_engine.patient(MARFAN_LIKE), top=10)
+    a = candidate(d, "OMIM:154700")
+    ev = unreported(a)
+    # A's leaves the record lacks: scoliosis (very frequent) before myopia (no frequency)
+    assert ev is not None and ev.message.startswith("2 annotated features")
+    assert ev.message.index("Scoliosis") < ev.message.index("Myopia")
+    feats = mini_engine._scorer.unreported_features(
+        mini_engine.candidates_for("OMIM:154700")[0],
+        mini_engine.score(mini_engine.patient(MARFAN_LIKE)))
+    rate = mini_engine._scorer.unreported_rate(len(MARFAN_LIKE))
+    assert ev.log10_lr == pytest.approx(-rate / math.log(10) * sum(f for _, f in feats))
+    # reporting a more general term that covers scoliosis takes it off the list
+    general = mini_engine.diagnose(mini_engine.patient([*MARFAN_LIKE, "HP:0033127"]), top=10)
+    ev2 = unreported(candidate(general, "OMIM:154700"))
+    assert ev2 is not None and "Scoliosis" not in ev2.message and "Myopia" in ev2.message
+    assert ev2.log10_lr > ev.log10_lr
+    # a candidate whose every leaf is reported has no such evidence
+    full = mini_engine.diagnose(mini_engine.patient([*MARFAN_LIKE, "HP:0002650", "HP:0000545"]))
+    assert unreported(candidate(full, "OMIM:154700")) is None
+
+
+def test_excluding_a_feature_never_scores_better_than_not_mentioning_it(mini_engine):
+    # scores are relative (each ratio is normalised over all candidates), so compare a candidate
+    # annotated with the feature against one that is not (OMIM:100100, epileptic encephalopathy)
+    other = mini_engine.candidates_for("OMIM:100100")[0]
+    for disease, term in (("OMIM:154700", "HP:0002650"), ("OMIM:154700", "HP:0000545"),
+                          ("OMIM:600001", "HP:0001382")):
+        e = mini_engine.candidates_for(disease)[0]
+        silent = mini_engine.score(mini_engine.patient(MARFAN_LIKE)).total
+        excluded = mini_engine.score(mini_engine.patient(MARFAN_LIKE, [term])).total
+        assert excluded[e] - excluded[other] < silent[e] - silent[other], (disease, term)

@@ -206,6 +206,15 @@ class Engine:
             out.append(CourseEvidence(
                 CourseAspect.PRIOR, "Orphanet group broader than an annotated OMIM disease: "
                 "ranked after the specific disease when both fit", float(scores.prior_llr[e])))
+        lacking = float(np.asarray(scores.unreported_llr)[e]) if np.ndim(scores.unreported_llr) else 0.0
+        if lacking < 0:
+            feats = sc.unreported_features(e, scores)
+            onto = kb.ontology
+            named = ", ".join(f"{onto.label(onto.ids[t])} ({f:.0%})" for t, f in feats[:5])
+            more = f" and {len(feats) - 5} more" if len(feats) > 5 else ""
+            out.append(CourseEvidence(
+                CourseAspect.UNREPORTED, f"{len(feats)} annotated features of the disease are "
+                f"not reported: {named}{more}", lacking))
         borrowed = sc.borrowed_from(e, scores.left_out)
         if borrowed:
             names = [f"{kb.diseases[d].id} {kb.diseases[d].label}" for d in borrowed[:3]]

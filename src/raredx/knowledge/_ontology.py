@@ -91,6 +91,18 @@ class Ontology:
         """Indices of the ancestors of term *i*, itself included (sorted)."""
         return self._anc_flat[self._anc_ptr[i] : self._anc_ptr[i + 1]]
 
+    def descendants(self, i: int) -> np.ndarray:
+        """Indices of the descendants of term *i*, itself included (sorted)."""
+        inv = self.__dict__.get("_desc")
+        if inv is None:  # the ancestor lists inverted once, on first use
+            node = np.repeat(np.arange(len(self.ids), dtype=np.int32), np.diff(self._anc_ptr))
+            order = np.lexsort((node, self._anc_flat))
+            ptr = np.zeros(len(self.ids) + 1, dtype=np.int64)
+            np.cumsum(np.bincount(self._anc_flat, minlength=len(self.ids)), out=ptr[1:])
+            inv = self.__dict__["_desc"] = (node[order], ptr)
+        flat, ptr = inv
+        return flat[ptr[i] : ptr[i + 1]]
+
     def children(self, i: int) -> list[int]:
         return self._children[i]
 

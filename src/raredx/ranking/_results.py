@@ -50,6 +50,7 @@ class CourseAspect(enum.Enum):
     INHERITANCE = "inheritance"
     PRIOR = "prior"  # a prior on the candidate itself (e.g. a broad Orphanet group)
     PROFILE = "profile"  # where the candidate's phenotype profile comes from, when not its own
+    UNREPORTED = "unreported"  # the candidate's frequent features the patient's record lacks
 
 
 @dataclass(frozen=True, slots=True)

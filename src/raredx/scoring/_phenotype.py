@@ -12,7 +12,11 @@ the background ``P(q) = mean_e P(q | e)``:
     LR(q, e) = ((1 - alpha) · P(q | e) + alpha · P(q)) / P(q)
 
 An excluded term *x* weighs ``(1 - (1 - alpha_x) · M[e, x]) / mean_e(...)``; an entity annotated
-NOT to have *q* (or an ancestor of it) gets ``negated_factor``. Onset and sex add their own ratios.
+NOT to have *q* (or an ancestor of it) gets ``negated_factor``. Each of the entity's most specific
+annotated features (profile leaves) that the patient's record does not report, not even through
+an ancestor or descendant of a reported term, counts against it: a feature the patient has is
+recorded at rate *c* (``unreported``), so the missing features weigh ``exp(-c · sum of M[e, t])``. Onset and sex add
+their own ratios.
 The score is the sum of log10 ratios; see :mod:`raredx.ranking` for probabilities.
 """
 
@@ -45,6 +49,8 @@ class PhenotypeParams:
     zero_count_not: float = 0.0  # "0 of m" counts with m >= this are NOT annotations (0: off)
     noisy_or: float = 0.0  # 1: an ancestor's probability is the noisy-OR of its descendants'
     completeness: float = 0.0
+    unreported: float = 0.0  # rate at which a feature the patient has is recorded; 0: off
+    unreported_scale: float = 0.0  # k: the rate is unreported * n / (n + k), n reported terms
     publication_prior: float = 0.0
     size_penalty: float = 0.0
     noise: float = 0.05
@@ -127,6 +133,8 @@ class PhenotypeScores:
     prior_llr: np.ndarray  # E, log10 prior odds relative to the mean
     counts: np.ndarray  # T, term counts used (adjusted for left-out annotations)
     left_out: np.ndarray | None = None  # annotation rows left out
+    unreported_llr: np.ndarray | float = 0.0  # E, features of the entity the record lacks
+    covered: np.ndarray | None = None  # T bool: reported terms, their ancestors and descendants
 
     @property
     def total(self) -> np.ndarray:
@@ -136,6 +144,7 @@ class PhenotypeScores:
             + self.onset_llr
             + self.sex_llr
             + self.prior_llr
+            + self.unreported_llr
         )
 
 
@@ -161,6 +170,9 @@ class PhenotypeScorer:
         narrower_of = {o for m, os in kb.broader.items() if kb.disease_index(m) is not None
                        for o in os}
         self._is_group = np.array([eid in narrower_of for eid in index.entity_ids])
+        self._leaf_base = np.zeros(0)
+        self._leaf_f: sp.csr_matrix | None = None  # built on first use (unreported > 0)
+        self._parent_of: sp.csr_matrix | None = None
         self._n_pubs = (
             self._publication_counts(None) if params.publication_prior else np.zeros(0)
         )
@@ -297,6 +309,71 @@ class PhenotypeScorer:
         if patient.sex is Sex.FEMALE:
             out[self._xlr] = np.log10(self.params.sex_xlr_female_lr)
         return out
+
+    # -- features the record lacks ---------------------------------------------------------
+    def _leaves(self, profile: sp.spmatrix) -> sp.csr_matrix:
+        """Frequencies at each row's leaves: phenotypic profile terms with no child in it."""
+        if self._parent_of is None:
+            onto = self.kb.ontology
+            ch = [c for c, ps in enumerate(onto.parents) for _ in ps]
+            pa = [p for ps in onto.parents for p in ps]
+            T = len(onto)
+            self._parent_of = sp.csr_matrix((np.ones(len(ch)), (ch, pa)), shape=(T, T))
+        P = sp.csr_matrix(profile)
+        B = (P > 0).astype(np.float64)
+        has_child = (B @ self._parent_of) > 0
+        L = sp.csr_matrix(P.multiply(B - B.multiply(has_child)).multiply(
+            self.index.phenotypic[None, :].astype(np.float64)))
+        L.eliminate_zeros()
+        return L
+
+    def _ensure_leaves(self) -> None:
+        with self._lock:
+            if self._leaf_f is None:
+                self._leaf_f = self._leaves(self.index.profile)
+                self._leaf_base = np.asarray(self._leaf_f.sum(axis=1)).ravel()
+
+    def unreported_rate(self, n_present: int) -> float:
+        """The rate at which a feature the patient has is recorded, for a record of
+        ``n_present`` reported terms (a short record says less about what is missing)."""
+        c, k = self.params.unreported, self.params.unreported_scale
+        return c * n_present / (n_present + k) if k > 0 else c
+
+    def covered(self, present: np.ndarray) -> np.ndarray:
+        """Terms the record reports: its present terms, their ancestors and descendants.
+        Excluded terms are not covered: an excluded feature weighs its exclusion on top of
+        being absent from the record, so excluding never scores better than saying nothing."""
+        onto = self.kb.ontology
+        out = np.zeros(len(onto), dtype=bool)
+        for q in present.tolist():
+            out[onto.ancestors(q)] = True
+            out[onto.descendants(q)] = True
+        return out
+
+    def _unreported_llr(self, covered: np.ndarray, n_present: int, ov) -> np.ndarray:
+        # each feature the patient has is recorded at rate c (Poisson), so a candidate's
+        # features missing from the record weigh exp(-c * sum of their frequencies)
+        self._ensure_leaves()
+        ind = covered.astype(np.float64)
+        missing = self._leaf_base - self._leaf_f @ ind  # type: ignore[operator]
+        if ov is not None:
+            lo = self._leaves(ov[1])
+            missing[ov[0]] = np.asarray(lo.sum(axis=1)).ravel() - lo @ ind
+        return -self.unreported_rate(n_present) / np.log(10.0) * missing
+
+    def unreported_features(self, e: int, scores: PhenotypeScores) -> list[tuple[int, float]]:
+        """The entity's leaf features the record lacks, as (term index, frequency), most
+        frequent first: what :attr:`PhenotypeScores.unreported_llr` counts against ``e``."""
+        if self.params.unreported == 0 or scores.covered is None:
+            return []
+        if scores.left_out is not None and len(scores.left_out):
+            ov = self._overrides(scores.left_out)
+            if ov is not None:
+                hit = np.flatnonzero(ov[0] == e)
+                if len(hit):
+                    return _uncovered(self._leaves(ov[1][:, :].tocsr()[hit]), 0, scores.covered)
+        self._ensure_leaves()
+        return _uncovered(self._leaf_f, e, scores.covered)  # type: ignore[arg-type]
 
     # -- phenotype ---------------------------------------------------------------------------
     def _overrides(self, left_out: np.ndarray):
@@ -440,6 +517,11 @@ class PhenotypeScorer:
             else:
                 excluded_llr[k] = self._excluded_llr(x, ov)
 
+        covered = None
+        unreported: np.ndarray | float = 0.0
+        if prm.unreported > 0:
+            covered = self.covered(present)
+            unreported = self._unreported_llr(covered, len(present), ov)
         return PhenotypeScores(
             present=present,
             excluded=excluded,
@@ -451,7 +533,16 @@ class PhenotypeScorer:
             - prm.size_penalty * (np.log10(1.0 + size) - np.log10(1.0 + size).mean()),
             counts=counts,
             left_out=left_out_rows,
+            unreported_llr=unreported,
+            covered=covered,
         )
+
+
+def _uncovered(leaves: sp.csr_matrix, row: int, covered: np.ndarray) -> list[tuple[int, float]]:
+    s, t = leaves.indptr[row], leaves.indptr[row + 1]
+    out = [(int(a), float(f)) for a, f in zip(leaves.indices[s:t], leaves.data[s:t])
+           if not covered[a]]
+    return sorted(out, key=lambda x: (-x[1], x[0]))
 
 
 def column(m: sp.csc_matrix, a: int) -> tuple[np.ndarray, np.ndarray]:
