@@ -74,6 +74,12 @@ __all__ = [
 from raredx.io._vcf import VcfContent, normalise_chrom, read_ped, read_vcf  # noqa: E402
 
 __all__ += ["VcfContent", "normalise_chrom", "read_ped", "read_vcf"]
-from raredx.io._genes import install_genes, load_genes, locate_genes  # noqa: E402
+from raredx.io._genes import (  # noqa: E402
+    default_genes_dir,
+    install_gene_file,
+    install_genes,
+    load_genes,
+    locate_genes,
+)
 
-__all__ += ["install_genes", "load_genes", "locate_genes"]
+__all__ += ["default_genes_dir", "install_gene_file", "install_genes", "load_genes", "locate_genes"]

