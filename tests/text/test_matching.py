@@ -211,3 +211,26 @@ def test_greek_plurals_and_adjectives_from_the_ontology_meet_nouns():
     assert stem("epiphyseal") == stem("epiphysis")
     assert stem("dilation") == stem("dilatation")
 
+
+
+def test_british_re_spellings_and_absence_words_meet():
+    assert stem("fibres") == stem("fiber")
+    assert stem("centre") == stem("center")
+    assert stem("agenesis") == stem("aplasia") == stem("absent")
+    assert sorted(name_key("Congenital absence of the adrenal glands")) == sorted(
+        name_key("Congenital adrenal gland agenesis"))
+
+
+def test_morphology_may_be_left_out_where_three_words_remain(text_ontology):
+    from dataclasses import replace
+
+    from raredx.text import Extractor, build_text_index
+
+    terms = list(text_ontology.terms)
+    i = text_ontology.index("HP:0012210")
+    terms[i] = terms[i]._replace(label="Abnormal renal pelvis morphology")
+    ex = Extractor(build_text_index(replace(text_ontology, terms=terms)))
+    got = {(m.id, m.text) for m in ex.extract("abnormality of the renal pelvis").mentions}
+    assert ("HP:0012210", "abnormality of the renal pelvis") in got
+    # two words would be too general a name: "abnormal renal" stays the broader term
+    assert {m.id for m in ex.extract("renal abnormality").mentions} == {"HP:0000077"}

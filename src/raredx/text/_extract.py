@@ -11,7 +11,7 @@ from typing import Any
 from raredx.errors import InputError
 from raredx.model import InputIssue, IssueLevel
 from raredx.text._context import Assertion, TriggerTable, assess
-from raredx.text._index import OPTIONAL, TextIndex
+from raredx.text._index import OPTIONAL, WEAK_OPTIONAL, TextIndex
 from raredx.text._input import CHUNK_CHARS, iter_chunks, language_problem, open_note
 from raredx.text._tokens import STOPWORDS, Token, is_abbreviation, light, stem, tokenize
 
@@ -26,8 +26,10 @@ _SKIPPED_PUNCT = frozenset("-'’")
 # found among the most frequent one-word matches in HPO's own definitions
 NOT_ALONE = frozenset((
     "negative", "collection", "collections", "collecting", "fall", "tearing", "sweating",
-    "inactivity", "hypersensitivity", "pneumoniae", "dissociation"))
+    "inactivity", "hypersensitivity", "pneumoniae", "dissociation", "stroking", "stroked",
+    "autophagy", "hydrophobic", "limp"))
 _ABNORMAL = stem("abnormal")
+_OPTIONAL = OPTIONAL | WEAK_OPTIONAL
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +183,7 @@ class Extractor:
         n = len(tokens)
         cands: list[tuple[int, int, int, int, int, tuple[str, ...]]] = []
         surface = ix.surface
-        optional = OPTIONAL
+        optional = _OPTIONAL
         conj_names = ix.conjunctions
         for i in range(n):
             if surface and norms[i][0] != "\x00":

@@ -69,6 +69,9 @@ DROPPABLE = frozenset(stem(w) for w in ["localized", "localised", "generalized",
 # alike ("Elevated circulating creatine kinase concentration" is "elevated creatine kinase",
 # "Neoplasm of the parathyroid gland" is "parathyroid neoplasm"); a name keeps at least 2 words
 OPTIONAL = frozenset(stem(w) for w in ["gland", "system", "region", "circulating", "serum", "plasma", "concentration", "level", "levels"])
+# "Abnormality of the X" was renamed "Abnormal X morphology" in HPO (the old name kept as a
+# synonym of many, not all): "morphology" may be left out where 3 words remain
+WEAK_OPTIONAL = frozenset([stem("morphology")])
 
 
 def without_optional(key: Key) -> Key:
@@ -169,7 +172,9 @@ def build_text_index(ontology: Ontology, extra_abbreviations: dict[str, str] | N
             for v in _head_variants(without_optional(key)):
                 d = head_c.setdefault(v, {})
                 d[i] = d.get(i, False) or is_label
-            for v in (*_structural_variants(key), without_optional(key)):
+            weak = tuple(w for w in without_optional(key) if w not in WEAK_OPTIONAL)
+            for v in (*_structural_variants(key), without_optional(key),
+                      *((weak,) if len(weak) >= 3 else ())):
                 if v != key:
                     d = reduced_c.setdefault(v, {})
                     d[i] = d.get(i, False) or is_label
@@ -243,7 +248,7 @@ def build_text_index(ontology: Ontology, extra_abbreviations: dict[str, str] | N
             hits = inner_names(k, t)
             if hits:
                 nested[k] = hits if NESTED_ANYWHERE else hits[:1]
-    vocab = frozenset(w for k in exact for w in k if not w.startswith(SURFACE)) | OPTIONAL
+    vocab = frozenset(w for k in exact for w in k if not w.startswith(SURFACE)) | OPTIONAL | WEAK_OPTIONAL
     return TextIndex(
         hpo_version=ontology.version,
         term_ids=term_ids,
@@ -266,7 +271,7 @@ def _fingerprint() -> str:
 
     parts = [str(INDEX_FORMAT), repr(sorted(_tokens.STOPWORDS)), repr(_tokens._IRREGULAR),
              repr(_tokens._EQUIVALENT), repr(_tokens._GREEK_PLURAL), repr(_tokens._INFLECT), repr(_tokens._DERIV),
-             str(MIN_ONTOLOGY_ABBREVIATION), SURFACE, repr(STRUCTURAL), repr(sorted(DROPPABLE)), repr(sorted(OPTIONAL)), repr(ABNORMALITY_HEADS), str(HEAD_VARIANTS), str(NESTED_ANYWHERE),
+             str(MIN_ONTOLOGY_ABBREVIATION), SURFACE, repr(STRUCTURAL), repr(sorted(DROPPABLE)), repr(sorted(OPTIONAL)), repr(sorted(WEAK_OPTIONAL)), repr(ABNORMALITY_HEADS), str(HEAD_VARIANTS), str(NESTED_ANYWHERE),
              str(_tokens.MIN_STEM), repr(_tokens._PREFIXES), repr(_tokens._SPELLING), _tokens._ISE.pattern, repr(sorted(_load_abbreviations().items()))]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
 

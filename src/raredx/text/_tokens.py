@@ -22,7 +22,8 @@ _SPELLING = (
     ("foet", "fet"), ("paed", "ped"), ("diarrhoea", "diarrhea"), ("dyspnoea", "dyspnea"),
     ("apnoea", "apnea"), ("gynaec", "gynec"), ("oestr", "estr"), ("coeliac", "celiac"),
     ("ischaem", "ischem"), ("tumour", "tumor"), ("behaviour", "behavior"), ("colour", "color"),
-    ("leukaem", "leukem"), ("orthopaed", "orthoped"), ("anaesth", "anesth"),
+    ("leukaem", "leukem"), ("orthopaed", "orthoped"), ("anaesth", "anesth"), ("odour", "odor"),
+    ("fibre", "fiber"), ("centre", "center"), ("litre", "liter"), ("metre", "meter"),
 )
 _ISE = re.compile(r"(\w{3,})is(e|ed|es|ing|ation|ations)$")
 
@@ -101,6 +102,7 @@ _EQUIVALENT = {
     "developmental": "development", "hypotrophic": "hypoplasia", "hypotrophy": "hypoplasia",
     "absence": "absent", "widened": "wide", "widening": "wide", "broad": "wide",
     "enlarged": "large", "big": "large", "enlargement": "large",
+    "agenesis": "absent", "aplasia": "absent",
     "downward": "down", "upward": "up", "dilation": "dilatation", "dilated": "dilatation",
     "underdeveloped": "hypoplasia", "underdevelopment": "hypoplasia", "neoplasia": "neoplasm",
     "first": "1st", "second": "2nd", "third": "3rd", "fourth": "4th", "fifth": "5th",
@@ -125,7 +127,7 @@ def fold(word: str) -> str:
     w = word.lower().replace("-", "")
     if not w.isascii():
         w = "".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c))
-    if "ae" in w or "oe" in w or "our" in w:
+    if "ae" in w or "oe" in w or "our" in w or "re" in w:
         for a, b in _SPELLING:
             if a in w:
                 w = w.replace(a, b)
