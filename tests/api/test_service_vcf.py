@@ -40,6 +40,7 @@ def test_vcf_upload_ranks_by_phenotype_and_genotype(gene_server: Server) -> None
         assert top["disease_id"] == "OMIM:100200" and top["gene"] == "SEIZ2"
         assert top["genotype_log10_lr"] > 0 and top["variants"][0]["pos"] == 6100
         assert top["evidence"], "the phenotype explanation is kept"
+        assert a["result"]["explained"] is None and a["result"]["more_explanations"] is None
         assert a["knowledge"]["genes"] and len(a["knowledge"]["vcf_sha256"]) == 64
         assert a["result"]["genotype"]["genes"][0]["symbol"] == "SEIZ2"
         # re-analysis keeps using the stored VCF

@@ -199,5 +199,6 @@ def diagnose_with_vcf(release: Release, p: Patient, top: int, vcf_path, genes  #
         "issues": [IssueOut(level=i.level.value, where=i.where, message=i.message)
                    for i in g.issues],
         "genotype": {k: v for k, v in gd.items() if k not in ("diseases", "issues")},
+        "explained": None, "more_explanations": None,  # every candidate carries its evidence
     })
     return out
