@@ -68,3 +68,27 @@ def test_contiguous_gene_links(genes):
     # a window narrower than their distance, or a larger count, leaves them scored
     assert unscored_links(kb, g2, dataclasses.replace(p, contiguous_gene_window_bp=3000)) == {}
     assert unscored_links(kb, g2, dataclasses.replace(p, contiguous_gene_count=3)) == {}
+
+
+def test_a_disease_whose_genes_are_all_unscored_says_so(mini_engine, genes, tmp_path):
+    from raredx.genotype import diagnose_with_variants, prepare_variants
+
+    s1, s2 = genes.gene("SEIZ1"), genes.gene("SEIZ2")
+    g2 = copy.copy(genes)
+    g2.gene_diseases = {**genes.gene_diseases, s1: ("OMIM:100100",),
+                        s2: ("OMIM:100100", "OMIM:100200")}
+    g2.disease_genes = {**genes.disease_genes, "OMIM:100100": (s1, s2), "OMIM:100200": (s2,)}
+    p = _params(contiguous_gene_count=2, contiguous_gene_window_bp=10_000)
+    vcf = tmp_path / "v.vcf"
+    vcf.write_text("##fileformat=VCFv4.2\n##reference=GRCh38\n"
+                   '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n'
+                   "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tp\n"
+                   "chr3\t2100\t.\tAT\tA\t50\tPASS\t.\tGT\t0/1\n")
+    vs = prepare_variants(vcf, g2)
+    d = diagnose_with_variants(mini_engine, mini_engine.patient(["HP:0001250", "HP:0001263"]),
+                               vs, g2, top=10, params=p)
+    hit = next(h for h in d.diseases if h.disease_id == "OMIM:100100")
+    assert hit.gene is None and "contiguous gene" in hit.genotype_explanation
+    assert hit.genotype_log10_lr == pytest.approx(p.no_gene_link_log10_lr)
+    # OMIM:100200 has one gene only: its link to SEIZ2 is scored
+    assert next(h for h in d.diseases if h.disease_id == "OMIM:100200").gene == "SEIZ2"

@@ -405,7 +405,7 @@ def markdown_report(rep: dict[str, Any], command: str) -> str:
         for half in ("check", "tune"):
             lines += ["", f"## {half} half of the split (cohort sha256 "
                       f"{'odd' if half == 'check' else 'even'}"
-                      f"{'; never used for any choice' if half == 'check' else '; genotype and phenotype weights were chosen on a sample of it'})",
+                      f"{'; never used for any choice' if half == 'check' else '; genotype and phenotype weights were chosen on it'})",
                       "", *_table(halves[half])]
     t = rep["seconds_per_case"]
     lines += [
