@@ -220,6 +220,10 @@ def test_partial_order_is_the_prefix_of_the_full_order(mini_engine):
         full = mini_engine.order(total)
         for top in range(0, n + 2):
             assert mini_engine.order(total, top).tolist() == full[:top].tolist()
+        # ranks without sorting agree with the full order, ties included
+        pos = np.empty(n, dtype=np.int64)
+        pos[full] = np.arange(1, n + 1)
+        assert mini_engine.ranks(total, range(n)).tolist() == pos.tolist()
 
 
 def unreported(c):

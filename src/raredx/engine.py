@@ -113,6 +113,15 @@ class Engine:
         cand = np.flatnonzero(total >= kth)  # every candidate tied with the last one included
         return cand[np.lexsort((self._order_key[cand], -total[cand]))][:top]
 
+    def ranks(self, total: np.ndarray, candidates) -> np.ndarray:
+        """1-based ranks of ``candidates`` in :meth:`order` (same tie rule), without sorting:
+        what a benchmark needs for the truth's rank."""
+        c = np.asarray(candidates, dtype=np.int64)
+        t = total[c][:, None]
+        key = self._order_key[c][:, None]
+        above = (total[None, :] > t) | ((total[None, :] == t) & (self._order_key[None, :] < key))
+        return above.sum(axis=1) + 1
+
     def probabilities(self, total: np.ndarray) -> np.ndarray:
         z = total * np.log(10.0) / self._scorer.params.temperature
         z = z - z.max()

@@ -172,6 +172,7 @@ class PhenotypeScorer:
         self._is_group = np.array([eid in narrower_of for eid in index.entity_ids])
         self._leaf_base = np.zeros(0)
         self._leaf_f: sp.csr_matrix | None = None  # built on first use (unreported > 0)
+        self._leaf_fc: sp.csc_matrix = sp.csc_matrix((0, 0))
         self._parent_of: sp.csr_matrix | None = None
         self._n_pubs = (
             self._publication_counts(None) if params.publication_prior else np.zeros(0)
@@ -331,6 +332,7 @@ class PhenotypeScorer:
         with self._lock:
             if self._leaf_f is None:
                 self._leaf_f = self._leaves(self.index.profile)
+                self._leaf_fc = self._leaf_f.tocsc()
                 self._leaf_base = np.asarray(self._leaf_f.sum(axis=1)).ravel()
 
     def unreported_rate(self, n_present: int) -> float:
@@ -354,11 +356,15 @@ class PhenotypeScorer:
         # each feature the patient has is recorded at rate c (Poisson), so a candidate's
         # features missing from the record weigh exp(-c * sum of their frequencies)
         self._ensure_leaves()
-        ind = covered.astype(np.float64)
-        missing = self._leaf_base - self._leaf_f @ ind  # type: ignore[operator]
+        L = self._leaf_fc
+        cols = np.flatnonzero(covered)
+        start, n = L.indptr[cols], np.diff(L.indptr)[cols]  # the covered columns' entries
+        at = np.repeat(start - np.concatenate([[0], np.cumsum(n)[:-1]]), n) + np.arange(n.sum())
+        missing = self._leaf_base - np.bincount(L.indices[at], weights=L.data[at],
+                                                minlength=self.index.n_entities)
         if ov is not None:
             lo = self._leaves(ov[1])
-            missing[ov[0]] = np.asarray(lo.sum(axis=1)).ravel() - lo @ ind
+            missing[ov[0]] = np.asarray(lo.sum(axis=1)).ravel() - lo @ covered.astype(np.float64)
         return -self.unreported_rate(n_present) / np.log(10.0) * missing
 
     def unreported_features(self, e: int, scores: PhenotypeScores) -> list[tuple[int, float]]:
