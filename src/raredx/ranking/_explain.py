@@ -262,14 +262,16 @@ class Explainer:
             q_freq, q_term = freq[:, pos_q], term[:, pos_q]
             llr = scores.present_llr[:, cand].T.tolist()
             qs = present.tolist()
+            names = [(ids[q], terms[q].label) for q in qs]
             for c in range(C):
                 p, ev = profs[c], out[c]
                 fn, sh, bs, vi = first_neg[c].tolist(), self_hit[c].tolist(), best[c].tolist(), \
                     via[c].tolist()
                 af, at_, qf, qt = a_freq[c].tolist(), a_term[c].tolist(), q_freq[c].tolist(), \
                     q_term[c].tolist()
+                lrs = llr[c]
                 for k, q in enumerate(qs):
-                    qid, qlabel, lr = ids[q], terms[q].label, llr[c][k]
+                    (qid, qlabel), lr = names[k], lrs[k]
                     if fn[k] < L:
                         n = int(flat[fn[k]])
                         ev.append(TermEvidence(qid, qlabel, False, MatchKind.NEGATED, ids[n],
