@@ -264,3 +264,17 @@ def test_excluding_a_feature_never_scores_better_than_not_mentioning_it(mini_eng
         silent = mini_engine.score(mini_engine.patient(MARFAN_LIKE)).total
         excluded = mini_engine.score(mini_engine.patient(MARFAN_LIKE, [term])).total
         assert excluded[e] - excluded[other] < silent[e] - silent[other], (disease, term)
+
+
+def test_left_out_features_are_not_counted_as_unreported(mini_engine):
+    # A's scoliosis row cites PMID:1000002: left out, it is neither evidence nor "unreported"
+    patient = replace(mini_engine.patient(MARFAN_LIKE), publications=("PMID:1000002",))
+    as_is = unreported(candidate(mini_engine.diagnose(patient), "OMIM:154700"))
+    lpo_d = mini_engine.diagnose(patient, leave_publication_out=True)
+    lpo = unreported(candidate(lpo_d, "OMIM:154700"))
+    assert as_is is not None and "Scoliosis" in as_is.message
+    assert lpo is not None and "Scoliosis" not in lpo.message and "Myopia" in lpo.message
+    assert lpo.log10_lr > as_is.log10_lr
+    e = mini_engine.candidates_for("OMIM:154700")[0]
+    scores = mini_engine.score(patient, leave_publication_out=True)
+    assert lpo.log10_lr == pytest.approx(float(scores.unreported_llr[e]))

@@ -135,6 +135,8 @@ class PhenotypeScores:
     left_out: np.ndarray | None = None  # annotation rows left out
     unreported_llr: np.ndarray | float = 0.0  # E, features of the entity the record lacks
     covered: np.ndarray | None = None  # T bool: reported terms, their ancestors and descendants
+    # leave-publication-out: the leaves of the profiles that lost rows (entities, E' x T)
+    leaves_left: tuple[np.ndarray, sp.csr_matrix] | None = None
 
     @property
     def total(self) -> np.ndarray:
@@ -352,7 +354,8 @@ class PhenotypeScorer:
             out[onto.descendants(q)] = True
         return out
 
-    def _unreported_llr(self, covered: np.ndarray, n_present: int, ov) -> np.ndarray:
+    def _unreported_llr(self, covered: np.ndarray, n_present: int, ov
+                        ) -> tuple[np.ndarray, tuple[np.ndarray, sp.csr_matrix] | None]:
         # each feature the patient has is recorded at rate c (Poisson), so a candidate's
         # features missing from the record weigh exp(-c * sum of their frequencies)
         self._ensure_leaves()
@@ -362,22 +365,23 @@ class PhenotypeScorer:
         at = np.repeat(start - np.concatenate([[0], np.cumsum(n)[:-1]]), n) + np.arange(n.sum())
         missing = self._leaf_base - np.bincount(L.indices[at], weights=L.data[at],
                                                 minlength=self.index.n_entities)
+        left = None
         if ov is not None:
             lo = self._leaves(ov[1])
             missing[ov[0]] = np.asarray(lo.sum(axis=1)).ravel() - lo @ covered.astype(np.float64)
-        return -self.unreported_rate(n_present) / np.log(10.0) * missing
+            left = (ov[0], lo)
+        return -self.unreported_rate(n_present) / np.log(10.0) * missing, left
 
     def unreported_features(self, e: int, scores: PhenotypeScores) -> list[tuple[int, float]]:
         """The entity's leaf features the record lacks, as (term index, frequency), most
         frequent first: what :attr:`PhenotypeScores.unreported_llr` counts against ``e``."""
         if self.params.unreported == 0 or scores.covered is None:
             return []
-        if scores.left_out is not None and len(scores.left_out):
-            ov = self._overrides(scores.left_out)
-            if ov is not None:
-                hit = np.flatnonzero(ov[0] == e)
-                if len(hit):
-                    return _uncovered(self._leaves(ov[1][:, :].tocsr()[hit]), 0, scores.covered)
+        if scores.leaves_left is not None:
+            ents, lo = scores.leaves_left
+            hit = np.flatnonzero(ents == e)
+            if len(hit):
+                return _uncovered(lo, int(hit[0]), scores.covered)
         self._ensure_leaves()
         return _uncovered(self._leaf_f, e, scores.covered)  # type: ignore[arg-type]
 
@@ -525,9 +529,10 @@ class PhenotypeScorer:
 
         covered = None
         unreported: np.ndarray | float = 0.0
+        leaves_left = None
         if prm.unreported > 0:
             covered = self.covered(present)
-            unreported = self._unreported_llr(covered, len(present), ov)
+            unreported, leaves_left = self._unreported_llr(covered, len(present), ov)
         return PhenotypeScores(
             present=present,
             excluded=excluded,
@@ -541,6 +546,7 @@ class PhenotypeScorer:
             left_out=left_out_rows,
             unreported_llr=unreported,
             covered=covered,
+            leaves_left=leaves_left,
         )
 
 
