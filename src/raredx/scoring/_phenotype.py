@@ -552,9 +552,11 @@ class PhenotypeScorer:
 
 def _uncovered(leaves: sp.csr_matrix, row: int, covered: np.ndarray) -> list[tuple[int, float]]:
     s, t = leaves.indptr[row], leaves.indptr[row + 1]
-    out = [(int(a), float(f)) for a, f in zip(leaves.indices[s:t], leaves.data[s:t])
-           if not covered[a]]
-    return sorted(out, key=lambda x: (-x[1], x[0]))
+    idx, f = leaves.indices[s:t], leaves.data[s:t]
+    keep = ~covered[idx]
+    idx, f = idx[keep], f[keep].astype(np.float64)
+    o = np.lexsort((idx, -f))  # most frequent first, then by term index
+    return list(zip(idx[o].tolist(), f[o].tolist()))
 
 
 def column(m: sp.csc_matrix, a: int) -> tuple[np.ndarray, np.ndarray]:
