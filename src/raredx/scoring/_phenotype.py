@@ -167,6 +167,7 @@ class PhenotypeScorer:
         self._xlr = self._x_linked_recessive()
         self._rows: dict[int, np.ndarray] | None = None
         self._cache: OrderedDict = OrderedDict()
+        self._onset_cache: dict = {}  # (onset bins | age bin) -> onset log10 LR vector
         self._lock = threading.Lock()
         self._profile_size = np.diff(index.profile.tocsr().indptr).astype(np.float64)
         narrower_of = {o for m, os in kb.broader.items() if kb.disease_index(m) is not None
@@ -235,6 +236,20 @@ class PhenotypeScorer:
         known = self._onset_known
         if w == 0 or (not pbins and patient.age is None) or not known.any():
             return np.zeros(E)
+        # it depends on the onset bins (else the age bin) only: a handful of vectors, memoised
+        key = ("onset", frozenset(pbins)) if pbins else (
+            "age", age_bin(patient.age.years))  # type: ignore[union-attr]
+        hit = self._onset_cache.get(key)
+        if hit is None:
+            hit = self._onset_vector(pbins, key[1] if not pbins else None)
+            hit.setflags(write=False)
+            self._onset_cache[key] = hit
+        return hit
+
+    def _onset_vector(self, pbins: set[int], ab) -> np.ndarray:
+        E = self.index.n_entities
+        w = self.params.onset_weight
+        known = self._onset_known
         B = self._onset_matrix  # E x N_BINS bool
         if pbins:
             pb = np.zeros(N_BINS, dtype=bool)
@@ -246,7 +261,6 @@ class PhenotypeScorer:
             near = (B & near_bins).any(axis=1)
             p = 0.8 * hit + 0.1 * near + 0.1 / N_BINS
         else:  # only the age: the disease must have started by now
-            ab = age_bin(patient.age.years)  # type: ignore[union-attr]
             p = np.where(B[:, : ab + 1].any(axis=1), 1.0, 0.15)
         bg = p[known].mean()
         out = np.zeros(E)
