@@ -101,3 +101,23 @@ def test_gene_and_disease_pages_with_gene_knowledge(gene_server: Server, server:
     with server.client(tokens["alice"]) as c:
         r = c.get("/api/genes/SEIZ2")
         assert r.status_code == 404 and "no gene knowledge" in r.json()["detail"]
+
+
+def test_vcf_scores_state_their_rule_and_phenotype_weight(gene_server: Server) -> None:
+    from raredx.genotype import GenotypeParams
+
+    w = GenotypeParams.load().phenotype_weight
+    with gene_server.client(gene_server.token) as c:  # type: ignore[attr-defined]
+        case = c.post("/api/cases", json={"patient": PATIENT}).json()
+        plain = c.get(f"/api/cases/{case['id']}/analyses/{case['analyses'][0]['id']}").json()
+        assert plain["result"]["score_rule"] is None
+        assert all(x["phenotype_weight"] is None for x in plain["result"]["candidates"])
+        a = c.post(f"/api/cases/{case['id']}/vcf", files={"file": ("p.vcf", VCF.encode())}).json()
+        r = a["result"]
+        assert r["score_rule"] == r["genotype"]["score_rule"]
+        assert "phenotype_weight" in r["score_rule"] and "genotype" in r["score_rule"]
+        assert r["candidates"]
+        for x in r["candidates"]:
+            assert x["phenotype_weight"] == w
+            want = w * x["phenotype_log10_lr"] + x["genotype_log10_lr"]
+            assert abs(x["score"] - want) < 1e-3, x

@@ -193,12 +193,14 @@ def diagnose_with_vcf(release: Release, p: Patient, top: int, vcf_path, genes  #
             treatments=base.treatments if base else [],
             phenotype_log10_lr=h.phenotype_log10_lr, genotype_log10_lr=h.genotype_log10_lr,
             gene=h.gene, mode_of_inheritance=h.mode_of_inheritance,
-            genotype_explanation=h.genotype_explanation, variants=hd["variants"]))
+            genotype_explanation=h.genotype_explanation, variants=hd["variants"],
+            phenotype_weight=gd["phenotype_weight"]))
     out = pheno.model_copy(update={
         "candidates": cands,
         "issues": [IssueOut(level=i.level.value, where=i.where, message=i.message)
                    for i in g.issues],
         "genotype": {k: v for k, v in gd.items() if k not in ("diseases", "issues")},
+        "score_rule": gd["score_rule"],
         "explained": None, "more_explanations": None,  # every candidate carries its evidence
     })
     return out

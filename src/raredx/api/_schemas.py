@@ -168,6 +168,9 @@ class CandidateOut(BaseModel):
     mode_of_inheritance: str | None = None
     genotype_explanation: str | None = None
     variants: list[dict[str, Any]] = []
+    # with a VCF: score = phenotype_weight × phenotype_log10_lr + genotype_log10_lr (the
+    # genotype model's weight on the phenotype LR; see DiagnosisOut.score_rule)
+    phenotype_weight: float | None = None
 
 
 class DiagnosisOut(BaseModel):
@@ -183,6 +186,8 @@ class DiagnosisOut(BaseModel):
     candidates: list[CandidateOut]
     # with a VCF: gene knowledge versions, genotype model, VCF summary and the ranked genes
     genotype: dict[str, Any] | None = None
+    # with a VCF: how each candidate's score is made from its phenotype and genotype parts
+    score_rule: str | None = None
     # how many of the best candidates carry their explanation (null: all of them), and, when
     # some do not, how to get theirs
     explained: int | None = None
@@ -356,6 +361,7 @@ def diagnosis_dict(d: Diagnosis, release: str, engine_version: str, ontology_lab
             "treatments": [dict(t) for t in _treatments(c.disease_id, tuple(c.equivalent_ids))],
             "phenotype_log10_lr": None, "genotype_log10_lr": None, "gene": None,
             "mode_of_inheritance": None, "genotype_explanation": None, "variants": [],
+            "phenotype_weight": None,
         })
     return {
         "release": release,
@@ -370,6 +376,7 @@ def diagnosis_dict(d: Diagnosis, release: str, engine_version: str, ontology_lab
                    for i in d.issues],
         "candidates": cands,
         "genotype": None,
+        "score_rule": None,
         "explained": None if explained is None else min(explained, len(cands)),
         "more_explanations": None if explained is None else more_explanations(explained,
                                                                               len(cands)),

@@ -493,7 +493,9 @@ function candidateItem(c) {
     el("p", { class: "small" }, c.gene ? [el("b", {}, c.gene), c.mode_of_inheritance ? ` (${c.mode_of_inheritance})` : "", ": "] : "",
       c.genotype_explanation || "",
       c.genotype_log10_lr !== null && c.genotype_log10_lr !== undefined
-        ? el("small", { class: "muted" }, ` (genotype ${c.genotype_log10_lr.toFixed(2)}, phenotype ${c.phenotype_log10_lr.toFixed(2)})`) : ""),
+        ? el("small", { class: "muted" }, c.phenotype_weight !== null && c.phenotype_weight !== undefined
+          ? ` (score ${c.score.toFixed(2)} = ${c.phenotype_weight} × phenotype ${c.phenotype_log10_lr.toFixed(2)} + genotype ${c.genotype_log10_lr.toFixed(2)})`
+          : ` (genotype ${c.genotype_log10_lr.toFixed(2)}, phenotype ${c.phenotype_log10_lr.toFixed(2)})`) : ""),
     c.variants && c.variants.length ? el("ul", { class: "variants" }, ...c.variants.map((v) => el("li", {},
       `${v.chrom}:${v.pos} ${v.ref}>${v.alt} `, el("b", {}, v.genotype), ` ${v.effect}`,
       v.hgvs_p || v.hgvs_c ? ` ${v.hgvs_p || v.hgvs_c}` : "",
