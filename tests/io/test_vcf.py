@@ -232,3 +232,38 @@ def test_not_a_vcf(tmp_path):
         f.write("##fileformat=VCFv4.2\n#CHROM\tPOS\n")
     with pytest.raises(InputError, match="8 fixed VCF columns"):
         read_vcf(g)
+
+
+def test_per_file_caches_do_not_hide_bad_or_different_values(tmp_path):
+    # the reader caches FORMAT layouts, GT strings, GQ values and checked alleles per file:
+    # a bad allele after good ones is still reported, a FORMAT change is followed, and each
+    # line keeps its own genotype quality and zygosity
+    p = vcf(tmp_path, [
+        rec("chr1", 100, "A", "G", "0/1:99"),
+        rec("chr1", 200, "A", "G", "1/1:7"),
+        rec("chr1", 300, "A", "G,Q", "1/2:99"),
+        "\t".join(["chr1", "400", ".", "A", "G", "50", "PASS", ".", "GQ:GT", "99:0/1"]),
+        "\t".join(["chr1", "500", ".", "A", "G", "50", "PASS", ".", "GQ", "99"]),
+        rec("chr1", 600, "A", "G", "0/1:99"),
+    ])
+    c = read_vcf(p)
+    got = [(v.pos, v.alt, v.genotypes[0].zygosity, v.genotypes[0].quality) for v in c.variants]
+    assert got == [(100, "G", Zygosity.HETEROZYGOUS, 99), (200, "G", Zygosity.HOMOZYGOUS, 7),
+                   (300, "G", Zygosity.HETEROZYGOUS, 99), (400, "G", Zygosity.HETEROZYGOUS, 99),
+                   (600, "G", Zygosity.HETEROZYGOUS, 99)]
+    assert dict(c.skipped) == {"malformed line": 1, "no genotype (GT)": 1}
+    assert [i.where.rsplit(":", 1)[1] for i in c.issues] == ["8", "10"]
+
+
+def test_non_utf8_bytes_are_read_and_line_numbers_kept(tmp_path):
+    p = vcf(tmp_path, [rec("chr1", 100, "A", "G", "0/1:99"), rec("chr1", 200, "A", "G", "0/1:99",
+                                                                 info="NOTE=caf\xe9"),
+                       rec("chr1", 300, "A", "TT", "0/1:99"), rec("chr1", "x", "A", "G", "0/1:99")])
+    p.write_bytes(p.read_text().encode("latin-1"))
+    for path in (p, vcf(tmp_path, [], name="t.vcf.gz", gz=True)):
+        if path.suffix == ".gz":
+            write_bgzf(path, p.read_bytes().decode("latin-1").splitlines())
+        c = read_vcf(path)
+        assert [v.pos for v in c.variants] == [100, 200, 300]
+        assert [v.line for v in c.variants] == [6, 7, 8]
+        assert c.issues[0].where.endswith(":9")

@@ -13,6 +13,7 @@ UTRs are not distinguished (the MANE exon file carries no CDS coordinates).
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import replace
 
 import numpy as np
@@ -32,6 +33,8 @@ def _span(v: Variant | tuple[str, int, str, str]) -> tuple[int, int, int]:
         _, p, r, a = v
     else:
         r, a, p = v.ref, v.alt, v.pos
+    if len(r) == 1 and len(a) == 1:  # SNV (most variants): what the general path gives
+        return p - 1, p, 0
     while len(r) > 1 and len(a) > 1 and r[-1] == a[-1]:
         r, a = r[:-1], a[:-1]
     while len(r) > 1 and len(a) > 1 and r[0] == a[0]:
@@ -186,25 +189,29 @@ def attach_gene_ids(variants: list[Variant], genes: GeneKnowledge) -> list[Varia
 
 def _offsets(genes: GeneKnowledge, table) -> None:
     """Per exon row: offset (in transcript orientation) of the exon's first base from the
-    transcript's 5' end, and the transcript's total exonic length (built once per table)."""
+    transcript's 5' end, and the transcript's total exonic length (built once per table,
+    vectorised: rows ordered by gene and exon number, lengths summed within each gene)."""
     if hasattr(table, "off5_list"):
         return
     _lists(table)
-    rows_of: dict[int, list[int]] = {}
-    for row, g in enumerate(table.gene_list):
-        rows_of.setdefault(g, []).append(row)
-    off5 = [0] * len(table.gene_list)
-    total = [0] * len(table.gene_list)
-    for g, rows in rows_of.items():
-        rows.sort(key=lambda r: table.number_list[r])
-        acc = 0
-        for r in rows:
-            off5[r] = acc
-            acc += table.end_list[r] - table.start_list[r]
-        for r in rows:
-            total[r] = acc
-    table.off5_list = off5
-    table.total_list = total
+    n = len(table.gene_list)
+    length = (table.end - table.start).astype(np.int64)
+    order = np.lexsort((table.number, table.gene))  # by gene, then exon number
+    g_sorted = table.gene[order]
+    cum = np.cumsum(length[order])
+    first = np.ones(n, dtype=bool)
+    first[1:] = g_sorted[1:] != g_sorted[:-1]
+    group = np.cumsum(first) - 1
+    starts = np.nonzero(first)[0]
+    before = (cum - length[order])[starts]  # cumulative length before each gene's first exon
+    ends = np.append(starts[1:], n) - 1
+    off5 = np.empty(n, dtype=np.int64)
+    total = np.empty(n, dtype=np.int64)
+    off5[order] = cum - length[order] - before[group]
+    total[order] = (cum[ends] - before)[group]
+    table.off5_list = off5.tolist()
+    table.total_list = total.tolist()
+    table.cummax_list = table.cummax_end.tolist()
 
 
 def exon_position(genes: GeneKnowledge, chrom: str, pos: int, g: int
@@ -218,8 +225,10 @@ def exon_position(genes: GeneKnowledge, chrom: str, pos: int, g: int
     _offsets(genes, table)
     x = pos - 1
     strand = genes.genes[g].strand or 1
-    for row in table.overlapping(x, x + 1).tolist():
-        if table.gene_list[row] != g:
+    # the rows overlapping [x, x + 1), as IntervalTable.overlapping finds them (on lists)
+    ends = table.end_list
+    for row in range(bisect_right(table.cummax_list, x), bisect_left(table.start_list, x + 1)):
+        if ends[row] <= x or table.gene_list[row] != g:
             continue
         s, e = table.start_list[row], table.end_list[row]
         t5 = table.off5_list[row] + ((x - s) if strand > 0 else (e - 1 - x))

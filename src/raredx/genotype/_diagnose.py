@@ -163,29 +163,24 @@ class GenotypeLinks:
         lm: list[list[bool]] = []
         ld: list[str] = []
         seen: set[tuple[int, int]] = set()
+        masks: dict[tuple, list[bool]] = {}  # the same few inheritance sets recur
         # links kept for display but not scored (susceptibility, contiguous-gene syndromes)
         self.unscored = unscored_links(kb, genes, params)
         for g, diseases in sorted(genes.gene_diseases.items()):
-            on_x = genes.genes[g].chrom == "chrX"
+            g_chrom = genes.genes[g].chrom
+            on_x = g_chrom == "chrX"
             for d in diseases:
                 if (g, d) in self.unscored:
                     continue
                 cands = engine.candidates_for(d)
                 if not cands:
                     continue
-                terms = set(genes.pair_inheritance.get((g, d), ()))
                 course = kb.course.get(d)
-                if course is not None:
-                    terms |= set(course.inheritance)
-                allowed = {m for t in terms for m in HPO_MOI.get(t, ())}
-                if not allowed:
-                    allowed = {Moi.XLD, Moi.XLR} if on_x else {Moi.AD, Moi.AR}
-                if on_x and allowed & {Moi.AD, Moi.AR}:
-                    allowed |= {Moi.XLD} if Moi.AD in allowed else set()
-                    allowed |= {Moi.XLR} if Moi.AR in allowed else set()
-                if genes.genes[g].chrom == "chrM":
-                    allowed |= {Moi.MT}
-                mask = [m in allowed for m in MOIS]
+                mkey = (genes.pair_inheritance.get((g, d), ()),
+                        course.inheritance if course is not None else (), g_chrom)
+                mask = masks.get(mkey)
+                if mask is None:
+                    mask = masks[mkey] = _moi_mask(mkey[0], mkey[1], on_x, g_chrom == "chrM")
                 r = rows.setdefault(g, len(rows))
                 for c in cands:
                     if (c, g) in seen:
@@ -243,6 +238,21 @@ class GenotypeLinks:
         out = np.full(len(self.row_gene), -np.inf)
         np.maximum.at(out, self.link_row, total[self.link_cand])
         return out
+
+
+def _moi_mask(pair_terms, course_terms, on_x: bool, on_m: bool) -> list[bool]:  # type: ignore[no-untyped-def]
+    """Which modes of inheritance a gene-disease link allows (per :data:`MOIS`): the link's and
+    the disease's HPO inheritance terms; without any, AD/AR (XLD/XLR on chromosome X)."""
+    terms = set(pair_terms) | set(course_terms)
+    allowed = {m for t in terms for m in HPO_MOI.get(t, ())}
+    if not allowed:
+        allowed = {Moi.XLD, Moi.XLR} if on_x else {Moi.AD, Moi.AR}
+    if on_x and allowed & {Moi.AD, Moi.AR}:
+        allowed |= {Moi.XLD} if Moi.AD in allowed else set()
+        allowed |= {Moi.XLR} if Moi.AR in allowed else set()
+    if on_m:
+        allowed |= {Moi.MT}
+    return [m in allowed for m in MOIS]
 
 
 _LINKS: dict[tuple[int, int, int | None], GenotypeLinks] = {}
