@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from raredx import __version__ as engine_version
 from raredx.api._errors import ApiError
 from raredx.api._releases import Release
@@ -124,9 +122,7 @@ def explain(release: Release, p: Patient, ids: list[str]) -> dict[str, Any]:
         raise ApiError(422, "; ".join(e["message"] for e in errors), errors[0]["field"], errors)
     scores = engine.score(p)
     total = scores.total
-    order = engine.order(total)
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(1, len(order) + 1)
+    rank = dict(zip((e for _, e in found), engine.ranks(total, [e for _, e in found]).tolist()))
     prob = engine.probabilities(total)
     explained = engine.explain(p, [e for _, e in found], scores=scores)
     onto = engine.knowledge.ontology
@@ -138,7 +134,7 @@ def explain(release: Release, p: Patient, ids: list[str]) -> dict[str, Any]:
         "excluded": [{"id": t.value, "label": onto.label(t.value)} for t in p.excluded],
         "candidates": [{
             "requested": did, "disease_id": engine.candidate_ids[e],
-            "label": _label(engine, e), "rank": int(rank[e]),
+            "label": _label(engine, e), "rank": rank[e],
             "score": float(total[e]), "probability": float(prob[e]),
             "evidence": evidence_dicts(ev), "course": course_dicts(course),
         } for (did, e), (ev, course) in zip(found, explained)],
