@@ -89,6 +89,11 @@ class Engine:
     def candidate_ids(self) -> list[str]:
         return self._index.entity_ids
 
+    @property
+    def candidate_labels(self) -> list[str]:
+        """The candidates' names, aligned with :attr:`candidate_ids`."""
+        return self._index.entity_labels
+
     def candidates_for(self, disease_id: str) -> list[int]:
         """Indices of the candidates that are, or pool, ``disease_id``."""
         return self._entity_of.get(disease_id, [])

@@ -99,12 +99,6 @@ def diagnose_dict(release: Release, p: Patient, top: int, explain_top: int | Non
                           p.age.years if p.age else None, explain_top)
 
 
-def _label(engine, e: int) -> str:  # type: ignore[no-untyped-def]
-    kb = engine.knowledge
-    i = kb.disease_index(engine.candidate_ids[e])
-    return kb.diseases[i].label if i is not None else ""
-
-
 def explain(release: Release, p: Patient, ids: list[str]) -> dict[str, Any]:
     """The explanation of the candidates that are (or pool) the given disease ids, with their
     rank, score and probability, as :func:`diagnose_dict` gives them (the document of
@@ -134,7 +128,7 @@ def explain(release: Release, p: Patient, ids: list[str]) -> dict[str, Any]:
         "excluded": [{"id": t.value, "label": onto.label(t.value)} for t in p.excluded],
         "candidates": [{
             "requested": did, "disease_id": engine.candidate_ids[e],
-            "label": _label(engine, e), "rank": rank[e],
+            "label": engine.candidate_labels[e], "rank": rank[e],
             "score": float(total[e]), "probability": float(prob[e]),
             "evidence": evidence_dicts(ev), "course": course_dicts(course),
         } for (did, e), (ev, course) in zip(found, explained)],
