@@ -38,7 +38,15 @@ were not observed|not present|was not present|were not present|not detected|was 
 were not detected|not seen|was not seen|were not seen|was ruled out|were ruled out|ruled out|
 was excluded|were excluded|has been excluded|have been excluded|is excluded|excluded|
 was negative|were negative|resolved|has resolved|had resolved|not found|was not found|
-were not found|did not occur|not noted|was not noted|were not noted""".replace("\n", "")
+were not found|did not occur|not noted|was not noted|were not noted|not reported|
+was not reported|were not reported|not evident|was not evident|were not evident|not apparent|
+was not apparent|were not apparent|not identified|was not identified|were not identified|
+not appreciated|was not appreciated|were not appreciated|not been observed|has not been observed|
+have not been observed|had not been observed|not been seen|has not been seen|have not been seen|
+not been detected|has not been detected|have not been detected|not been noted|
+has not been noted|have not been noted|not been found|has not been found|have not been found|
+not been reported|has not been reported|have not been reported|never observed|none|nil|
+negative""".replace("\n", "")
 _UNC_PRE = """possible|possibly|probable|probably|suspected|suspect|suspicion of|suspicious for|
 suspicious of|questionable|query|rule out|to rule out|r/o|may have|might have|may be|could be|
 likely|unlikely|concern for|concerning for|cannot exclude|can not exclude|cannot rule out|
@@ -49,7 +57,10 @@ _UNC_POST = """cannot be excluded|can not be excluded|could not be excluded|cann
 can not be ruled out|could not be ruled out|not excluded|not ruled out|not been excluded|
 not been ruled out|is suspected|was suspected|were suspected|are suspected|is possible|
 was possible|is likely|was likely|is probable|?|is questionable|was questionable|
-not certain|is uncertain|was uncertain|remains uncertain|to be excluded|to be ruled out""".replace(
+not certain|is uncertain|was uncertain|remains uncertain|to be excluded|to be ruled out|
+not confirmed|was not confirmed|were not confirmed|has not been confirmed|
+have not been confirmed|is being evaluated|was being evaluated|being investigated|
+is being investigated|to be confirmed""".replace(
     "\n", "")
 _PSEUDO = """not only|no increase|no change|no significant change|not necessarily|
 without difficulty|no longer|not just|not certain if|gram negative|no doubt|
@@ -120,6 +131,22 @@ class TriggerTable:
                             ("patient", "'", "s"), ("the", "patient", "'", "s")):
                     for side in ((), ("maternal",), ("paternal",)):
                         add_phrase((prep, *det, *side, *rel), Cue.FAMILY, False)
+        # the patient together with a relative ("both the patient and her sister had X",
+        # "she, like her sister, has X"): the feature is the patient's too, so the relative is
+        # not a family trigger
+        dets = ((), ("his",), ("her",), ("their",), ("the",), ("a",))
+        sides = ((), ("maternal",), ("paternal",), ("older",), ("younger",), ("twin",))
+        patient = (("patient",), ("proband",), ("he",), ("she",), ("child",), ("boy",), ("girl",),
+                   ("index", "patient"), ("index", "case"), ("our", "patient"))
+        for rel in _phrases(RELATIVES):
+            for det in dets:
+                for side in sides:
+                    tail = (*det, *side, *rel)
+                    for subj in patient:
+                        add_phrase((*subj, "and", *tail), Cue.PSEUDO, True)
+                    for lead in (("like",), ("as", "did"), ("as", "does"), ("as", "do"),
+                                 ("as", "well", "as"), ("similar", "to"), ("similarly", "to")):
+                        add_phrase((*lead, *tail), Cue.PSEUDO, True)
         self._trie = trie
         self.common_end = frozenset(p[0] for p in _phrases(_COMMON_END) if len(p) == 1)
         self.assert_end = frozenset(p[0] for p in _phrases(_ASSERT_END) if len(p) == 1)
@@ -220,7 +247,9 @@ def assess(
         k = bisect_left(post_starts, e)
         while k < len(post):
             t = post[k]
-            if W[t.start] - W[e] > POST_WINDOW or P[t.start] - P[e] > 0:
+            # "Seizures: absent" (a colon right between the mention and the trigger)
+            colon = t.start == e + 1 and tokens[e].text == ":"
+            if W[t.start] - W[e] > POST_WINDOW or (P[t.start] - P[e] > 0 and not colon):
                 break
             flags[t.cue] = True
             k += 1

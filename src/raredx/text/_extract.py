@@ -11,15 +11,29 @@ from typing import Any
 from raredx.errors import InputError
 from raredx.model import InputIssue, IssueLevel
 from raredx.text._context import Assertion, TriggerTable, assess
-from raredx.text._index import OPTIONAL, WEAK_OPTIONAL, TextIndex
+from raredx.text._index import DROPPABLE, OPTIONAL, WEAK_OPTIONAL, TextIndex
 from raredx.text._input import CHUNK_CHARS, iter_chunks, language_problem, open_note
 from raredx.text._tokens import STOPWORDS, Token, is_abbreviation, light, stem, tokenize
 
 MAX_STOPWORDS_IN_A_ROW = 2
 MAX_CONJUNCTS = 3
 STACKED_MODIFIERS = True
+MULTIWORD_CONJUNCTS = True  # a conjunct or stacked modifier of several words
+MAX_CONJUNCT_WORDS = 3
+_NORMAL_WORDS = frozenset(("normal", "unremarkable"))
+_NOT_NORMAL = frozenset(("not", "no", "never", "near", "nearly", "almost", "low", "high", "borderline",
+                         "upper", "lower", "sub", "ab", "non"))
+_COMPARED = frozenset(("than", "to", "from", "versus", "vs", "unlike", "in", "compared"))
+_COPULAS = frozenset(("was", "were", "is", "are", "appeared", "appears", "seemed", "seems",
+                      "remained", "remains", "been"))
+ABSENCE_OF_A_FEATURE = True  # "absence of seizures" is a negation
+FOCUS_MODIFIERS = True  # "muscle weakness, predominantly proximal"
+FOCUS_GAP = 4
+FOCUS_ADVERBS = frozenset(("predominantly", "predominately", "mainly", "mostly", "primarily",
+                           "chiefly", "principally", "particularly", "especially", "more"))
 _BREAK, _SKIP, _STOP = "\x00b", "\x00s", "\x00t"
 _CONJ_OR_COMMA, _STOP_AND_OR = "\x00c", "\x00a"  # "," and "and"/"or" (for coordinations)
+_PHRASE_END = frozenset((_BREAK, _CONJ_OR_COMMA, _STOP_AND_OR, _STOP))
 _SKIPPED_PUNCT = frozenset("-'’")
 # words that alone, in running text, mostly mean something else than the term they name
 # ("negative" is not Negativism, "collection" not Collectionism, "tearing" not Epiphora);
@@ -29,6 +43,8 @@ NOT_ALONE = frozenset((
     "inactivity", "hypersensitivity", "pneumoniae", "dissociation", "stroking", "stroked",
     "autophagy", "hydrophobic", "limp"))
 _ABNORMAL = stem("abnormal")
+_IMPAIRMENT, _DISABILITY = stem("impairment"), stem("disability")
+_ABSENT = stem("absent")
 _OPTIONAL = OPTIONAL | WEAK_OPTIONAL
 
 
@@ -112,9 +128,14 @@ def _light(word: str) -> str:
 class Extractor:
     """Finds HPO terms in English clinical text. Build once per index; thread-safe."""
 
-    def __init__(self, index: TextIndex) -> None:
+    def __init__(self, index: TextIndex, normal_findings: bool = False) -> None:
+        """``normal_findings``: also report findings said to be normal ("hearing was normal")
+        as excluded abnormalities (Hearing abnormality). Off by default: annotated corpora
+        (GSC+) do not mark them, so they count as false positives there; useful where excluded
+        features matter (a differential from a note)."""
         self.index = index
         self.triggers = TriggerTable()
+        self.normal_findings = normal_findings
 
     # -- public -------------------------------------------------------------------------------
     def extract(self, text: str, where: str = "text") -> Extraction:
@@ -236,6 +257,8 @@ class Extractor:
                 if len(seq) >= max_words:
                     break
                 j += 1
+        if ABSENCE_OF_A_FEATURE and cands:
+            cands = self._absence_of_features(tokens, norms, cands)
         taken = [False] * n
         chosen: list[tuple[int, int, int]] = []
         keys: list[tuple[str, ...]] = []
@@ -249,14 +272,21 @@ class Extractor:
         new = self._learn_abbreviations(tokens, chosen, defined)
         if new:
             chosen += self._abbreviation_uses(tokens, taken, new, defined)
-        chosen += self._coordinations(norms, chosen, keys, taken)
+        coordinated = self._coordinations(norms, chosen, keys, taken)
+        chosen += self._focus_modifiers(tokens, norms, chosen, keys, taken)
+        chosen += coordinated
         inner = self._nested(norms, chosen, keys)
+        normal = self._normal_findings(tokens, norms, taken) if self.normal_findings else []
+        chosen += normal
         chosen.sort()
         words = [t.text.lower().replace("’", "'") for t in tokens]
         status = assess(tokens, words, [(s, e) for s, e, _ in chosen], self.triggers, text, base)
+        said_normal = set(normal)
         out = []
         for (s, e, t), a in zip(chosen, status):
             start, end = tokens[s].start, tokens[e - 1].end
+            if (s, e, t) in said_normal:  # "hearing was normal": the abnormality is excluded
+                a = Assertion(True, a.uncertain, a.family)
             out.append(_mention(ix, t, start, end, text[start - base:end - base], a))
             for s2, e2, t2 in inner.get((s, e, t), ()):  # same assertion as the longer mention
                 start2, end2 = tokens[s2].start, tokens[e2 - 1].end
@@ -294,19 +324,23 @@ class Extractor:
     ) -> list[tuple[int, int, int]]:
         """Terms shared by coordinated words: in "palmar and plantar pits" the match "plantar
         pits" also yields "palmar ... pits"; in "hypoplasia of the radius and ulna", "hypoplasia
-        of the radius" also yields "hypoplasia ... ulna". Spans run over the whole coordination,
+        of the radius" also yields "hypoplasia ... ulna". A conjunct may have several words and
+        replace several words of the mention ("contractures of the elbows and Achilles tendons",
+        "sparse scalp hair and eyebrows"); stacked modifiers without a conjunction share the
+        head too ("low-set posteriorly rotated ears"). Spans run over the whole coordination,
         as annotators mark them; at most :data:`MAX_CONJUNCTS` extra conjuncts each way. A word
         that belongs to another mention is not a conjunct: in "patellar dysplasia and abnormal
         clavicular shape", "abnormal" starts a phrase of its own."""
         vocab = self.index.vocab
         stack = STACKED_MODIFIERS
+        width = MAX_CONJUNCT_WORDS if MULTIWORD_CONJUNCTS else 1
         out: list[tuple[int, int, int]] = []
         found = {(s, e, t) for s, e, t in chosen}
         n = len(norms)
         for (s, e, t), key in zip(chosen, keys):
             if len(key) < 2:
                 continue
-            # backwards: W (and|or|,) <mention>, replacing the mention's first word; also
+            # backwards: W.. (and|or|,) <mention>, replacing the mention's first words; also
             # stacked modifiers without a conjunction ("short broad thumbs")
             k = s - 1
             for hop in range(MAX_CONJUNCTS):
@@ -318,27 +352,218 @@ class Extractor:
                 stacked = c == k
                 if stacked and not (stack and hop == 0 and e - s == len(key)
                                     and norms[c] != _ABNORMAL):
-                    break  # one stacked modifier, before "modifier noun" ("short thumbs")
-                t2 = self._lookup((norms[c], *key[1:]))
-                if t2 is not None and (c, e, t2) not in found:
-                    found.add((c, e, t2))
-                    out.append((c, e, t2))
+                    break  # stacked modifiers only before "modifier noun" ("short thumbs")
+                run = _run(norms, taken, vocab, c, -1, width)  # word positions, last first
+                hit = None
+                for m in range(len(run), 0, -1):
+                    words = tuple(norms[x] for x in reversed(run[:m]))
+                    if stacked and _ABNORMAL in words:
+                        continue
+                    # a conjunct may replace one word more than it has (a "low-set" of
+                    # two words in "small, low-set ears"), but only the nearest one
+                    for h in range(1, min(len(key), m + 2 if hop == 0 and not stacked else m + 1)):
+                        t2 = self._lookup((*words, *key[h:]))
+                        if t2 is not None:
+                            hit = (run[m - 1], t2)
+                            break
+                    if hit:
+                        break
+                if hit is not None and (hit[0], e, hit[1]) not in found:
+                    found.add((hit[0], e, hit[1]))
+                    out.append((hit[0], e, hit[1]))
                 if stacked:
                     break
-                k = c - 1
-            # forwards: <mention> (and|or|,) W, replacing the mention's last word
+                k = run[-1] - 1
+            # forwards: <mention> (and|or|,) W.., replacing the mention's last words
             k = e
-            for _ in range(MAX_CONJUNCTS):
+            for hop in range(MAX_CONJUNCTS):
                 c = k
                 while c < n and norms[c] in (_CONJ_OR_COMMA, _STOP_AND_OR):
                     c += 1
                 if c == k or c >= n or norms[c] not in vocab or taken[c]:
                     break
-                t2 = self._lookup((*key[:-1], norms[c]))
-                if t2 is not None and (s, c + 1, t2) not in found:
-                    found.add((s, c + 1, t2))
-                    out.append((s, c + 1, t2))
-                k = c + 1
+                run = _run(norms, taken, vocab, c, 1, width)
+                hit = None
+                for m in range(len(run), 0, -1):
+                    words = tuple(norms[x] for x in run[:m])
+                    for h in range(1, min(len(key), m + 2 if hop == 0 else m + 1)):
+                        t2 = self._lookup((*key[:-h], *words))
+                        if t2 is not None:
+                            hit = (run[m - 1], t2)
+                            break
+                    if hit:
+                        break
+                if hit is not None and (s, hit[0] + 1, hit[1]) not in found:
+                    found.add((s, hit[0] + 1, hit[1]))
+                    out.append((s, hit[0] + 1, hit[1]))
+                k = (hit[0] if hit else run[-1]) + 1
+        return out
+
+    def _normal_target(self, words: tuple[str, ...]) -> int | None:
+        """The abnormality that "normal <words>" excludes: "Abnormal <words>" or "<words>
+        impairment/disability" (hearing -> Hearing abnormality, intelligence -> Intellectual
+        disability), if the ontology has such a name."""
+        for k in ((_ABNORMAL, *words), (*words, _IMPAIRMENT), (*words, _DISABILITY)):
+            t = self._lookup(k)
+            if t is not None:
+                return t
+        return None
+
+    def _normal_findings(
+        self, tokens: list[Token], norms: list[str], taken: list[bool]
+    ) -> list[tuple[int, int, int]]:
+        """Findings said to be normal, as excluded abnormalities: "normal hearing", "normal
+        vision and hearing", "Hearing was normal", "vision and hearing were unremarkable",
+        "... within normal limits". Only where HPO names the abnormality of exactly those words
+        (:meth:`_normal_target`); never inside another mention, never after "near"/"low"/"not"
+        ("low-normal", "not normal")."""
+        vocab = self.index.vocab
+        out: list[tuple[int, int, int]] = []
+        n = len(tokens)
+        lower = [t.text.lower() for t in tokens]
+        for i in range(n):
+            w = lower[i]
+            if w not in _NORMAL_WORDS or taken[i]:
+                continue
+            p = i - 1
+            while p >= 0 and norms[p] is _SKIP:
+                p -= 1
+            if p >= 0 and lower[p] in _NOT_NORMAL:
+                continue
+            if w == "normal" and p >= 0 and lower[p] in _COMPARED:
+                continue  # "larger than normal", "in normal individuals"
+            found = len(out)
+            if w == "normal" and i + 1 < n and not (i > 0 and lower[i - 1] == "within"):
+                # "normal X (and Y)"
+                c = i + 1
+                for _ in range(MAX_CONJUNCTS):
+                    if c >= n or norms[c] not in vocab or taken[c]:
+                        break
+                    run = _run(norms, taken, vocab, c, 1, 3)
+                    hit = None
+                    for m in range(len(run), 0, -1):
+                        after = run[m - 1] + 1
+                        if after < n and norms[after] not in _PHRASE_END:
+                            continue  # the words must end their phrase: "normal retinal vessels"
+                        t = self._normal_target(tuple(norms[x] for x in run[:m]))
+                        if t is not None:
+                            hit = (run[m - 1], t)
+                            break
+                    if hit is None:
+                        break
+                    out.append((i, hit[0] + 1, hit[1]))
+                    c = hit[0] + 1
+                    if c < n and norms[c] in (_CONJ_OR_COMMA, _STOP_AND_OR):
+                        c += 1
+                        if c < n and norms[c] is _STOP_AND_OR:  # ", and"
+                            c += 1
+                    else:
+                        break
+                if len(out) > found:
+                    continue
+            # "X (was|were|is|are|appeared) normal" / "X was within normal limits"
+            v = p
+            if w == "normal" and v >= 0 and lower[v] == "within":
+                if i + 1 >= n or lower[i + 1] not in ("limits", "limit", "range"):
+                    continue
+                v -= 1
+            if v < 0 or lower[v] not in _COPULAS:
+                continue
+            end = i + 2 if lower[v + 1] == "within" else i + 1
+            c = v - 1
+            for _ in range(MAX_CONJUNCTS):
+                if c < 0 or norms[c] not in vocab or taken[c]:
+                    break
+                run = _run(norms, taken, vocab, c, -1, 3)
+                hit = None
+                for m in range(len(run), 0, -1):
+                    t = self._normal_target(tuple(norms[x] for x in reversed(run[:m])))
+                    if t is not None:
+                        hit = (run[m - 1], t)
+                        break
+                if hit is None:
+                    break
+                out.append((hit[0], end, hit[1]))
+                c = hit[0] - 1
+                if c >= 0 and norms[c] in (_CONJ_OR_COMMA, _STOP_AND_OR):
+                    c -= 1
+                    if c >= 0 and norms[c] is _CONJ_OR_COMMA:  # ", and"
+                        c -= 1
+                else:
+                    break
+        return out
+
+    @staticmethod
+    def _absence_of_features(tokens: list[Token], norms: list[str], cands: list) -> list:
+        """"absence of seizures" and "seizures were absent" say that there were no seizures (a
+        negation), not "absence seizures": a name made of "absence of" + words, or words +
+        "(was) absent", is dropped when those words name a term by themselves; "absence of the
+        radius" and "reflexes were absent" stay Absent radius and Areflexia (neither "radius"
+        nor "reflexes" is a term), and "absence seizures" (the adjective first) stays."""
+        spans = {(c[2], c[3]) for c in cands}
+        drop = set()
+        for c in cands:
+            s, e = c[2], c[3]
+            if e - s < 2:
+                continue
+            if norms[s] == _ABSENT and tokens[s + 1].text.lower() == "of":
+                j = s + 2
+                while j < e and norms[j] is _STOP:
+                    j += 1
+                rest = (j, e)
+            elif norms[e - 1] == _ABSENT:
+                j = e - 1
+                while j > s and norms[j - 1] in (_STOP, _SKIP):
+                    j -= 1
+                rest = (s, j)
+            else:
+                continue
+            if rest[0] < rest[1] and rest in spans:
+                drop.add((s, e))
+        return [c for c in cands if (c[2], c[3]) not in drop] if drop else cands
+
+    def _focus_modifiers(
+        self, tokens: list[Token], norms: list[str], chosen: list[tuple[int, int, int]],
+        keys: list[tuple[str, ...]], taken: list[bool],
+    ) -> list[tuple[int, int, int]]:
+        """A modifier placed after a mention by a focusing adverb: "muscle weakness, predominantly
+        proximal" -> Proximal muscle weakness; "hypotonia since birth, mainly axial" -> Axial
+        hypotonia. Up to :data:`FOCUS_GAP` tokens may come between, within the clause; the
+        span runs from the mention to the modifier."""
+        if not FOCUS_MODIFIERS:
+            return []
+        vocab = self.index.vocab
+        out: list[tuple[int, int, int]] = []
+        n = len(norms)
+        for (s, e, t), key in zip(chosen, keys):
+            j = e
+            while j < n and j - e <= FOCUS_GAP and norms[j] is not _BREAK and not taken[j]:
+                if tokens[j].text.lower() in FOCUS_ADVERBS:
+                    break
+                j += 1
+            else:
+                continue
+            if j >= n or tokens[j].text.lower() not in FOCUS_ADVERBS:
+                continue
+            c = j + 1
+            while c < n and norms[c] is _STOP:
+                c += 1
+            if c >= n or norms[c] not in vocab or taken[c]:
+                continue
+            run = _run(norms, taken, vocab, c, 1, 2)
+            if tokens[j].text.lower() == "more":  # "more proximal than distal", not "one or more"
+                after = run[-1] + 1
+                if after >= n or tokens[after].text.lower() != "than":
+                    continue
+            for m in range(len(run), 0, -1):
+                words = tuple(norms[x] for x in run[:m])
+                plain = tuple(w for w in key if w not in DROPPABLE)
+                t2 = self._lookup((*words, *key))
+                if t2 is None and 0 < len(plain) < len(key):
+                    t2 = self._lookup((*words, *plain))
+                if t2 is not None and t2 != t:
+                    out.append((s, run[m - 1] + 1, t2))
+                    break
         return out
 
     def _learn_abbreviations(
@@ -366,6 +591,23 @@ class Extractor:
                 taken[k] = True
                 out.append((k, k + 1, new[tok.text]))
         return out
+
+
+def _run(norms: list[str], taken: list[bool], vocab: frozenset[str], c: int, step: int,
+         width: int) -> list[int]:
+    """Positions of up to ``width`` consecutive free dictionary words from ``c`` (which is one)
+    in direction ``step``, hyphens skipped ("low-set")."""
+    run = [c]
+    x = c + step
+    while len(run) < width and 0 <= x < len(norms):
+        if norms[x] is _SKIP:
+            x += step
+            continue
+        if norms[x] not in vocab or taken[x]:
+            break
+        run.append(x)
+        x += step
+    return run
 
 
 def _mention(ix: TextIndex, t: int, start: int, end: int, text: str, a: Assertion,

@@ -65,6 +65,12 @@ def name_key(name: str) -> Key:
 DROPPABLE = frozenset(stem(w) for w in ["localized", "localised", "generalized", "generalised", "bilateral", "unilateral", "mild", "moderate", "severe", "profound", "progressive", "congenital", "recurrent", "chronic", "acute", "episodic", "intermittent", "persistent", "isolated", "diffuse", "focal", "multifocal", "symmetric", "asymmetric", "transient"])
 
 
+# nouns that name a deviation by themselves: "increased" before them adds nothing ("Increased
+# fiber size variation" is "fibre size variability")
+DEVIATIONS = frozenset(stem(w) for w in ["variation", "variability"])
+_INCREASED, _DECREASED = stem("increased"), stem("decreased")
+
+
 # words that a name may have or not and still name the same thing, in the ontology and in a note
 # alike ("Elevated circulating creatine kinase concentration" is "elevated creatine kinase",
 # "Neoplasm of the parathyroid gland" is "parathyroid neoplasm"); a name keeps at least 2 words
@@ -147,6 +153,8 @@ def build_text_index(ontology: Ontology, extra_abbreviations: dict[str, str] | N
     bag_c: dict[Key, dict[int, bool]] = {}
     reduced_c: dict[Key, dict[int, bool]] = {}  # names without a leading clinical modifier
     conjunctions: set[Key] = set()
+    deviation_c: dict[Key, dict[int, bool]] = {}  # "Increased X variation" as "X variation"
+    quantity_c: dict[str, set[Key]] = {}
     head_c: dict[Key, dict[int, bool]] = {}  # "X abnormality" as "X signs" (in this order only)
     for i, term in enumerate(ontology.terms):
         if i == root or not ontology.is_descendant_of(i, root):
@@ -169,6 +177,10 @@ def build_text_index(ontology: Ontology, extra_abbreviations: dict[str, str] | N
             if len(key) >= 3 and key[0] in DROPPABLE:
                 d = reduced_c.setdefault(key[1:], {})
                 d[i] = d.get(i, False) or is_label
+            if len(key) >= 3 and key[0] in (_INCREASED, _DECREASED) and any(
+                    w in DEVIATIONS for w in key[1:]):
+                deviation_c.setdefault(key[1:], {})[i] = is_label
+                quantity_c.setdefault(key[0], set()).add(key[1:])
             for v in _head_variants(without_optional(key)):
                 d = head_c.setdefault(v, {})
                 d[i] = d.get(i, False) or is_label
@@ -178,6 +190,12 @@ def build_text_index(ontology: Ontology, extra_abbreviations: dict[str, str] | N
                 if v != key:
                     d = reduced_c.setdefault(v, {})
                     d[i] = d.get(i, False) or is_label
+    # ... unless X variation is a quantity that may also be decreased ("heart rate variability")
+    for k, cands in deviation_c.items():
+        if k not in quantity_c.get(_DECREASED, ()) and k in quantity_c.get(_INCREASED, ()):
+            for i, lab in cands.items():
+                d = reduced_c.setdefault(k, {})
+                d[i] = d.get(i, False) or lab
     abbreviations = _load_abbreviations()
     abbreviations.update(extra_abbreviations or {})
     for abbr, tid in abbreviations.items():
@@ -271,7 +289,7 @@ def _fingerprint() -> str:
 
     parts = [str(INDEX_FORMAT), repr(sorted(_tokens.STOPWORDS)), repr(_tokens._IRREGULAR),
              repr(_tokens._EQUIVALENT), repr(_tokens._GREEK_PLURAL), repr(_tokens._INFLECT), repr(_tokens._DERIV),
-             str(MIN_ONTOLOGY_ABBREVIATION), SURFACE, repr(STRUCTURAL), repr(sorted(DROPPABLE)), repr(sorted(OPTIONAL)), repr(sorted(WEAK_OPTIONAL)), repr(ABNORMALITY_HEADS), str(HEAD_VARIANTS), str(NESTED_ANYWHERE),
+             str(MIN_ONTOLOGY_ABBREVIATION), SURFACE, repr(STRUCTURAL), repr(sorted(DROPPABLE)), repr(sorted(DEVIATIONS)), repr(sorted(OPTIONAL)), repr(sorted(WEAK_OPTIONAL)), repr(ABNORMALITY_HEADS), str(HEAD_VARIANTS), str(NESTED_ANYWHERE),
              str(_tokens.MIN_STEM), repr(_tokens._PREFIXES), repr(_tokens._SPELLING), _tokens._ISE.pattern, repr(sorted(_load_abbreviations().items()))]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
 

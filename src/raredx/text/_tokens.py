@@ -56,6 +56,17 @@ _IRREGULAR = {
     "phenomena": "phenomenon", "condylomata": "condyloma", "sarcomata": "sarcoma",
     "carcinomata": "carcinoma", "adenomata": "adenoma", "fibromata": "fibroma",
     "obese": "obesity", "deaf": "deafness", "epileptic": "epilepsy", "dystonic": "dystonia",
+    # Latin plurals of anatomical nouns ("hypoplastic halluces", "dilated calyces")
+    "halluces": "hallux", "pollices": "pollex", "fundi": "fundus", "sulci": "sulcus",
+    "villi": "villus", "nuclei": "nucleus", "alveoli": "alveolus", "glomeruli": "glomerulus",
+    "calculi": "calculus", "thrombi": "thrombus", "emboli": "embolus", "humeri": "humerus",
+    "radii": "radius", "calcanei": "calcaneus", "tali": "talus", "femora": "femur",
+    "cortices": "cortex", "apices": "apex", "cervices": "cervix", "thoraces": "thorax",
+    "larynges": "larynx", "pharynges": "pharynx", "uteri": "uterus", "septa": "septum",
+    "menisci": "meniscus", "lumina": "lumen", "rami": "ramus", "acini": "acinus",
+    "calyces": "calyx", "matrices": "matrix", "diverticula": "diverticulum",
+    "epithelia": "epithelium", "ostia": "ostium", "cilia": "cilium", "stomata": "stoma",
+    "spermatozoa": "spermatozoon", "hematomata": "hematoma", "gyri": "gyrus",
 }
 
 # words that mean the same in a phenotype phrase, mapped (in the note and in the ontology alike)
@@ -105,6 +116,10 @@ _EQUIVALENT = {
     "agenesis": "absent", "aplasia": "absent",
     "downward": "down", "upward": "up", "dilation": "dilatation", "dilated": "dilatation",
     "underdeveloped": "hypoplasia", "underdevelopment": "hypoplasia", "neoplasia": "neoplasm",
+    "intellectual": "intelligence",  # "normal intelligence" vs "Intellectual disability"
+    "variability": "variation", "variable": "variation",  # "fibre size variability"
+    **dict.fromkeys(("shows", "showed", "showing", "shown", "revealed", "reveals", "revealing",
+                     "demonstrated", "demonstrates", "disclosed", "displayed"), "show"),
     "first": "1st", "second": "2nd", "third": "3rd", "fourth": "4th", "fifth": "5th",
 }
 # Greek/Latin plurals that the plural rule would get wrong ("exostoses" -> "exostosis"),
