@@ -127,8 +127,11 @@ class Engine:
         above = (total[None, :] > t) | ((total[None, :] == t) & (self._order_key[None, :] < key))
         return above.sum(axis=1) + 1
 
-    def probabilities(self, total: np.ndarray) -> np.ndarray:
-        z = total * np.log(10.0) / self._scorer.params.temperature
+    def probabilities(self, total: np.ndarray, n_terms: int | None = None) -> np.ndarray:
+        """Posterior probabilities of the candidates: a softmax of the scores whose temperature
+        grows with the number of present terms ``n_terms`` (long records sum many correlated
+        log likelihood ratios and would otherwise be over-confident; see the phenotype model)."""
+        z = total * np.log(10.0) / self._scorer.params.temperature_for(n_terms)
         z = z - z.max()
         p = np.exp(z)
         return p / p.sum()
@@ -143,7 +146,7 @@ class Engine:
         scores = self.score(patient, leave_publication_out)
         total = scores.total
         order = self.order(total, top)
-        prob = self.probabilities(total)
+        prob = self.probabilities(total, len(patient.present))
         kb = self.knowledge
         n_explain = top if explain_top is None else min(explain_top, top)
         ranked = order[:top].tolist()

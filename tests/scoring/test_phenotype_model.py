@@ -84,3 +84,22 @@ def test_orphanet_groups_broader_than_an_annotated_omim_disease_get_the_group_pr
     others = np.delete(delta, orpha)
     assert np.allclose(others, others[0])
     assert delta[orpha] - others[0] == pytest.approx(-1.0)
+
+
+def test_the_temperature_grows_with_the_record_length():
+    from raredx.scoring._phenotype import PhenotypeParams
+
+    p = PhenotypeParams(temperature=2.0, temperature_length_exponent=0.5,
+                        temperature_reference_terms=8.0)
+    assert p.temperature_for(None) == 2.0 and p.temperature_for(8) == pytest.approx(2.0)
+    assert p.temperature_for(32) == pytest.approx(4.0)
+    assert p.temperature_for(0) == p.temperature_for(1) == pytest.approx(2.0 / 8**0.5)
+    assert PhenotypeParams(temperature=3.0).temperature_for(40) == 3.0  # exponent 0: constant
+
+
+def test_a_longer_record_gets_a_flatter_posterior_for_the_same_scores(engine):
+    total = np.array([3.0, 2.0, 0.5, 0.0])
+    short, long_ = engine.probabilities(total, 3), engine.probabilities(total, 30)
+    assert short.sum() == pytest.approx(1.0) and long_.sum() == pytest.approx(1.0)
+    assert np.argmax(short) == np.argmax(long_) == 0
+    assert short[0] > long_[0] and short[-1] < long_[-1]

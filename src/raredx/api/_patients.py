@@ -117,7 +117,7 @@ def explain(release: Release, p: Patient, ids: list[str]) -> dict[str, Any]:
     scores = engine.score(p)
     total = scores.total
     rank = dict(zip((e for _, e in found), engine.ranks(total, [e for _, e in found]).tolist()))
-    prob = engine.probabilities(total)
+    prob = engine.probabilities(total, len(p.present))
     explained = engine.explain(p, [e for _, e in found], scores=scores)
     onto = engine.knowledge.ontology
     return {

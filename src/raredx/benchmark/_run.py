@@ -270,7 +270,7 @@ def run_benchmark(
             t0 = time.perf_counter()
             total = engine.score(c.patient, leave_publication_out=lpo).total
             order = engine.order(total, top=10)  # a top-10 differential; ranks below need no sort
-            prob = engine.probabilities(total)
+            prob = engine.probabilities(total, len(c.patient.present))
             dt = time.perf_counter() - t0
             t_engine += dt
             rank, best, worst, e = _engine_rank(engine, total, truth_cands[i])

@@ -339,7 +339,7 @@ def diagnose_with_variants(
     cand = links.candidate_llr(vals)
     combined = total + cand
     order = engine.order(combined)
-    prob = engine.probabilities(combined)
+    prob = engine.probabilities(combined, len(scores.present))
     ids = engine.candidate_ids
     labels = _labels(engine)
     hits = []

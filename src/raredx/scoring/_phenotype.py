@@ -61,6 +61,18 @@ class PhenotypeParams:
     onset_weight: float = 1.0
     sex_xlr_female_lr: float = 0.3
     temperature: float = 1.0
+    # the temperature grows with the record's length n: T = temperature * (n / reference) ** exp
+    temperature_length_exponent: float = 0.0
+    temperature_reference_terms: float = 8.0
+
+    def temperature_for(self, n_terms: int | None) -> float:
+        """The softmax temperature for a record of ``n_terms`` reported (present) terms; the
+        plain ``temperature`` when the length is not known."""
+        if n_terms is None or self.temperature_length_exponent == 0.0:
+            return self.temperature
+        n = max(1, n_terms)
+        return self.temperature * (n / self.temperature_reference_terms) ** (
+            self.temperature_length_exponent)
 
     @classmethod
     def load(cls, path: Path | None = None) -> PhenotypeParams:
