@@ -53,6 +53,13 @@ def test_coordinated_modifiers_and_latin_plurals(extractor):
                    ("HP:0010109", "hypoplastic thumbs and halluces")}
 
 
+def test_a_range_of_grades_shares_the_head(extractor):
+    assert ids(extractor, "hypoplastic to absent thumbs") == {
+        ("HP:0009777", "absent thumbs"), ("HP:0009778", "hypoplastic to absent thumbs")}
+    # "to" joins grades only ("mild to moderate"), not any two words
+    assert ids(extractor, "palmar to plantar pits") == {("HP:0010612", "plantar pits")}
+
+
 # -- a modifier after a focusing adverb ----------------------------------------------------
 
 
@@ -152,6 +159,7 @@ def test_normal_finding_of_a_relative_is_not_the_patients(with_normal):
 @pytest.mark.parametrize("text, mention", [
     ("Seizures: absent.", "Seizures"),
     ("Seizures: none.", "Seizures"),
+    ("Ataxia: no; hypotonia: yes.", "Ataxia"),
     ("Hypotonia was not evident.", "Hypotonia"),
     ("Seizures have not been observed since age 3.", "Seizures"),
     ("Ataxia was not reported.", "Ataxia"),
@@ -166,6 +174,12 @@ def test_normal_finding_of_a_relative_is_not_the_patients(with_normal):
 def test_negated_in_clinical_sentences(find, text, mention):
     m = find(text)[mention]
     assert (m.excluded, m.uncertain, m.family) == (True, False, False)
+
+
+def test_negative_is_a_negation_only_after_a_colon(find):
+    assert find("Ataxia: negative.")["Ataxia"].excluded
+    assert not find("Renal enlargement is caused by gram-negative bacteria.")[
+        "Renal enlargement"].excluded
 
 
 @pytest.mark.parametrize("text, mention", [

@@ -45,8 +45,10 @@ not appreciated|was not appreciated|were not appreciated|not been observed|has n
 have not been observed|had not been observed|not been seen|has not been seen|have not been seen|
 not been detected|has not been detected|have not been detected|not been noted|
 has not been noted|have not been noted|not been found|has not been found|have not been found|
-not been reported|has not been reported|have not been reported|never observed|none|nil|
-negative""".replace("\n", "")
+not been reported|has not been reported|have not been reported|never observed""".replace(
+    "\n", "")
+# after "feature:" only ("Seizures: none", "Ataxia: negative")
+COLON_NEGATIONS = frozenset(("none", "nil", "negative", "no", "absent"))
 _UNC_PRE = """possible|possibly|probable|probably|suspected|suspect|suspicion of|suspicious for|
 suspicious of|questionable|query|rule out|to rule out|r/o|may have|might have|may be|could be|
 likely|unlikely|concern for|concerning for|cannot exclude|can not exclude|cannot rule out|
@@ -253,5 +255,7 @@ def assess(
                 break
             flags[t.cue] = True
             k += 1
+        if e + 1 < n and words[e] == ":" and words[e + 1] in COLON_NEGATIONS:
+            flags[Cue.NEGATION] = True
         out.append(Assertion(flags[Cue.NEGATION], flags[Cue.UNCERTAINTY], flags[Cue.FAMILY]))
     return out

@@ -27,6 +27,11 @@ _COMPARED = frozenset(("than", "to", "from", "versus", "vs", "unlike", "in", "co
 _COPULAS = frozenset(("was", "were", "is", "are", "appeared", "appears", "seemed", "seems",
                       "remained", "remains", "been"))
 ABSENCE_OF_A_FEATURE = True  # "absence of seizures" is a negation
+RANGES = True  # "mild to moderate intellectual disability": also Mild intellectual disability
+_GRADES = frozenset(stem(w) for w in (
+    "mild", "moderate", "severe", "profound", "borderline", "slight", "marked", "partial",
+    "complete", "total", "hypoplastic", "aplastic", "absent", "small", "large", "short", "long",
+    "low", "high", "decreased", "increased", "thin", "thick", "narrow", "wide"))
 FOCUS_MODIFIERS = True  # "muscle weakness, predominantly proximal"
 FOCUS_GAP = 4
 FOCUS_ADVERBS = frozenset(("predominantly", "predominately", "mainly", "mostly", "primarily",
@@ -272,7 +277,7 @@ class Extractor:
         new = self._learn_abbreviations(tokens, chosen, defined)
         if new:
             chosen += self._abbreviation_uses(tokens, taken, new, defined)
-        coordinated = self._coordinations(norms, chosen, keys, taken)
+        coordinated = self._coordinations(norms, chosen, keys, taken, tokens)
         chosen += self._focus_modifiers(tokens, norms, chosen, keys, taken)
         chosen += coordinated
         inner = self._nested(norms, chosen, keys)
@@ -320,7 +325,7 @@ class Extractor:
 
     def _coordinations(
         self, norms: list[str], chosen: list[tuple[int, int, int]], keys: list[tuple[str, ...]],
-        taken: list[bool],
+        taken: list[bool], tokens: list[Token] | None = None,
     ) -> list[tuple[int, int, int]]:
         """Terms shared by coordinated words: in "palmar and plantar pits" the match "plantar
         pits" also yields "palmar ... pits"; in "hypoplasia of the radius and ulna", "hypoplasia
@@ -347,13 +352,19 @@ class Extractor:
                 c = k
                 while c >= 0 and norms[c] in (_CONJ_OR_COMMA, _STOP_AND_OR):
                     c -= 1
+                ranged = (RANGES and hop == 0 and c == k and c > 0 and tokens is not None
+                          and tokens[c].text.lower() == "to")  # "mild to moderate X"
+                if ranged:  # only between grades: "mild to moderate", "hypoplastic to absent"
+                    c -= 1
+                    if norms[c] not in _GRADES or key[0] not in _GRADES:
+                        break
                 if c < 0 or norms[c] not in vocab or taken[c]:
                     break
                 stacked = c == k
                 if stacked and not (stack and hop == 0 and e - s == len(key)
                                     and norms[c] != _ABNORMAL):
                     break  # stacked modifiers only before "modifier noun" ("short thumbs")
-                run = _run(norms, taken, vocab, c, -1, width)  # word positions, last first
+                run = _run(norms, taken, vocab, c, -1, 1 if ranged else width)  # last first
                 hit = None
                 for m in range(len(run), 0, -1):
                     words = tuple(norms[x] for x in reversed(run[:m]))
@@ -371,7 +382,7 @@ class Extractor:
                 if hit is not None and (hit[0], e, hit[1]) not in found:
                     found.add((hit[0], e, hit[1]))
                     out.append((hit[0], e, hit[1]))
-                if stacked:
+                if stacked or ranged:
                     break
                 k = run[-1] - 1
             # forwards: <mention> (and|or|,) W.., replacing the mention's last words
@@ -500,7 +511,7 @@ class Extractor:
         "(was) absent", is dropped when those words name a term by themselves; "absence of the
         radius" and "reflexes were absent" stay Absent radius and Areflexia (neither "radius"
         nor "reflexes" is a term), and "absence seizures" (the adjective first) stays."""
-        spans = {(c[2], c[3]) for c in cands}
+        spans = {(c[2], c[3]) for c in cands if c[1] == 0}  # names in their own word order
         drop = set()
         for c in cands:
             s, e = c[2], c[3]
