@@ -106,7 +106,9 @@ def test_dominant_and_recessive_configurations(genes, params):
     assert "not on chromosome X" in het.why(Moi.XLR)
     # the exact formulas: LR = ((1-eps) s + eps q) / q; an unphased compound heterozygote is in
     # trans with some probability, and two-hit genes are commoner by chance than Poisson says
-    lam = params.background_rate_per_kb * float(genes.exon_kb[g])
+    ref = params.exon_kb_reference
+    kb = ref * (float(genes.exon_kb[g]) / ref) ** params.exon_kb_exponent
+    lam = params.background_rate_per_kb * kb
     q1 = 1 - math.exp(-lam)
     q2 = lam * lam / 2 + params.homozygous_fraction * lam
     s = params.effect_pathogenicity["frameshift_variant"]
@@ -115,7 +117,71 @@ def test_dominant_and_recessive_configurations(genes, params):
     sc = s * s * params.unphased_trans_probability
     qc = min(q1, q2 * params.two_hit_background_factor)
     assert comp.llr(Moi.AR) == pytest.approx(math.log10(((1 - eps) * sc + eps * qc) / qc))
-    assert hom.llr(Moi.AR) == pytest.approx(math.log10(((1 - eps) * s + eps * q2) / q2))
+    # a homozygous indel: the share of rare indels seen homozygous
+    qh = lam * lam / 2 + params.homozygous_fraction_indel * lam
+    assert hom.llr(Moi.AR) == pytest.approx(math.log10(((1 - eps) * s + eps * qh) / qh))
+
+
+def test_homozygous_snvs_are_rarer_by_chance_than_homozygous_indels(genes, params):
+    """Few rare SNVs are homozygous in an outbred exome; many "rare" homozygous indels are
+    common alleles or artefacts: the same pathogenicity weighs more on an SNV."""
+    g = genes.gene("LENSB")
+    p = dataclasses.replace(params, homozygous_fraction_snv=0.005, homozygous_fraction_indel=0.2,
+                            effect_pathogenicity={**params.effect_pathogenicity,
+                                                  "frameshift_variant": 0.4,
+                                                  "coding_sequence_variant": 0.4})
+    snv = ev(genes, p, [var("chr2", 12050, "A", "G", Zygosity.HOMOZYGOUS)])[g]
+    indel = ev(genes, p, [var("chr2", 12050, "AT", "A", Zygosity.HOMOZYGOUS)])[g]
+    mnv = ev(genes, p, [var("chr2", 12050, "AT", "GC", Zygosity.HOMOZYGOUS)])[g]
+    assert snv.variants[0].pathogenicity == indel.variants[0].pathogenicity
+    assert snv.llr(Moi.AR) > indel.llr(Moi.AR) + 1.0
+    assert mnv.llr(Moi.AR) == pytest.approx(snv.llr(Moi.AR))  # same length: counted as SNV
+    # the heterozygous (dominant) evidence does not depend on it
+    assert snv.llr(Moi.AD) == pytest.approx(indel.llr(Moi.AD))
+    # negative values fall back to the one homozygous_fraction
+    both = dataclasses.replace(p, homozygous_fraction_snv=-1.0, homozygous_fraction_indel=-1.0)
+    a = ev(genes, both, [var("chr2", 12050, "A", "G", Zygosity.HOMOZYGOUS)])[g]
+    b = ev(genes, both, [var("chr2", 12050, "AT", "A", Zygosity.HOMOZYGOUS)])[g]
+    assert a.llr(Moi.AR) == pytest.approx(b.llr(Moi.AR))
+
+
+def test_expected_rare_variants_grow_slower_than_exon_length(genes, params):
+    from raredx.genotype._scoring import _lambda
+
+    linear = dataclasses.replace(params, exon_kb_exponent=1.0)
+    sub = dataclasses.replace(params, exon_kb_exponent=0.5, exon_kb_reference=0.4)
+    for name in ("LENSB", "SEIZ1", "FBN1"):
+        g = genes.gene(name)
+        kb = float(genes.exon_kb[g])
+        assert _lambda(genes, g, linear) == pytest.approx(linear.background_rate_per_kb * kb)
+        assert _lambda(genes, g, sub) == pytest.approx(
+            sub.background_rate_per_kb * 0.4 * (kb / 0.4) ** 0.5)
+    # a gene of exactly the reference length is unchanged
+    g = genes.gene("LENSB")
+    at_ref = dataclasses.replace(params, exon_kb_exponent=0.5,
+                                 exon_kb_reference=float(genes.exon_kb[g]))
+    assert _lambda(genes, g, at_ref) == pytest.approx(_lambda(genes, g, linear))
+
+
+@pytest.mark.parametrize("gq, phred, factor", [
+    (30.0, True, 1.0), (30.0, False, 1.0),
+    (10.0, True, 0.9), (3.0, True, 1 - 10 ** -0.3), (0.0, True, 0.0),
+    (10.0, False, "low_genotype_quality_factor"),
+])
+def test_genotype_quality_weighs_a_call(genes, params, gq, phred, factor):
+    """Below the low-quality threshold a call counts by the chance its genotype is right, as
+    its phred-scaled GQ says (or by a fixed factor)."""
+    from raredx.genotype import pathogenicity
+
+    p = dataclasses.replace(params, phred_genotype_quality=phred)
+    f = getattr(p, factor) if isinstance(factor, str) else factor
+    (v,), _ = annotate_builtin([Variant("chr2", 12101, "A", "G",
+                                        (Genotype("p", Zygosity.HETEROZYGOUS, gq),))], genes)
+    (a,) = v.annotations
+    got, why = pathogenicity(v, a, p, gq, explain=True)
+    base = p.effect_pathogenicity["coding_sequence_variant"]
+    assert got == pytest.approx(base * f)
+    assert any("genotype quality" in w for w in why) == (f != 1.0)
 
 
 def test_two_close_heterozygous_variants_are_one_event(genes, params):

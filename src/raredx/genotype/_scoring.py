@@ -135,6 +135,18 @@ class GenotypeParams:
     # of other genes: reference-based calling leaves their common alleles looking rare
     hypervariable_prefixes: tuple[str, ...] = ()
     hypervariable_rate_factor: float = 1.0
+    # share of rare variants seen homozygous, by kind, for a homozygous call (negative: use
+    # ``homozygous_fraction``): rare homozygous SNVs are few in an outbred exome, while many
+    # "rare" homozygous indels are common alleles or calling artefacts
+    homozygous_fraction_snv: float = -1.0
+    homozygous_fraction_indel: float = -1.0
+    # rare variants per gene grow slower than its MANE exon length (long transcripts carry long,
+    # poorly captured UTRs): λ = rate × ref × (kb / ref) ** exponent, ref = ``exon_kb_reference``
+    exon_kb_exponent: float = 1.0
+    exon_kb_reference: float = 2.0
+    # below ``low_genotype_quality``, weigh a call by the probability its genotype is right as
+    # GQ (phred) states it, 1 - 10^(-GQ/10), instead of ``low_genotype_quality_factor``
+    phred_genotype_quality: bool = False
 
     @classmethod
     def load(cls, path: Path | None = None) -> GenotypeParams:
@@ -245,8 +257,10 @@ def pathogenicity(v: Variant, a: VariantAnnotation, params: GenotypeParams, gq: 
         p *= params.dbsnp_factor
         why.append(f"in dbSNP (no frequency given): ×{params.dbsnp_factor:g}")
     if gq is not None and gq < params.low_genotype_quality:
-        p *= params.low_genotype_quality_factor
-        why.append(f"genotype quality {gq:g}: ×{params.low_genotype_quality_factor:g}")
+        f = (1.0 - 10.0 ** (-max(gq, 0.0) / 10.0) if params.phred_genotype_quality
+             else params.low_genotype_quality_factor)
+        p *= f
+        why.append(f"genotype quality {gq:g}: ×{f:.3g}")
     return p, tuple(why)
 
 
@@ -378,7 +392,11 @@ def no_variant_log10_lr(genes: GeneKnowledge, g: int, params: GenotypeParams) ->
 
 def _lambda(genes: GeneKnowledge, g: int, params: GenotypeParams) -> float:
     kb = float(genes.exon_kb[g]) if g < len(genes.exon_kb) else 0.0
-    lam = params.background_rate_per_kb * (kb if kb > 0 else params.default_exon_kb)
+    kb = kb if kb > 0 else params.default_exon_kb
+    if params.exon_kb_exponent != 1.0:
+        ref = params.exon_kb_reference
+        kb = ref * (kb / ref) ** params.exon_kb_exponent
+    lam = params.background_rate_per_kb * kb
     if params.hypervariable_prefixes and genes.genes[g].symbol.startswith(
             params.hypervariable_prefixes):
         lam *= params.hypervariable_rate_factor
@@ -416,7 +434,11 @@ def _gene_evidence(g: int, evs: list[VariantEvidence], genes: GeneKnowledge,
     two: list[tuple[float, tuple]] = []
     for j, e in enumerate(top):
         if e.zygosity in (Zygosity.HOMOZYGOUS, Zygosity.HEMIZYGOUS):
-            two.append((_lr(e.pathogenicity, q2, eps), ("two", (j,), e.pathogenicity, q2, 1.0, "")))
+            v = e.variant
+            h = (params.homozygous_fraction_snv if len(v.ref) == len(v.alt)
+                 else params.homozygous_fraction_indel)
+            qh = q2 if h < 0 else min(q1, lam * lam / 2.0 + h * lam)
+            two.append((_lr(e.pathogenicity, qh, eps), ("two", (j,), e.pathogenicity, qh, 1.0, "")))
     hets = [j for j, e in enumerate(top) if e.zygosity is Zygosity.HETEROZYGOUS]
     for x in range(len(hets)):
         for y in range(x + 1, len(hets)):
