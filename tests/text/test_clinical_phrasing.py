@@ -60,6 +60,27 @@ def test_a_range_of_grades_shares_the_head(extractor):
     assert ids(extractor, "palmar to plantar pits") == {("HP:0010612", "plantar pits")}
 
 
+def test_degree_adverbs_inside_a_phrase(extractor):
+    assert ids(extractor, "Creatine kinase was markedly elevated.") == {
+        ("HP:0003236", "Creatine kinase was markedly elevated")}
+    assert ids(extractor, "The kidneys were mildly enlarged.") == {
+        ("HP:0000105", "kidneys were mildly enlarged")}
+    # not at either end of a mention: "Renal enlargement is relatively rare"
+    assert ids(extractor, "Renal enlargement is relatively rare.") == {
+        ("HP:0000105", "Renal enlargement")}
+
+
+def test_a_name_with_a_conjunction_needs_one_in_the_text(extractor):
+    # "Motor and developmental delay" (GDD) and "Motor developmental delay" (Motor delay) have
+    # the same words: the text decides
+    assert ids(extractor, "motor developmental delay") == {
+        ("HP:0001270", "motor developmental delay")}
+    assert ids(extractor, "Her motor development was severely delayed.") == {
+        ("HP:0001270", "motor development was severely delayed")}
+    assert ids(extractor, "motor and developmental delay") == {
+        ("HP:0001263", "motor and developmental delay")}
+
+
 # -- a modifier after a focusing adverb ----------------------------------------------------
 
 

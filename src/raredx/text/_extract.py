@@ -27,6 +27,14 @@ _COMPARED = frozenset(("than", "to", "from", "versus", "vs", "unlike", "in", "co
 _COPULAS = frozenset(("was", "were", "is", "are", "appeared", "appears", "seemed", "seems",
                       "remained", "remains", "been"))
 ABSENCE_OF_A_FEATURE = True  # "absence of seizures" is a negation
+DEGREE_ADVERBS = True  # "creatine kinase was markedly elevated"
+# adverbs of degree (and side) that may sit inside a phrase that names a term without them
+_ADVERBS = frozenset(stem(w) for w in (
+    "markedly", "mildly", "moderately", "severely", "slightly", "significantly", "considerably",
+    "substantially", "strongly", "extremely", "profoundly", "persistently",
+    "consistently", "progressively", "bilaterally",
+    "diffusely", "grossly", "notably", "remarkably", "somewhat", "quite",
+    "markedly", "relatively", "unusually", "abnormally", "strikingly", "minimally", "massively"))
 RANGES = True  # "mild to moderate intellectual disability": also Mild intellectual disability
 _GRADES = frozenset(stem(w) for w in (
     "mild", "moderate", "severe", "profound", "borderline", "slight", "marked", "partial",
@@ -211,6 +219,7 @@ class Extractor:
         surface = ix.surface
         optional = _OPTIONAL
         conj_names = ix.conjunctions
+        adverbs = _ADVERBS if DEGREE_ADVERBS else frozenset()
         for i in range(n):
             if surface and norms[i][0] != "\x00":
                 t = surface.get(_light(tokens[i].text))
@@ -218,8 +227,10 @@ class Extractor:
                     cands.append((-1, 0, i, i + 1, t, (norms[i],)))
             if norms[i] not in vocab:
                 continue
+            lead_adverb = norms[i] in adverbs  # then only a name with the adverb in it
             seq: list[str] = []
             short: list[str] = []  # seq without its optional words
+            bare: list[str] = []  # ... and without degree adverbs
             stops = 0
             crossed = False  # an "and"/"or" inside: only an exact (ordered) name may match
             j = i
@@ -235,20 +246,29 @@ class Extractor:
                         break
                     j += 1
                     continue
-                if nj not in vocab:  # also punctuation, including ","
+                if nj not in vocab and nj not in adverbs:  # also punctuation, including ","
                     break
                 stops = 0
                 seq.append(nj)
                 if nj not in optional:
                     short.append(nj)
+                    if nj not in adverbs:
+                        bare.append(nj)
                 key = tuple(seq)
                 t = exact.get(key)
                 if t is None and len(short) < len(seq) and len(short) >= 2:
                     t = exact.get(tuple(short))
                     if t is not None:
                         key = tuple(short)
-                if t is not None and crossed and key not in conj_names:
-                    t = None  # "hypotonia and seizures" is not "hypotonic seizures"
+                use_bare = len(bare) < len(short) and len(bare) >= 2 and not lead_adverb and \
+                    nj not in adverbs  # an adverb inside the phrase, not at either end
+                if t is None and use_bare:
+                    t = exact.get(tuple(bare))
+                    if t is not None:
+                        key = tuple(bare)
+                if t is not None and crossed:
+                    # "hypotonia and seizures" is not "hypotonic seizures"
+                    t = ix.conjoined.get(key, t) if key in conj_names else None
                 if t is not None and len(seq) == 1 and tokens[j].text.lower() in NOT_ALONE:
                     t = None
                 if t is not None:
@@ -257,6 +277,8 @@ class Extractor:
                     t = bag.get(tuple(sorted(seq)))
                     if t is None and len(short) < len(seq) and len(short) >= 2:
                         t = bag.get(tuple(sorted(short)))
+                    if t is None and use_bare:
+                        t = bag.get(tuple(sorted(bare)))
                     if t is not None:
                         cands.append((-len(seq), 1, i, j + 1, t, key))
                 if len(seq) >= max_words:

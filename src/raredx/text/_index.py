@@ -15,7 +15,7 @@ from raredx.text._tokens import STOPWORDS, is_abbreviation, light, stem, tokeniz
 
 SURFACE = "="  # prefix of keys matched on the light form of one word
 
-INDEX_FORMAT = 5  # bump when the normal form or the index layout changes
+INDEX_FORMAT = 7  # bump when the normal form or the index layout changes
 
 Key = tuple[str, ...]
 
@@ -40,6 +40,9 @@ class TextIndex:
     nested: dict[Key, tuple[tuple[int, int, int], ...]] = field(default_factory=dict)
     # names with "and"/"or" in them ("Cleft lip and palate"): only these match across a conjunction
     conjunctions: frozenset[Key] = frozenset()
+    # the term of such a name when the text has the conjunction too ("motor and developmental
+    # delay" is Global developmental delay, "motor developmental delay" Motor delay)
+    conjoined: dict[Key, int] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.term_ids)
@@ -153,6 +156,7 @@ def build_text_index(ontology: Ontology, extra_abbreviations: dict[str, str] | N
     bag_c: dict[Key, dict[int, bool]] = {}
     reduced_c: dict[Key, dict[int, bool]] = {}  # names without a leading clinical modifier
     conjunctions: set[Key] = set()
+    plain_names: dict[Key, set[int]] = {}  # key -> terms with a name of it without "and"/"or"
     deviation_c: dict[Key, dict[int, bool]] = {}  # "Increased X variation" as "X variation"
     quantity_c: dict[str, set[Key]] = {}
     head_c: dict[Key, dict[int, bool]] = {}  # "X abnormality" as "X signs" (in this order only)
@@ -163,8 +167,12 @@ def build_text_index(ontology: Ontology, extra_abbreviations: dict[str, str] | N
             key = name_key(name)
             if not key or (len(key) == 1 and len(key[0]) < 3):
                 continue
-            if any(t.text.lower() in ("and", "or", "/", "&") for t in tokenize(name)):
+            has_conj = any(t.text.lower() in ("and", "or", "/", "&") for t in tokenize(name))
+            if has_conj:
                 conjunctions.add(key)
+            else:
+                plain_names.setdefault(key, set()).add(i)
+                plain_names.setdefault(tuple(sorted(key)), set()).add(i)
             if len(key) == 1 and not is_label and not key[0].startswith("@"):
                 # a one-word synonym matches only up to plural ("Ordering" is not "order",
                 # "Inactivity" not "inactivation"): derivation is for labels and phrases
@@ -209,9 +217,16 @@ def build_text_index(ontology: Ontology, extra_abbreviations: dict[str, str] | N
     labels: list[str] = []
     ambiguous: dict[str, tuple[str, ...]] = {}
 
-    def resolve_table(table: dict[Key, dict[int, bool]]) -> dict[Key, int]:
+    def resolve_table(table: dict[Key, dict[int, bool]], prefer_plain: bool = True
+                      ) -> dict[Key, int]:
         out: dict[Key, int] = {}
         for k, cands in table.items():
+            plain = plain_names.get(k) if prefer_plain else None
+            if plain and len(cands) > 1 and not plain.issuperset(cands):
+                # "Motor and developmental delay" (GDD) is not "Motor developmental delay"
+                # (Motor delay): a name without the conjunction wins
+                kept = {i: v for i, v in cands.items() if i in plain}
+                cands = kept or cands
             i = _choose(ontology, cands, not k[0].startswith("@"))
             if i is None:  # an ambiguous abbreviation: left out, listed
                 ambiguous[" ".join(k)] = tuple(sorted(ontology.ids[j] for j in cands))
@@ -228,6 +243,9 @@ def build_text_index(ontology: Ontology, extra_abbreviations: dict[str, str] | N
         for i in cands:
             cands[i] = cands[i] or same_bag.get(i, False)
     exact = resolve_table(exact_c)
+    conjoined = {k: t for k, t in resolve_table(
+        {k: v for k, v in exact_c.items() if k in conjunctions}, prefer_plain=False).items()
+        if exact.get(k) != t}
     bag = resolve_table(bag_c)
     for k, t in resolve_table({k: v for k, v in reduced_c.items() if k not in exact_c}).items():
         exact[k] = t
@@ -280,6 +298,7 @@ def build_text_index(ontology: Ontology, extra_abbreviations: dict[str, str] | N
         ambiguous=ambiguous,
         nested=nested,
         conjunctions=frozenset(k for k in conjunctions if k in exact),
+        conjoined=conjoined,
     )
 
 
