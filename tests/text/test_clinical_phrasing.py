@@ -101,6 +101,29 @@ def test_modifier_after_predominantly_mainly(extractor):
     assert {t for t, _ in ids(extractor, "Muscle weakness. Mainly proximal")} == {"HP:0001324"}
 
 
+# -- growth measurements as SD or centiles -------------------------------------------------
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("microcephaly (head circumference -3 SD)", {
+        ("HP:0000252", "microcephaly"), ("HP:0000252", "head circumference -3 SD")}),
+    ("OFC 42 cm (−2.5 SD)", {("HP:0000252", "OFC 42 cm (−2.5 SD")}),
+    ("His height was 150 cm (z-score -2.1).", {
+        ("HP:0004322", "height was 150 cm (z-score -2.1")}),
+    ("height below the 3rd percentile", {("HP:0004322", "height below the 3rd percentile")}),
+    ("height 2 SD above the mean", set()),  # no Tall stature in the fixture
+    ("height -1.5 SD; height at the 2nd percentile; head circumference 48 cm", set()),
+    ("palpebral fissure length -2.5 SD; length of the thumb -3 SD", set()),
+])
+def test_growth_measurements(extractor, text, expected):
+    assert ids(extractor, text) == expected
+
+
+def test_a_relatives_measurement_is_a_family_feature(extractor):
+    (m,) = extractor.extract("His mother's height is -2.5 SD.").mentions
+    assert m.id == "HP:0004322" and m.family
+
+
 # -- biopsy wordings -----------------------------------------------------------------------
 
 

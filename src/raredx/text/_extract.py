@@ -13,6 +13,8 @@ from raredx.model import InputIssue, IssueLevel
 from raredx.text._context import Assertion, TriggerTable, assess
 from raredx.text._index import DROPPABLE, OPTIONAL, WEAK_OPTIONAL, TextIndex
 from raredx.text._input import CHUNK_CHARS, iter_chunks, language_problem, open_note
+from raredx.text._measure import HINT as MEASURE_HINT
+from raredx.text._measure import measurements
 from raredx.text._tokens import STOPWORDS, Token, is_abbreviation, light, stem, tokenize
 
 MAX_STOPWORDS_IN_A_ROW = 2
@@ -27,6 +29,7 @@ _COMPARED = frozenset(("than", "to", "from", "versus", "vs", "unlike", "in", "co
 _COPULAS = frozenset(("was", "were", "is", "are", "appeared", "appears", "seemed", "seems",
                       "remained", "remains", "been"))
 ABSENCE_OF_A_FEATURE = True  # "absence of seizures" is a negation
+MEASUREMENTS = True  # "head circumference -3 SD" -> Microcephaly
 DEGREE_ADVERBS = True  # "creatine kinase was markedly elevated"
 # adverbs of degree (and side) that may sit inside a phrase that names a term without them
 _ADVERBS = frozenset(stem(w) for w in (
@@ -149,6 +152,7 @@ class Extractor:
         self.index = index
         self.triggers = TriggerTable()
         self.normal_findings = normal_findings
+        self._positions = {tid: k for k, tid in enumerate(index.term_ids)}
 
     # -- public -------------------------------------------------------------------------------
     def extract(self, text: str, where: str = "text") -> Extraction:
@@ -303,6 +307,9 @@ class Extractor:
         chosen += self._focus_modifiers(tokens, norms, chosen, keys, taken)
         chosen += coordinated
         inner = self._nested(norms, chosen, keys)
+        if MEASUREMENTS and MEASURE_HINT.search(text):
+            chosen += [(s, e, self._positions[tid]) for s, e, tid in measurements(tokens, taken)
+                       if tid in self._positions]
         normal = self._normal_findings(tokens, norms, taken) if self.normal_findings else []
         chosen += normal
         chosen.sort()
