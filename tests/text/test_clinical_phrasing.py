@@ -251,6 +251,15 @@ def test_patient_with_a_relative_has_the_feature(extractor, text):
     assert extractor.extract(text).present() == ["HP:0000518"]
 
 
+@pytest.mark.parametrize("text", [
+    "The father, who is also affected, has cataracts.",
+    "His mother, who has cataracts, brought him to the clinic.",
+])
+def test_family_scope_runs_across_a_relative_clause(extractor, text):
+    ex = extractor.extract(text)
+    assert [m.family for m in ex.mentions] == [True] and ex.present() == []
+
+
 def test_relative_alone_still_a_family_feature(extractor):
     assert extractor.extract("Her sister had cataracts but the proband did not.").present() == []
 

@@ -83,6 +83,8 @@ _FAMILY_END = "patient|proband|index|he|she|child|boy|girl|infant|baby|our|noted
     "noticed|observed|says|said|states|stated|reports|describes|described|felt|worried|" \
     "concerned|brought"
 CLAUSE_PUNCT = frozenset(".;:!")
+_RELATIVE_PRONOUNS = frozenset(("who", "whose", "which"))
+RELATIVE_CLAUSE_WORDS = 10
 POST_PUNCT = frozenset(".;:!,()[]")
 _END = "\x00"
 
@@ -203,6 +205,22 @@ def clause_ends(tokens: list[Token], text: str, base: int = 0) -> list[bool]:
     return hard
 
 
+def _relative_clauses(words: list[str], hard: list[bool]) -> set[int]:
+    """Tokens of relative clauses set off by commas (", who is also affected,"): a relative's
+    family scope runs across them ("The father, who is also affected, has hearing loss")."""
+    out: set[int] = set()
+    n = len(words)
+    for k in range(1, n):
+        if words[k] in _RELATIVE_PRONOUNS and words[k - 1] == ",":
+            for j in range(k + 1, min(n, k + RELATIVE_CLAUSE_WORDS)):
+                if hard[j]:
+                    break
+                if words[j] == ",":
+                    out.update(range(k, j + 1))
+                    break
+    return out
+
+
 def assess(
     tokens: list[Token], words: list[str], spans: list[tuple[int, int]], table: TriggerTable,
     text: str, base: int = 0,
@@ -227,12 +245,13 @@ def assess(
     F = [0] * (n + 1)
     P = [0] * (n + 1)  # punctuation that a post-trigger cannot reach across
     common, a_end, f_end = table.common_end, table.assert_end, table.family_end
+    aside = _relative_clauses(words, hard)
     for k in range(n):
         w = words[k]
         H[k + 1] = H[k] + hard[k]
         W[k + 1] = W[k] + tokens[k].text[0].isalnum()
         A[k + 1] = A[k] + (w in common or w in a_end)
-        F[k + 1] = F[k] + (w in common or w in f_end)
+        F[k + 1] = F[k] + ((w in common or w in f_end) and k not in aside)
         P[k + 1] = P[k] + (w in POST_PUNCT)
     out = []
     for s, e in spans:
