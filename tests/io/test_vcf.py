@@ -267,3 +267,43 @@ def test_non_utf8_bytes_are_read_and_line_numbers_kept(tmp_path):
         assert [v.pos for v in c.variants] == [100, 200, 300]
         assert [v.line for v in c.variants] == [6, 7, 8]
         assert c.issues[0].where.endswith(":9")
+
+
+def test_single_sample_reading_matches_the_multi_sample_path(tmp_path):
+    """A one-sample file is read by a path of its own (calls cached per GT/GQ string, the sample
+    split only as far as GT and GQ); it must read what the general path reads for that sample."""
+    cols = [
+        ("GT:GQ", "0/1:99"), ("GQ:GT", "12:1/1"), ("GT", "0/1"), ("GT:GQ", "0/1"),
+        ("GT:GQ", "0/1:."), ("GT:AD:GQ:PL", "1/2:3,4:7.5:1,2,3"), ("GQ:DP", "5:3"),
+        ("GT:GQ", "./.:0"), ("GT:GQ", "x/1:9"), ("GT:GQ", "0/3:9"), ("GT:GQ", "1:40"),
+        ("DP:GT", "3"), ("GT:GQ", "0|1:nan"), ("GT:GQ", "1/1/0:20"),
+    ]
+    alts = ["G", "T", "C", "A", "G", "C,T", "A", "C", "G", "T", "A", "C", "G", "T"]
+    one, two = [], []
+    for i, ((fmt, s), alt) in enumerate(zip(cols, alts)):
+        fixed = ["chr1", str(100 * (i + 1)), ".", "A", alt, "50", "PASS", ".", fmt]
+        one.append("\t".join([*fixed, s]))
+        two.append("\t".join([*fixed, s, s.replace("1", "0")]))
+    a = read_vcf(vcf(tmp_path, one, name="one.vcf"))
+    b = read_vcf(vcf(tmp_path, two, samples=("proband", "other"), name="two.vcf"),
+                 sample="proband")
+    assert a.records == b.records == len(cols)
+    assert a.skipped == b.skipped
+    assert [(i.where.rsplit(":", 1)[1], i.message) for i in a.issues] == \
+        [(i.where.rsplit(":", 1)[1], i.message) for i in b.issues]
+    assert [(v.pos, v.alt, v.line, v.genotypes[0]) for v in a.variants] == \
+        [(v.pos, v.alt, v.line, v.genotypes[0]) for v in b.variants]
+    assert len(a.variants) >= 8
+
+
+def test_the_readers_variant_maker_builds_the_same_variant():
+    from raredx.io._vcf import _new_variant, _variant_maker
+    from raredx.model import Genotype, Variant
+
+    args = ("chr1", 5, "A", "AT", (Genotype("p", Zygosity.HETEROZYGOUS, 12.0),), 30.5, ("q10",),
+            True, 0.001, (("CADD", 22.0),), (), 17, "1:4")
+    made, plain = _new_variant(*args), Variant(*args)
+    assert _new_variant is not Variant  # the fast path is in use for the current Variant
+    assert type(made) is Variant
+    assert made == plain and repr(made) == repr(plain) and hash(made) == hash(plain)
+    assert _variant_maker()(*args) == plain

@@ -36,6 +36,16 @@ def test_a_conjunct_may_replace_a_two_word_modifier(extractor):
         ("HP:0000358", "posteriorly rotated ears")}
 
 
+def test_coordination_runs_across_a_mention_without_the_head(extractor):
+    # "posteriorly rotated" names Posteriorly rotated ears by itself: "low-set" reaches "ears"
+    assert ids(extractor, "low-set, posteriorly rotated, cupped ears") == {
+        ("HP:0000378", "cupped ears"), ("HP:0000358", "posteriorly rotated"),
+        ("HP:0000369", "low-set, posteriorly rotated, cupped ears")}
+    # ... not across a mention of something else
+    assert ("HP:0000369", "low-set, microcephaly, cupped ears") not in ids(
+        extractor, "low-set, microcephaly, cupped ears")
+
+
 def test_a_conjunct_of_several_words_shares_the_head(extractor):
     assert ids(extractor, "Contractures of the elbows and Achilles tendons were noted.") == {
         ("HP:0034391", "Contractures of the elbows"),

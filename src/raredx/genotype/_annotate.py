@@ -109,48 +109,96 @@ def _with(v: Variant, anns: tuple[VariantAnnotation, ...]) -> Variant:
 def builtin_annotations(keys: list[tuple[str, int, str, str]], genes: GeneKnowledge
                         ) -> list[tuple[VariantAnnotation, ...]]:
     """Built-in annotations of (chrom, pos, ref, alt) keys (GRCh38, ``chr`` names), in order;
-    an empty tuple for a variant in no protein-coding gene."""
+    an empty tuple for a variant in no protein-coding gene.
+
+    Candidate exons and gene intervals are found for all of a chromosome's variants at once
+    (``searchsorted``); equal annotations (the same gene, effect and note: most exonic SNVs of a
+    gene, every intronic variant of it) are one shared object, as are equal tuples of them."""
     out: list[tuple[VariantAnnotation, ...]] = [()] * len(keys)
     src = AnnotationSource.BUILTIN
+    intronic = VariantEffect.INTRONIC
     by_chrom: dict[str, list[int]] = {}
     for i, k in enumerate(keys):
         by_chrom.setdefault(k[0], []).append(i)
+    # shared objects: annotations by (gene, note, effect) and intronic ones by gene; tuples of
+    # them by their members' ids (enum members hash slowly, ids do not)
+    exonic: dict[tuple[int, str | None, int], VariantAnnotation] = {}
+    intronic_of: dict[int, VariantAnnotation] = {}
+    tuples: dict[tuple[int, ...], tuple[VariantAnnotation, ...]] = {}
+    only_intronic: dict[int, tuple[VariantAnnotation, ...]] = {}  # gene -> (its intronic,)
+    info = genes.genes
+
     for chrom, idx in by_chrom.items():
-        spans = [_span(keys[i]) for i in idx]
-        lo = np.array([s[0] for s in spans], dtype=np.int64)
-        hi = np.array([s[1] for s in spans], dtype=np.int64)
+        spans = [(k[1] - 1, k[1], 0) if len(k[2]) == 1 and len(k[3]) == 1 else _span(k)
+                 for k in map(keys.__getitem__, idx)]
         ex = genes.exons.get(chrom)
         gt = genes.intervals.get(chrom)
+        n = len(idx)
+        if ex is not None or gt is not None:
+            lo = np.fromiter((s[0] for s in spans), dtype=np.int64, count=n)
+            hi = np.fromiter((s[1] for s in spans), dtype=np.int64, count=n)
         if ex is not None:
             _lists(ex)
             ea, eb = _candidates(ex, lo - _SPLICE_REGION, hi + _SPLICE_REGION)
             ea, eb = ea.tolist(), eb.tolist()
+        else:
+            ea = eb = [0] * n
         if gt is not None:
             _lists(gt)
             ga, gb = _candidates(gt, lo, hi)
             ga, gb = ga.tolist(), gb.tolist()
-        for k, i in enumerate(idx):
-            vlo, vhi, change = spans[k]
+            g_end, g_start, g_gene = gt.end_list, gt.start_list, gt.gene_list
+        else:
+            ga = gb = [0] * n
+        for i, (vlo, vhi, change), a0, b0, a1, b1 in zip(idx, spans, ea, eb, ga, gb):
+            if b0 <= a0:
+                if b1 <= a1:
+                    continue
+                if b1 == a1 + 1:  # no exon near, one gene interval (most intronic variants)
+                    if g_end[a1] <= vlo or g_start[a1] >= vhi:
+                        continue
+                    g = g_gene[a1]
+                    t = only_intronic.get(g)
+                    if t is None:
+                        a = intronic_of.get(g)
+                        if a is None:
+                            gi = info[g]
+                            a = intronic_of[g] = VariantAnnotation(gi.symbol, intronic, src,
+                                                                   gene_id=gi.hgnc_id)
+                        t = only_intronic[g] = tuples.setdefault((id(a),), (a,))
+                    out[i] = t
+                    continue
             effects: dict[int, tuple[VariantEffect, str | None]] = {}
-            if ex is not None and eb[k] > ea[k]:
-                _exon_effect(genes, ex, range(ea[k], eb[k]), vlo, vhi, change, effects)
-            anns = []
-            for g, (eff, note) in effects.items():
-                gi = genes.genes[g]
-                anns.append(VariantAnnotation(gi.symbol, eff, src, gene_id=gi.hgnc_id, note=note))
-            if gt is not None and gb[k] > ga[k]:
-                for row in range(ga[k], gb[k]):
-                    if gt.end_list[row] <= vlo or gt.start_list[row] >= vhi:
-                        continue
-                    g = gt.gene_list[row]
-                    if g in effects:
-                        continue
-                    gi = genes.genes[g]
-                    effects[g] = (VariantEffect.INTRONIC, None)
-                    anns.append(VariantAnnotation(gi.symbol, VariantEffect.INTRONIC, src,
-                                                  gene_id=gi.hgnc_id))
+            anns: list[VariantAnnotation] = []
+            if b0 > a0:
+                _exon_effect(genes, ex, range(a0, b0), vlo, vhi, change, effects)
+                for g, (eff, note) in effects.items():
+                    key = (g, note, id(eff))
+                    a = exonic.get(key)
+                    if a is None:
+                        gi = info[g]
+                        a = exonic[key] = VariantAnnotation(gi.symbol, eff, src,
+                                                            gene_id=gi.hgnc_id, note=note)
+                    anns.append(a)
+            for row in range(a1, b1):
+                if g_end[row] <= vlo or g_start[row] >= vhi:
+                    continue
+                g = g_gene[row]
+                if g in effects:
+                    continue
+                effects[g] = (intronic, None)
+                a = intronic_of.get(g)
+                if a is None:
+                    gi = info[g]
+                    a = intronic_of[g] = VariantAnnotation(gi.symbol, intronic, src,
+                                                           gene_id=gi.hgnc_id)
+                anns.append(a)
             if anns:
-                out[i] = tuple(anns)
+                tk = tuple(map(id, anns))
+                t = tuples.get(tk)
+                if t is None:
+                    t = tuples[tk] = tuple(anns)
+                out[i] = t
     return out
 
 

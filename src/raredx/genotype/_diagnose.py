@@ -34,6 +34,7 @@ from raredx.genotype._scoring import (
     score_genes,
 )
 from raredx.io import VcfContent, read_ped, read_vcf
+from raredx.io._gc import gc_paused
 from raredx.knowledge import GeneKnowledge
 from raredx.model import AnnotationSource, InputIssue, IssueLevel, Patient, Pedigree, Variant
 
@@ -327,10 +328,11 @@ def diagnose_with_variants(
     params: GenotypeParams | None = None,
 ) -> GenomicDiagnosis:
     """Rank diseases and genes for a patient's phenotype and variants (see module docstring)."""
-    links = genotype_links(engine, genes, params)
-    params = links.params
-    evidence = score_genes(variants.variants, variants.proband, genes, params, patient.sex,
-                           variants.trio)
+    with gc_paused():  # tens of thousands of small objects and no cycles (see raredx.io._gc)
+        links = genotype_links(engine, genes, params)
+        params = links.params
+        evidence = score_genes(variants.variants, variants.proband, genes, params, patient.sex,
+                               variants.trio)
     scores = engine.score(patient, leave_publication_out)
     raw = scores.total
     total = raw * params.phenotype_weight if params.phenotype_weight != 1.0 else raw

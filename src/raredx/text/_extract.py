@@ -370,6 +370,9 @@ class Extractor:
         width = MAX_CONJUNCT_WORDS if MULTIWORD_CONJUNCTS else 1
         out: list[tuple[int, int, int]] = []
         found = {(s, e, t) for s, e, t in chosen}
+        # a mention that names its term without the head ("posteriorly rotated" for Posteriorly
+        # rotated ears), by the token it ends on: coordinations run across it
+        ending = {e2 - 1: (s2, t2, k2) for (s2, e2, t2), k2 in zip(chosen, keys)}
         n = len(norms)
         for (s, e, t), key in zip(chosen, keys):
             if len(key) < 2:
@@ -387,6 +390,11 @@ class Extractor:
                     c -= 1
                     if norms[c] not in _GRADES or key[0] not in _GRADES:
                         break
+                if c >= 0 and taken[c] and c != k and c in ending:
+                    s2, t2, k2 = ending[c]  # "low-set, posteriorly rotated, cupped ears"
+                    if self._lookup((*k2, key[-1])) == t2:
+                        k = s2 - 1
+                        continue
                 if c < 0 or norms[c] not in vocab or taken[c]:
                     break
                 stacked = c == k
