@@ -281,6 +281,68 @@ def test_de_novo_and_inherited_variants_in_a_trio(genes, params):
     assert e_trans.llr(Moi.AR) > e_cis.llr(Moi.AR) + 1
 
 
+def _unfiltered(n_intronic=950, n_hom=50, n_coding=30, x_hom=40):
+    """A VCF's worth of calls: intronic SNVs in LENSB (some homozygous), coding SNVs in its
+    exon 2, and homozygous calls on chromosome X (not counted in the homozygous share)."""
+    vs = [var("chr2", 10400 + i, "G", "A",
+              Zygosity.HOMOZYGOUS if i < n_hom else Zygosity.HETEROZYGOUS)
+          for i in range(n_intronic)]
+    vs += [var("chr2", 12010 + i, "G", "A") for i in range(n_coding)]
+    vs += [var("chrX", 3_000_000 + i, "G", "A", Zygosity.HOMOZYGOUS) for i in range(x_hom)]
+    return vs
+
+
+def test_an_unfiltered_vcf_is_scored_with_its_own_background(genes, params):
+    from raredx.genotype._scoring import calibrate, calibration_note
+
+    p = dataclasses.replace(params, vcf_calibration_min_calls=1000, vcf_calibration_factor=2.0,
+                            homozygous_fraction_snv=0.005, homozygous_fraction_indel=0.2)
+    many, _ = annotate_builtin(_unfiltered(), genes)
+    cal = calibrate(p, many, 0, genes)
+    ref = p.exon_kb_reference
+    kb = genes.exon_kb[genes.exon_kb > 0]
+    k_eff = float((ref * (kb / ref) ** p.exon_kb_exponent).sum())
+    assert cal.background_rate_per_kb == float(f"{30 / k_eff:.2g}")
+    assert cal.homozygous_fraction_snv == float(f"{50 / 980:.2g}")  # autosomal SNVs only
+    assert cal.homozygous_fraction_indel == 0.2  # no indels: the model's share
+    assert calibrate(p, many, 0, genes) is cal  # same values, same object
+    note = calibration_note(p, cal)
+    assert note is not None and note["rare_calls_per_kb"] == cal.background_rate_per_kb
+    # the model's constants: a small (filtered, partial) VCF, calibration off, a dense model
+    few, _ = annotate_builtin(_unfiltered(n_intronic=20, n_hom=5, n_coding=3, x_hom=0), genes)
+    assert calibrate(p, few, 0, genes) is p
+    assert calibrate(params.__class__(**{**dataclasses.asdict(p),
+                                         "vcf_calibration_min_calls": 0.0}), many, 0, genes
+                     ).background_rate_per_kb == p.background_rate_per_kb
+    dense = dataclasses.replace(p, background_rate_per_kb=100.0)
+    assert calibrate(dense, many, 0, genes) is dense
+    assert calibration_note(p, p) is None
+    # never below the model's values
+    rare_hom = dataclasses.replace(p, homozygous_fraction_snv=0.5)
+    assert calibrate(rare_hom, many, 0, genes).homozygous_fraction_snv == 0.5
+    # and a variant in LENSB weighs less against the denser background
+    g = genes.gene("LENSB")
+    one = annotate_builtin([var("chr2", 12150, "A", "G")], genes)[0]
+    assert score_genes(one, 0, genes, cal)[g].llr(Moi.AD) < (
+        score_genes(one, 0, genes, p)[g].llr(Moi.AD) - 1)
+
+
+def test_diagnosis_says_when_the_background_was_calibrated(mini_engine, genes, tmp_path):
+    from raredx.genotype import VariantSet
+    from raredx.model import AnnotationSource
+
+    p = dataclasses.replace(GenotypeParams.load(), vcf_calibration_min_calls=1000)
+    many, _ = annotate_builtin(_unfiltered(), genes)
+    vs = VariantSet(many, 0, ("p",), AnnotationSource.BUILTIN, summary={"records": len(many)})
+    d = diagnose_with_variants(mini_engine, mini_engine.patient(SEIZURES), vs, genes, params=p)
+    note = d.variants["background_calibrated"]
+    assert note["rare_calls_per_kb"] > note["model_rare_calls_per_kb"]
+    assert d.genotype_model == p.version
+    few = VariantSet(many[:10], 0, ("p",), AnnotationSource.BUILTIN, summary={})
+    d = diagnose_with_variants(mini_engine, mini_engine.patient(SEIZURES), few, genes, params=p)
+    assert "background_calibrated" not in d.variants
+
+
 def test_low_pathogenicity_variants_do_not_qualify(genes, params):
     assert ev(genes, params, [var("chr2", 11000, "G", "A")]) == {}  # intronic, p = 0.01
 

@@ -37,6 +37,7 @@ from raredx.genotype import (
     variant_set,
 )
 from raredx.genotype._diagnose import VariantSet
+from raredx.genotype._scoring import calibrate
 from raredx.io import patient_from_phenopacket
 from raredx.io._spike import Background, SpikeVariant, load_background, spike_lines
 from raredx.io._vcf import parse_vcf
@@ -223,6 +224,10 @@ def run_vcf_benchmark(
     links = genotype_links(engine, genes, params)
     params = links.params
     prepared = {k: _prepare(bg, k, genes, key) for k in ("rare", "full")}
+    # an unfiltered background is scored with its own rates, as diagnose_with_variants would
+    # (calibrate: the 1-2 spiked records do not change the rounded values)
+    kparams = {k: calibrate(params, p.vs.variants, 0, genes) for k, p in prepared.items()}
+    klinks = {k: genotype_links(engine, genes, kp) for k, kp in kparams.items()}
     log(f"background: {len(bg.records)} records on GRCh38 ({sum(bg.rare)} rare), "
         f"{bg.removed_spiked} previously spiked removed, {bg.not_lifted} not lifted; "
         f"prepared in {time.time() - t_start:.1f}s")
@@ -247,6 +252,7 @@ def run_vcf_benchmark(
         touched_by: dict[str, set[int]] = {}
         for kind in kinds:
             p = prepared[kind]
+            kp, kl = kparams[kind], klinks[kind]
             new_lines, _ = spike_lines(p.background, case.spikes, case.seed, merge=False)
             content = parse_vcf(iter(header + new_lines), case.source)
             svs = variant_set(content, genes)
@@ -259,18 +265,18 @@ def run_vcf_benchmark(
             at = {(v.chrom, v.pos) for v in svs.variants}
             vs = [v for g in touched for v in p.by_gene.get(g, []) if (v.chrom, v.pos) not in at]
             vs = list({v.key: v for v in vs}.values()) + svs.variants
-            ev = score_genes(vs, 0, genes, params, case.patient.sex, None, only=touched)
+            ev = score_genes(vs, 0, genes, kp, case.patient.sex, None, only=touched)
             if case.patient.sex not in p.evidence:
-                bev = score_genes(p.vs.variants, 0, genes, params, case.patient.sex, None)
+                bev = score_genes(p.vs.variants, 0, genes, kp, case.patient.sex, None)
                 p.evidence[case.patient.sex] = bev
-                p.matrix[case.patient.sex] = links.matrix(bev)
+                p.matrix[case.patient.sex] = kl.matrix(bev)
                 p.orphans[case.patient.sex] = {
-                    g: max(e.log10_lr) + params.novel_disease_log10_prior
-                    for g, e in bev.items() if g not in links.gene_rows}
+                    g: max(e.log10_lr) + kp.novel_disease_log10_prior
+                    for g, e in bev.items() if g not in kl.gene_rows}
             base = p.evidence[case.patient.sex]
             merged = {g: e for g, e in base.items() if g not in touched}
             merged.update(ev)
-            m = links.matrix(merged, p.matrix[case.patient.sex], touched)
+            m = kl.matrix(merged, p.matrix[case.patient.sex], touched)
             spiked_ev[kind] = (merged, m)
             touched_by[kind] = touched
         for pname, lpo in protocols:
@@ -281,11 +287,12 @@ def run_vcf_benchmark(
             total = total * params.phenotype_weight  # as in diagnose_with_variants
             for kind in kinds:
                 ev, m = spiked_ev[kind]
-                vals = links.link_values(m)
-                comb = total + links.candidate_llr(vals)
+                kl = klinks[kind]
+                vals = kl.link_values(m)
+                comb = total + kl.candidate_llr(vals)
                 row[f"{pname}/{kind}/disease"] = _rank(comb, tie_key, true_cands)
                 row[f"{pname}/{kind}/gene"] = _gene_rank(
-                    links, prepared[kind].orphans[case.patient.sex], ev, touched_by[kind], total,
+                    kl, prepared[kind].orphans[case.patient.sex], ev, touched_by[kind], total,
                     vals, m, true_genes)
         dt = time.perf_counter() - t0
         row["seconds"] = round(dt, 4)

@@ -30,6 +30,8 @@ from raredx.genotype._scoring import (
     Moi,
     Trio,
     VariantEvidence,
+    calibrate,
+    calibration_note,
     no_variant_log10_lr,
     score_genes,
 )
@@ -330,7 +332,11 @@ def diagnose_with_variants(
     """Rank diseases and genes for a patient's phenotype and variants (see module docstring)."""
     with gc_paused():  # tens of thousands of small objects and no cycles (see raredx.io._gc)
         links = genotype_links(engine, genes, params)
-        params = links.params
+        model = links.params
+        # an unfiltered VCF is scored with its own background rates (calibrate)
+        params = calibrate(model, variants.variants, variants.proband, genes)
+        if params is not model:
+            links = genotype_links(engine, genes, params)
         evidence = score_genes(variants.variants, variants.proband, genes, params, patient.sex,
                                variants.trio)
     scores = engine.score(patient, leave_publication_out)
@@ -376,9 +382,18 @@ def diagnose_with_variants(
         patient_id=patient.id, diseases=tuple(hits), genes=tuple(gene_hits),
         leave_publication_out=leave_publication_out, knowledge=engine.knowledge.versions,
         gene_knowledge=dict(genes.versions), annotation_source=variants.annotation_source.value,
-        variants=dict(variants.summary), issues=tuple(patient.issues) + tuple(variants.issues),
+        variants=_summary(variants, model, params),
+        issues=tuple(patient.issues) + tuple(variants.issues),
         genotype_model=params.version,
     )
+
+
+def _summary(variants: VariantSet, model: GenotypeParams, used: GenotypeParams) -> dict[str, Any]:
+    out = dict(variants.summary)
+    note = calibration_note(model, used)
+    if note is not None:
+        out["background_calibrated"] = note
+    return out
 
 
 def gene_order(links: GenotypeLinks, evidence: dict[int, GeneEvidence], total: np.ndarray,

@@ -31,7 +31,7 @@ from __future__ import annotations
 import enum
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
@@ -52,6 +52,7 @@ __all__ = [
     "Moi",
     "Trio",
     "VariantEvidence",
+    "calibrate",
     "pathogenicity",
     "position_factor",
     "score_genes",
@@ -147,6 +148,12 @@ class GenotypeParams:
     # below ``low_genotype_quality``, weigh a call by the probability its genotype is right as
     # GQ (phred) states it, 1 - 10^(-GQ/10), instead of ``low_genotype_quality_factor``
     phred_genotype_quality: bool = False
+    # an unfiltered VCF (no population-frequency filter) carries far more "rare-looking" calls
+    # than the constants above assume: with at least this many calls (0: never) and qualifying
+    # calls per kb of exon above ``vcf_calibration_factor`` x ``background_rate_per_kb``, the
+    # VCF's own rate and autosomal homozygous shares are used (never below the model's)
+    vcf_calibration_min_calls: float = 0.0
+    vcf_calibration_factor: float = 2.0
 
     @classmethod
     def load(cls, path: Path | None = None) -> GenotypeParams:
@@ -159,6 +166,76 @@ class GenotypeParams:
         if "hypervariable_prefixes" in d:
             d["hypervariable_prefixes"] = tuple(d["hypervariable_prefixes"])
         return cls(**d)
+
+
+_CALIBRATED: dict[tuple, GenotypeParams] = {}
+
+
+def _sig(x: float) -> float:
+    return float(f"{x:.2g}")
+
+
+def calibrate(params: GenotypeParams, variants: list[Variant], proband: int,
+              genes: GeneKnowledge) -> GenotypeParams:
+    """The model's background constants, or, for an unfiltered VCF (see
+    ``vcf_calibration_min_calls``), the VCF's own: qualifying calls per kb of MANE exon and the
+    homozygous shares of its autosomal SNVs and indels, each never below the model's value and
+    rounded to two significant digits (so that a few added variants do not change them). The
+    same values give the same object (links built for it are reused)."""
+    if params.vcf_calibration_min_calls <= 0 or len(variants) < params.vcf_calibration_min_calls:
+        return params
+    pmin = params.min_pathogenicity
+    effect_p = {e: params.effect_pathogenicity.get(e.value, 0.01) for e in VariantEffect}
+    qualifying = snv = snv_hom = indel = indel_hom = 0
+    for v in variants:
+        z = v.genotypes[proband].zygosity
+        if not z.carries:
+            continue
+        if any(effect_p[a.effect] >= pmin for a in v.annotations):
+            qualifying += 1
+        if v.chrom in ("chrX", "chrY", "chrM"):
+            continue
+        hom = z is Zygosity.HOMOZYGOUS
+        if len(v.ref) == len(v.alt):
+            snv += 1
+            snv_hom += hom
+        else:
+            indel += 1
+            indel_hom += hom
+    memo = genes.__dict__.setdefault("_raredx_effective_kb", {})
+    key = (params.exon_kb_exponent, params.exon_kb_reference, params.default_exon_kb)
+    if key not in memo:
+        kb = genes.exon_kb[genes.exon_kb > 0]
+        if params.exon_kb_exponent != 1.0:
+            ref = params.exon_kb_reference
+            kb = ref * (kb / ref) ** params.exon_kb_exponent
+        memo[key] = float(kb.sum())
+    rate = qualifying / memo[key] if memo[key] > 0 else 0.0
+    if rate <= params.vcf_calibration_factor * params.background_rate_per_kb:
+        return params
+    h_snv = params.homozygous_fraction_snv
+    h_indel = params.homozygous_fraction_indel
+    vals = (_sig(rate),
+            max(h_snv, _sig(snv_hom / snv)) if snv and h_snv >= 0 else h_snv,
+            max(h_indel, _sig(indel_hom / indel)) if indel and h_indel >= 0 else h_indel)
+    ck = (id(params), *vals)
+    if ck not in _CALIBRATED:
+        if len(_CALIBRATED) > 64:
+            _CALIBRATED.clear()
+        _CALIBRATED[ck] = replace(params, background_rate_per_kb=vals[0],
+                                  homozygous_fraction_snv=vals[1],
+                                  homozygous_fraction_indel=vals[2])
+    return _CALIBRATED[ck]
+
+
+def calibration_note(model: GenotypeParams, used: GenotypeParams) -> dict[str, float] | None:
+    """What :func:`calibrate` changed, for the output (None: the model's constants)."""
+    if used is model:
+        return None
+    return {"rare_calls_per_kb": used.background_rate_per_kb,
+            "model_rare_calls_per_kb": model.background_rate_per_kb,
+            "homozygous_share_snv": used.homozygous_fraction_snv,
+            "homozygous_share_indel": used.homozygous_fraction_indel}
 
 
 @dataclass(frozen=True, slots=True)
