@@ -210,8 +210,8 @@ def _relative_clauses(words: list[str], hard: list[bool]) -> set[int]:
     family scope runs across them ("The father, who is also affected, has hearing loss")."""
     out: set[int] = set()
     n = len(words)
-    for k in range(1, n):
-        if words[k] in _RELATIVE_PRONOUNS and words[k - 1] == ",":
+    for k in [k for k, w in enumerate(words) if w in _RELATIVE_PRONOUNS]:
+        if k > 0 and words[k - 1] == ",":
             for j in range(k + 1, min(n, k + RELATIVE_CLAUSE_WORDS)):
                 if hard[j]:
                     break
@@ -251,7 +251,7 @@ def assess(
         H[k + 1] = H[k] + hard[k]
         W[k + 1] = W[k] + tokens[k].text[0].isalnum()
         A[k + 1] = A[k] + (w in common or w in a_end)
-        F[k + 1] = F[k] + ((w in common or w in f_end) and k not in aside)
+        F[k + 1] = F[k] + ((w in common or w in f_end) and (not aside or k not in aside))
         P[k + 1] = P[k] + (w in POST_PUNCT)
     out = []
     for s, e in spans:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -47,6 +48,7 @@ FOCUS_MODIFIERS = True  # "muscle weakness, predominantly proximal"
 FOCUS_GAP = 4
 FOCUS_ADVERBS = frozenset(("predominantly", "predominately", "mainly", "mostly", "primarily",
                            "chiefly", "principally", "particularly", "especially", "more"))
+_FOCUS_HINT = re.compile("|".join(sorted(FOCUS_ADVERBS)), re.IGNORECASE)
 _BREAK, _SKIP, _STOP = "\x00b", "\x00s", "\x00t"
 _CONJ_OR_COMMA, _STOP_AND_OR = "\x00c", "\x00a"  # "," and "and"/"or" (for coordinations)
 _PHRASE_END = frozenset((_BREAK, _CONJ_OR_COMMA, _STOP_AND_OR, _STOP))
@@ -153,6 +155,7 @@ class Extractor:
         self.triggers = TriggerTable()
         self.normal_findings = normal_findings
         self._positions = {tid: k for k, tid in enumerate(index.term_ids)}
+        self._passable = index.vocab | (_ADVERBS if DEGREE_ADVERBS else frozenset())
 
     # -- public -------------------------------------------------------------------------------
     def extract(self, text: str, where: str = "text") -> Extraction:
@@ -224,6 +227,7 @@ class Extractor:
         optional = _OPTIONAL
         conj_names = ix.conjunctions
         adverbs = _ADVERBS if DEGREE_ADVERBS else frozenset()
+        passable = self._passable  # vocab and adverbs
         for i in range(n):
             if surface and norms[i][0] != "\x00":
                 t = surface.get(_light(tokens[i].text))
@@ -234,7 +238,8 @@ class Extractor:
             lead_adverb = norms[i] in adverbs  # then only a name with the adverb in it
             seq: list[str] = []
             short: list[str] = []  # seq without its optional words
-            bare: list[str] = []  # ... and without degree adverbs
+            bare: list[str] = []  # ... and without degree adverbs (kept once one is seen)
+            adverb_inside = False
             stops = 0
             crossed = False  # an "and"/"or" inside: only an exact (ordered) name may match
             j = i
@@ -250,22 +255,25 @@ class Extractor:
                         break
                     j += 1
                     continue
-                if nj not in vocab and nj not in adverbs:  # also punctuation, including ","
+                if nj not in passable:  # also punctuation, including ","
                     break
                 stops = 0
                 seq.append(nj)
+                is_adverb = nj in adverbs
                 if nj not in optional:
                     short.append(nj)
-                    if nj not in adverbs:
+                    if not is_adverb:
                         bare.append(nj)
+                    else:
+                        adverb_inside = True
                 key = tuple(seq)
                 t = exact.get(key)
                 if t is None and len(short) < len(seq) and len(short) >= 2:
                     t = exact.get(tuple(short))
                     if t is not None:
                         key = tuple(short)
-                use_bare = len(bare) < len(short) and len(bare) >= 2 and not lead_adverb and \
-                    nj not in adverbs  # an adverb inside the phrase, not at either end
+                # an adverb inside the phrase, not at either end
+                use_bare = adverb_inside and not lead_adverb and not is_adverb and len(bare) >= 2
                 if t is None and use_bare:
                     t = exact.get(tuple(bare))
                     if t is not None:
@@ -288,7 +296,7 @@ class Extractor:
                 if len(seq) >= max_words:
                     break
                 j += 1
-        if ABSENCE_OF_A_FEATURE and cands:
+        if ABSENCE_OF_A_FEATURE and cands and _ABSENT in norms:
             cands = self._absence_of_features(tokens, norms, cands)
         taken = [False] * n
         chosen: list[tuple[int, int, int]] = []
@@ -304,11 +312,13 @@ class Extractor:
         if new:
             chosen += self._abbreviation_uses(tokens, taken, new, defined)
         coordinated = self._coordinations(norms, chosen, keys, taken, tokens)
-        chosen += self._focus_modifiers(tokens, norms, chosen, keys, taken)
+        if FOCUS_MODIFIERS and _FOCUS_HINT.search(text):
+            chosen += self._focus_modifiers(tokens, norms, chosen, keys, taken)
         chosen += coordinated
         inner = self._nested(norms, chosen, keys)
         if MEASUREMENTS and MEASURE_HINT.search(text):
-            chosen += [(s, e, self._positions[tid]) for s, e, tid in measurements(tokens, taken)
+            chosen += [(s, e, self._positions[tid])
+                       for s, e, tid in measurements(tokens, taken, text, base)
                        if tid in self._positions]
         normal = self._normal_findings(tokens, norms, taken) if self.normal_findings else []
         chosen += normal
@@ -391,8 +401,8 @@ class Extractor:
                     if norms[c] not in _GRADES or key[0] not in _GRADES:
                         break
                 if c >= 0 and taken[c] and c != k and c in ending:
-                    s2, t2, k2 = ending[c]  # "low-set, posteriorly rotated, cupped ears"
-                    if self._lookup((*k2, key[-1])) == t2:
+                    s2, t_over, k2 = ending[c]  # "low-set, posteriorly rotated, cupped ears"
+                    if self._lookup((*k2, key[-1])) == t_over:
                         k = s2 - 1
                         continue
                 if c < 0 or norms[c] not in vocab or taken[c]:
@@ -578,8 +588,6 @@ class Extractor:
         proximal" -> Proximal muscle weakness; "hypotonia since birth, mainly axial" -> Axial
         hypotonia. Up to :data:`FOCUS_GAP` tokens may come between, within the clause; the
         span runs from the mention to the modifier."""
-        if not FOCUS_MODIFIERS:
-            return []
         vocab = self.index.vocab
         out: list[tuple[int, int, int]] = []
         n = len(norms)

@@ -8,6 +8,8 @@ Only the measures and cut-offs that HPO's own definitions use (2 SD from the mea
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Callable
 
 from raredx.text._tokens import Token
 
@@ -41,6 +43,7 @@ _MINUS = frozenset(("-", "−", "–"))
 _BEFORE_MEASURE = frozenset(("his", "her", "their", "the", "a", "its", "s", "and", "with", "at",
                              "current", "adult", "final", "body", "whose", "in", "of", "for",
                              "birth", "on", "admission", "was", "is", "had", "has"))
+_FIRST_WORDS = frozenset(k[0] for k in MEASURES)
 _STOP_AT = frozenset((".", ";", "!", "?", ":"))
 
 
@@ -66,16 +69,17 @@ def _ordinal(text: str) -> int | None:
     return int(digits) if digits.isdigit() and digits != text else None
 
 
-def _value(tokens: list[Token], lower: list[str], start: int, stop: int) -> tuple[int, int] | None:
+def _value(tokens: list[Token], low: Callable[[int], str], start: int, stop: int
+           ) -> tuple[int, int] | None:
     """Direction (-1 low, +1 high) and end token of the first SD or centile statement in
     ``tokens[start:stop]``."""
     k = start
     while k < stop:
-        w = lower[k]
+        w = low(k)
         if w in _STOP_AT and not (w == "." and 0 < k < len(tokens) - 1
                                   and tokens[k].start == tokens[k - 1].end
                                   and tokens[k + 1].start == tokens[k].end
-                                  and lower[k + 1].isdigit()):  # not a decimal point
+                                  and low(k + 1).isdigit()):  # not a decimal point
             return None
         # [-]N(.N) SD [below|above] / z(-score) [=:] [-]N
         sign = 1.0
@@ -87,10 +91,10 @@ def _value(tokens: list[Token], lower: list[str], start: int, stop: int) -> tupl
         num = _number(tokens, j) if j < stop else None
         if num is not None:
             value, after = num
-            nxt = lower[after] if after < stop else ""
+            nxt = low(after) if after < stop else ""
             if nxt in _SD:
                 after += 1
-                side = lower[after] if after < stop else ""
+                side = low(after) if after < stop else ""
                 if side in ("below", "under"):
                     sign, after = -1.0, after + 1
                 elif side == "above":
@@ -99,7 +103,7 @@ def _value(tokens: list[Token], lower: list[str], start: int, stop: int) -> tupl
                 if abs(v) >= SD_LIMIT:
                     return (-1 if v < 0 else 1), after
                 return None
-            if k > start and (lower[k - 1] in _Z or lower[k - 1] in ("=", "score")):
+            if k > start and (low(k - 1) in _Z or low(k - 1) in ("=", "score")):
                 v = sign * value
                 if abs(v) >= SD_LIMIT:
                     return (-1 if v < 0 else 1), after
@@ -107,55 +111,72 @@ def _value(tokens: list[Token], lower: list[str], start: int, stop: int) -> tupl
         # below/above [the] Nth percentile
         if w in _BELOW or w in _ABOVE or (w == "less" or w == "greater"):
             j = k + 1
-            while j < stop and lower[j] in ("than", "the", "a"):
+            while j < stop and low(j) in ("than", "the", "a"):
                 j += 1
-            n = _ordinal(lower[j]) if j < stop else None
-            if n is None and j < stop and lower[j].isdigit():
-                n = int(lower[j])
-            if n is not None and j + 1 < stop and lower[j + 1] in _CENTILE:
-                low = w in _BELOW or w == "less"
-                if low and n <= LOW_CENTILE:
+            n = _ordinal(low(j)) if j < stop else None
+            if n is None and j < stop and low(j).isdigit():
+                n = int(low(j))
+            if n is not None and j + 1 < stop and low(j + 1) in _CENTILE:
+                below = w in _BELOW or w == "less"
+                if below and n <= LOW_CENTILE:
                     return -1, j + 2
-                if not low and n >= HIGH_CENTILE:
+                if not below and n >= HIGH_CENTILE:
                     return 1, j + 2
                 return None
         k += 1
     return None
 
 
-def measurements(tokens: list[Token], taken: list[bool]) -> list[tuple[int, int, str]]:
-    """``(first token, end token, term id)`` of each measure whose value is beyond the limits."""
+def measurements(tokens: list[Token], taken: list[bool], text: str = "",
+                 base: int = 0) -> list[tuple[int, int, str]]:
+    """``(first token, end token, term id)`` of each measure whose value is beyond the limits.
+    With ``text`` (what the tokens' offsets minus ``base`` point into), only the tokens shortly
+    before an SD or centile statement are looked at."""
     out: list[tuple[int, int, str]] = []
-    if not tokens:
-        return out
-    lower = [t.text.lower() for t in tokens]
     n = len(tokens)
-    k = 0
-    while k < n:
+    if not n:
+        return out
+    if text:
+        starts = [t.start for t in tokens]
+        near: set[int] = set()
+        for m in HINT.finditer(text):
+            idx = bisect_left(starts, m.start() + base)
+            near.update(range(max(0, idx - WINDOW - MAX_MEASURE_WORDS), idx))
+        firsts = sorted(k for k in near if tokens[k].text.lower() in _FIRST_WORDS)
+    else:
+        firsts = [k for k in range(n) if tokens[k].text.lower() in _FIRST_WORDS]
+    lower: dict[int, str] = {}
+
+    def low(i: int) -> str:
+        w = lower.get(i)
+        if w is None:
+            w = lower[i] = tokens[i].text.lower()
+        return w
+
+    done = 0
+    for k in firsts:
+        if k < done:
+            continue
         positions: list[int] = []
         p = k
         while p < n and len(positions) < MAX_MEASURE_WORDS and not taken[p]:
-            if lower[p] != "-":
+            if low(p) != "-":
                 positions.append(p)
             p += 1
         hit = None
         for size in range(len(positions), 0, -1):
-            words = tuple(lower[x] for x in positions[:size])
+            words = tuple(low(x) for x in positions[:size])
             if words in MEASURES:
                 hit = (positions[size - 1] + 1, MEASURES[words])
                 break
-        if hit is not None and (
-                (k > 0 and tokens[k - 1].is_word and lower[k - 1] not in _BEFORE_MEASURE)
-                or (hit[0] < n and lower[hit[0]] == "of")):
-            hit = None  # "palpebral fissure length", "length of the penis": another measure
-        if hit is None:
-            k += 1
-            continue
-        value = _value(tokens, lower, hit[0], min(n, hit[0] + WINDOW))
+        if hit is None or (k > 0 and tokens[k - 1].is_word and low(k - 1) not in _BEFORE_MEASURE) \
+                or (hit[0] < n and low(hit[0]) == "of"):
+            continue  # "palpebral fissure length", "length of the penis": another measure
+        stop = min(n, hit[0] + WINDOW)
+        value = _value(tokens, low, hit[0], stop)
         if value is not None:
             direction, end = value
             out.append((k, end, hit[1][0] if direction < 0 else hit[1][1]))
-            k = end
-        else:
-            k = hit[0]
+            done = end
     return out
+
