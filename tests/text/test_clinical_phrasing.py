@@ -251,6 +251,11 @@ def test_relatives_features_in_one_sentence(extractor):
         ("epilepsy", True), ("intellectual disability", True)]
 
 
+def test_a_feature_that_resolved_was_present(extractor):
+    assert extractor.extract("Seizures resolved by age 5.").present() == ["HP:0001250"]
+    assert extractor.extract("Resolution of hypotonia by age 2.").present() == ["HP:0001252"]
+
+
 @pytest.mark.parametrize("text", [
     "Both the patient and her sister had cataracts.",
     "She, like her sister, has cataracts.",

@@ -31,13 +31,13 @@ POST_WINDOW = 4
 _NEG_PRE = """no|not|without|denies|denied|deny|denying|negative for|absence of|free of|free from|
 ruled out|no evidence of|no signs of|no sign of|no history of|never|never had|did not have|
 does not have|doesn't have|didn't have|did not show|does not show|did not exhibit|lack of|lacks|
-lacked|lacking|none|nor|neither|no further|no clinical signs of|unremarkable for|resolution of|
+lacked|lacking|none|nor|neither|no further|no clinical signs of|unremarkable for|
 absence of any|was not|were not|is not|are not|non""".replace("\n", "")
 _NEG_POST = """absent|was absent|were absent|is absent|are absent|not observed|was not observed|
 were not observed|not present|was not present|were not present|not detected|was not detected|
 were not detected|not seen|was not seen|were not seen|was ruled out|were ruled out|ruled out|
 was excluded|were excluded|has been excluded|have been excluded|is excluded|excluded|
-was negative|were negative|resolved|has resolved|had resolved|not found|was not found|
+was negative|were negative|not found|was not found|
 were not found|did not occur|not noted|was not noted|were not noted|not reported|
 was not reported|were not reported|not evident|was not evident|were not evident|not apparent|
 was not apparent|were not apparent|not identified|was not identified|were not identified|
@@ -67,7 +67,9 @@ is being investigated|to be confirmed""".replace(
 _PSEUDO = """not only|no increase|no change|no significant change|not necessarily|
 without difficulty|no longer|not just|not certain if|gram negative|no doubt|
 not cause|not drain|no suspicious change|not extend|not limited to|
-not clearly|neither confirmed nor|family history of the patient""".replace("\n", "")
+not clearly|neither confirmed nor|family history of the patient|
+resolution of|resolved|has resolved|had resolved""".replace("\n", "")
+# (a feature that resolved was the patient's: for a differential, its history counts)
 
 RELATIVES = """mother|father|sister|brother|sibling|siblings|sib|sibs|aunt|uncle|cousin|cousins|
 grandmother|grandfather|grandparent|grandparents|parent|parents|niece|nephew|daughter|son|
