@@ -87,6 +87,29 @@ def test_intergenic_and_lncrna_are_not_annotated(genes):
     assert n == 2 and all(not v.annotations for v in out)
 
 
+def test_mitochondrial_genes_are_annotated_and_scored(genes, params):
+    # no MANE exons on chrM: each mitochondrial gene is its own exon, with no UTR guesses
+    (trna, prot, indel, outside), n = annotate_builtin(
+        [var("chrM", 1630, "A", "G", Zygosity.HOMOZYGOUS), var("chrM", 4200, "G", "A"),
+         var("chrM", 3500, "AT", "A"), var("chrM", 5000, "A", "G")], genes)
+    assert n == 1 and not outside.annotations
+    assert [(a.gene_symbol, a.effect) for a in trna.annotations] == [
+        ("MT-TX", VariantEffect.NON_CODING_EXON)]
+    assert [(a.gene_symbol, a.effect) for a in prot.annotations] == [
+        ("MT-PX", VariantEffect.CODING_UNKNOWN)]
+    assert indel.annotations[0].effect is VariantEffect.FRAMESHIFT
+    ev = score_genes([trna, prot], 0, genes, params)
+    by = {genes.genes[g].symbol: e for g, e in ev.items()}
+    # a tRNA variant weighs as a mitochondrial RNA variant, not as a nuclear non-coding exon
+    assert by["MT-TX"].variants[0].pathogenicity == params.mitochondrial_rna_pathogenicity
+    assert params.mitochondrial_rna_pathogenicity > params.effect_pathogenicity[
+        "non_coding_transcript_exon_variant"]
+    # 62 bp from the protein-coding gene's 3' end: no "likely 3' UTR" factor on chrM
+    p = by["MT-PX"].variants[0]
+    assert p.pathogenicity == params.effect_pathogenicity["coding_sequence_variant"]
+    assert p.position_note is None
+
+
 # -- gene likelihood ratios --------------------------------------------------------------------
 def ev(genes, params, variants, sex=Sex.UNKNOWN, trio=None):
     annotated, _ = annotate_builtin(variants, genes)

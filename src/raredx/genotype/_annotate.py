@@ -7,7 +7,9 @@ What it can and cannot say, without a reference genome or CDS coordinates:
   ``inframe_indel`` (both "likely": the exon may be UTR there);
 - 1–2 intronic bases from an internal exon boundary → splice donor/acceptor (by strand);
   3–8 intronic bases → ``splice_region_variant``;
-- inside a protein-coding gene otherwise → ``intron_variant``; elsewhere ``intergenic_variant``.
+- inside a protein-coding gene otherwise → ``intron_variant``; elsewhere ``intergenic_variant``;
+- mitochondrial genes (no introns, not in MANE) are one exon each: a variant of a protein-coding
+  one is exonic as above, one of a tRNA or rRNA gene ``non_coding_transcript_exon_variant``.
 UTRs are not distinguished (the MANE exon file carries no CDS coordinates).
 """
 
@@ -25,6 +27,10 @@ __all__ = ["annotate_builtin", "attach_gene_ids"]
 
 _SPLICE_SITE = 2
 _SPLICE_REGION = 8
+
+
+# the biotypes of protein-coding genes (HGNC locus group; GENCODE gene type)
+_CODING_BIOTYPES = ("protein-coding gene", "protein_coding")
 
 
 def _span(v: Variant | tuple[str, int, str, str]) -> tuple[int, int, int]:
@@ -65,7 +71,10 @@ def _exon_effect(genes: GeneKnowledge, table, rows: range, lo: int, hi: int, cha
         num, count = table.number_list[row], table.count_list[row]
         strand = genes.genes[g].strand or 1
         if hi > s and lo < e:
-            if change == 0:
+            gi = genes.genes[g]
+            if gi.chrom == "chrM" and gi.biotype not in _CODING_BIOTYPES:
+                eff, note = VariantEffect.NON_CODING_EXON, "mitochondrial RNA gene (tRNA or rRNA)"
+            elif change == 0:
                 eff, note = VariantEffect.CODING_UNKNOWN, "exonic; effect unknown (no reference genome)"
             elif change % 3:
                 eff, note = VariantEffect.FRAMESHIFT, "exonic indel, length not a multiple of 3"

@@ -154,6 +154,22 @@ class GenotypeParams:
     # VCF's own rate and autosomal homozygous shares are used (never below the model's)
     vcf_calibration_min_calls: float = 0.0
     vcf_calibration_factor: float = 2.0
+    # a variant of a mitochondrial tRNA or rRNA gene (non_coding_transcript_exon_variant on
+    # chrM): the classic cause of mitochondrial disease (MELAS, MERRF, aminoglycoside deafness),
+    # not the near-neutral nuclear non-coding exon variant
+    mitochondrial_rna_pathogenicity: float = 0.01
+
+    def effect_probabilities(self) -> dict[VariantEffect, float]:
+        """Pathogenicity by variant effect (before predictors, frequency and quality)."""
+        return {e: self.effect_pathogenicity.get(e.value, 0.01) for e in VariantEffect}
+
+    def base_pathogenicity(self, v: Variant, a: VariantAnnotation,
+                           effect_p: dict[VariantEffect, float]) -> float:
+        """The pathogenicity of ``a``'s effect for ``v`` (``effect_p`` from
+        :meth:`effect_probabilities`): by effect, except mitochondrial RNA genes' variants."""
+        if v.chrom == "chrM" and a.effect is VariantEffect.NON_CODING_EXON:
+            return self.mitochondrial_rna_pathogenicity
+        return effect_p[a.effect]
 
     @classmethod
     def load(cls, path: Path | None = None) -> GenotypeParams:
@@ -185,13 +201,13 @@ def calibrate(params: GenotypeParams, variants: list[Variant], proband: int,
     if params.vcf_calibration_min_calls <= 0 or len(variants) < params.vcf_calibration_min_calls:
         return params
     pmin = params.min_pathogenicity
-    effect_p = {e: params.effect_pathogenicity.get(e.value, 0.01) for e in VariantEffect}
+    effect_p = params.effect_probabilities()
     qualifying = snv = snv_hom = indel = indel_hom = 0
     for v in variants:
         z = v.genotypes[proband].zygosity
         if not z.carries:
             continue
-        if any(effect_p[a.effect] >= pmin for a in v.annotations):
+        if any(params.base_pathogenicity(v, a, effect_p) >= pmin for a in v.annotations):
             qualifying += 1
         if v.chrom in ("chrX", "chrY", "chrM"):
             continue
@@ -305,7 +321,10 @@ def pathogenicity(v: Variant, a: VariantAnnotation, params: GenotypeParams, gq: 
                   explain: bool = False) -> tuple[float, tuple[str, ...]]:
     """P(variant is disease-causing) from its class, predictors it carries, frequency and
     call quality; with the reasons in words when ``explain``."""
-    p = params.effect_pathogenicity.get(a.effect.value, 0.01)
+    if v.chrom == "chrM" and a.effect is VariantEffect.NON_CODING_EXON:
+        p = params.mitochondrial_rna_pathogenicity
+    else:
+        p = params.effect_pathogenicity.get(a.effect.value, 0.01)
     if not explain and not v.scores and v.frequency is None and not v.in_dbsnp and (
             gq is None or gq >= params.low_genotype_quality):
         return p, ()
@@ -351,6 +370,8 @@ def position_factor(genes: GeneKnowledge, v: Variant, a: VariantAnnotation, g: i
     Select transcript: bases of the first and last exons, and near the transcript's ends, are
     often UTR (the gene models carry no CDS coordinates), so such calls count less."""
     if a.source is not AnnotationSource.BUILTIN or a.effect not in _POSITIONED:
+        return 1.0, None
+    if v.chrom == "chrM":  # mitochondrial transcripts are nearly all coding: no UTR guess
         return 1.0, None
     memo = genes.__dict__.setdefault("_raredx_position_memo", {})
     key = (v.chrom, v.pos, v.ref, v.alt, g)
@@ -414,7 +435,7 @@ def score_genes(
     ``only``). Genes absent from the result have no qualifying variant: their LR is
     :func:`no_variant_log10_lr`."""
     by_gene: dict[int, list[VariantEvidence]] = {}
-    effect_p = {e: params.effect_pathogenicity.get(e.value, 0.01) for e in VariantEffect}
+    effect_p = params.effect_probabilities()
     pmin = params.min_pathogenicity
     lowq = params.low_genotype_quality
     male = sex is Sex.MALE
@@ -426,7 +447,7 @@ def score_genes(
                  and not in_par(v.pos))
         for a in v.annotations:
             if plain:
-                p = effect_p[a.effect]  # the common case, without the general function
+                p = params.base_pathogenicity(v, a, effect_p)  # the common case
                 if p < pmin:
                     continue
             g = genes.gene(a.gene_id) if a.gene_id else genes.gene(a.gene_symbol)

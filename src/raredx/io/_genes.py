@@ -147,6 +147,10 @@ def _rows(path: Path):
             yield line.rstrip("\n\r").split("\t")
 
 
+# GENCODE biotypes of the mitochondrial RNA genes (MT-TL1, MT-RNR1, ...), loaded besides the
+# protein-coding genes: their variants cause mitochondrial disease (MELAS, MERRF, deafness)
+MITOCHONDRIAL_RNA_BIOTYPES = ("Mt_tRNA", "Mt_rRNA")
+
 def _table(rows: list[tuple[str, int, int, int, int, int]]) -> dict[str, IntervalTable]:
     by: dict[str, list] = {}
     for r in rows:
@@ -227,10 +231,16 @@ def parse_genes(files: dict[str, Path]) -> GeneKnowledge:
     for f in _rows(files["gencode_v44_hg38_genes.tsv"]):
         if f[0].startswith("#") or len(f) < 7:
             continue
-        if f[6] != "protein_coding":
+        mito = f[0] == "chrM"
+        if f[6] != "protein_coding" and not (mito and f[6] in MITOCHONDRIAL_RNA_BIOTYPES):
             continue  # only protein-coding genes are scored; others would only slow look-ups
         g = gene_of(f[3], f[0], 1 if f[5] == "+" else -1, f[6])
         gene_rows.append((f[0], int(f[1]), int(f[2]), g, 0, 0))
+        if mito and g not in exon_len:
+            # MANE has no mitochondrial transcripts; the mitochondrial genes have no introns,
+            # so each gene interval is its one exon
+            exon_rows.append((f[0], int(f[1]), int(f[2]), g, 1, 1))
+            exon_len[g] = int(f[2]) - int(f[1])
 
     # gene -> disease, terms
     gene_diseases: dict[int, set[str]] = {}
@@ -305,7 +315,7 @@ def load_genes(genes_dir: Path | None = None, log: Callable[[str], None] = print
     sums = tuple(sorted((n, file_sha256(p)) for n, p in files.items()))
     key = "genes-" + hashlib.sha256(repr(sums).encode()).hexdigest()[:20]
     with gc_paused():
-        gk = _unpack(cached(key, "gene-knowledge-v2", lambda: _pack(parse_genes(files))))
+        gk = _unpack(cached(key, "gene-knowledge-v3", lambda: _pack(parse_genes(files))))
         if gk is None:  # cached by a version of raredx whose GeneInfo had other fields
             gk = parse_genes(files)
     gk.versions = {"release": GENES_RELEASE, **dict(sums)}
