@@ -24,6 +24,7 @@ def genes(raredx_cache):
 def _kb(labels: dict[str, str], inheritance: dict[str, set[str]]):
     return SimpleNamespace(
         diseases=[SimpleNamespace(id=d, label=lab) for d, lab in labels.items()],
+        disease_label=lambda d: labels.get(d, ""),
         course={d: SimpleNamespace(inheritance=frozenset(t)) for d, t in inheritance.items()})
 
 

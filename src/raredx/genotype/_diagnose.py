@@ -349,7 +349,6 @@ def diagnose_with_variants(
     order = engine.order(combined)
     prob = engine.probabilities(combined, len(scores.present))
     ids = engine.candidate_ids
-    labels = _labels(engine)
     hits = []
     for r, c in enumerate(order[:top].tolist()):
         gene = gid = moi = None
@@ -372,8 +371,8 @@ def diagnose_with_variants(
             evs = ev.variants if ev else ()
         pheno, course = engine.explain(patient, [c], scores=scores)[0]
         hits.append(DiseaseHit(
-            rank=r + 1, disease_id=ids[c], label=labels.get(ids[c], ""), score=float(combined[c]),
-            probability=float(prob[c]), phenotype_log10_lr=float(raw[c]),
+            rank=r + 1, disease_id=ids[c], label=engine.candidate_labels[c],
+            score=float(combined[c]), probability=float(prob[c]), phenotype_log10_lr=float(raw[c]),
             genotype_log10_lr=float(cand[c]), gene=gene, gene_id=gid, mode_of_inheritance=moi,
             genotype_explanation=why, variants=evs, evidence=pheno, course=course))
     gene_hits = rank_genes(links, genes, evidence, total, vals, m,
@@ -444,17 +443,6 @@ def rank_genes(links: GenotypeLinks, genes: GeneKnowledge, evidence: dict[int, G
                            float(vals[best]), MOIS[mi].value, ids[c],
                            genes.gene_diseases.get(g, ()), why, ev.variants if ev else ()))
     return out
-
-
-def _labels(engine: Any) -> dict[str, str]:
-    lab = getattr(engine, "_raredx_labels", None)
-    if lab is None:
-        lab = {d.id: d.label for d in engine.knowledge.diseases}
-        try:
-            engine._raredx_labels = lab
-        except AttributeError:  # pragma: no cover
-            pass
-    return lab
 
 
 def skipped_total(vs: VariantSet) -> int:

@@ -49,9 +49,6 @@ def unscored_links(kb: Any, genes: GeneKnowledge, params: Any) -> dict[tuple[int
     """``{(gene, disease id): reason}`` for the links single variants cannot speak for
     (module docstring); reasons are ``"susceptibility"`` and ``"contiguous gene"``."""
     out: dict[tuple[int, str], str] = {}
-    labels = getattr(kb, "_raredx_disease_labels", None)
-    if labels is None:
-        labels = {d.id: d.label for d in kb.diseases}
     k = int(params.contiguous_gene_count)
     window = float(params.contiguous_gene_window_bp)
     starts = gene_starts(genes) if k > 1 and window > 0 else {}
@@ -59,7 +56,7 @@ def unscored_links(kb: Any, genes: GeneKnowledge, params: Any) -> dict[tuple[int
         course = kb.course.get(d)
         inh = set(course.inheritance) if course is not None else set()
         if params.skip_susceptibility_links:
-            susceptible = "susceptibility" in (labels.get(d) or "").lower()
+            susceptible = "susceptibility" in kb.disease_label(d).lower()
             for g in gs:
                 terms = inh | set(genes.pair_inheritance.get((g, d), ()))
                 if susceptible or (MULTIFACTORIAL in terms and not terms & MENDELIAN_TERMS):

@@ -57,6 +57,11 @@ class KnowledgeBase:
             self._disease_index = {d.id: i for i, d in enumerate(self.diseases)}
         return self._disease_index.get(disease_id)
 
+    def disease_label(self, disease_id: str) -> str:
+        """The disease's name in this release ("" for an id it does not know)."""
+        i = self.disease_index(disease_id)
+        return self.diseases[i].label if i is not None else ""
+
 
 def cache_root() -> Path:
     """Where per-release indexes are cached: ``$RAREDX_CACHE`` or the user's cache directory."""
