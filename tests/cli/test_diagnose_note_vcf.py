@@ -45,3 +45,20 @@ def test_json_candidates_carry_their_treatments(mini_release, tmp_path):
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
     assert all(isinstance(d["treatments"], list) for d in out["diseases"])
+
+
+def test_note_reports_normal_findings_as_excluded_abnormalities(mini_release, tmp_path):
+    # `diagnose --note` passes "intelligence was normal" to the ranking as an excluded
+    # abnormality (`raredx extract` does not: annotated corpora do not mark normal findings)
+    note = tmp_path / "note.txt"
+    note.write_text("Tall boy with arachnodactyly and ectopia lentis. Intelligence was normal.\n")
+    res = runner.invoke(app, ["diagnose", "--note", str(note), "--format", "json",
+                              "--data-dir", str(mini_release)])
+    assert res.exit_code == 0, res.output
+    found = {t["id"]: t for t in json.loads(res.stdout)["extraction"]["terms"]}
+    assert found["HP:0001249"]["excluded"] is True
+    assert found["HP:0001249"]["text"] == "Intelligence was normal"
+    res = runner.invoke(app, ["extract", str(note), "--format", "json",
+                              "--data-dir", str(mini_release)])
+    assert res.exit_code == 0, res.output
+    assert "HP:0001249" not in {t["id"] for t in json.loads(res.stdout)["terms"]}

@@ -128,7 +128,7 @@ def diagnose_note(
     except KnowledgeError as exc:
         err.print(f"[red]error:[/red] knowledge: {escape(str(exc))}")
         raise typer.Exit(1) from None
-    extractor = Extractor(load_text_index(engine.knowledge))
+    extractor = Extractor(load_text_index(engine.knowledge), normal_findings=True)
     try:
         ex = _run_extraction(extractor, note)
     except InputError as exc:
