@@ -13,7 +13,11 @@ case's record and its true disease and asks, among the recorded features not yet
 whose answer puts the true disease highest (greedy), showing how far 5 answers from these
 records can move the ranking at all. Top-1 / top-10 of the true disease after each question,
 leave-publication-out (the case's own publications are left out of the ranking *and* of the
-question model). Writes ``benchmarks/questions/reports/simulation_<cases>.{md,json}``.
+question model). Every strategy feeds its answers through ``QuestionEngine.answer``: with the
+question model's ``answers_supersede`` (or ``--answers-supersede true``) a present answer replaces
+the present terms above it and an absent one the exclusions below it, so that a refinement
+("Organic aciduria" present, then "Dicarboxylic aciduria" present) is not scored as two findings.
+Writes ``benchmarks/questions/reports/simulation_<cases>.{md,json}``.
 """
 
 from __future__ import annotations
@@ -46,6 +50,9 @@ def main() -> None:
                     default=None)
     ap.add_argument("--rescore", type=int, default=None)
     ap.add_argument("--answerability", type=float, default=None)
+    ap.add_argument("--objective", default=None, help="log_score or entropy (default: model)")
+    ap.add_argument("--answers-supersede", type=lambda s: s.lower() in ("1", "true", "yes"),
+                    default=None, help="answers replace the terms they imply (default: model)")
     ap.add_argument("--strategies", default="information gain,model only,random,oracle")
     ap.add_argument("--tag", default="")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "questions" / "reports")
@@ -53,12 +60,13 @@ def main() -> None:
 
     from raredx.benchmark import load_cases
     from raredx.engine import EngineConfig, build_engine
-    from raredx.questions import Answer, QuestionEngine, answer
+    from raredx.questions import Answer, QuestionEngine
 
     engine = build_engine(EngineConfig(args.data_dir), log=lambda m: print(m, file=sys.stderr))
     qe = QuestionEngine(engine, absent_weight=args.absent_weight,
                         annotated_only=args.annotated_only, rescore=args.rescore,
-                        answerability=args.answerability)
+                        answerability=args.answerability, objective=args.objective,
+                        supersede=args.answers_supersede)
     qe_model = QuestionEngine(engine, absent_weight=args.absent_weight,
                               annotated_only=args.annotated_only, rescore=0)
     kb = engine.knowledge
@@ -135,7 +143,7 @@ def main() -> None:
                 asked.add(term)
                 a = reply(term)
                 answers[strategy][a.value] += 1
-                patient = answer(patient, term, a)
+                patient = qe.answer(patient, term, a)  # supersedes what the answer implies
         if used % 25 == 0:
             print(f"{used} cases, {time.time() - t0:.0f} s", file=sys.stderr)
     import subprocess
@@ -151,6 +159,7 @@ def main() -> None:
         "command": " ".join(sys.argv),
         "top_candidates": args.top_candidates, "absent_weight": qe.absent_weight,
         "rescore": qe.rescore, "answerability_exponent": qe.answerability,
+        "objective": qe.objective, "answers_supersede": qe.supersede,
         "annotated_only": qe.annotated_only,
         "cases": str(args.cases.name), "selection": cs.selection, "used": used,
         "skipped_fewer_than_3_features": skipped_few,
@@ -175,8 +184,6 @@ def main() -> None:
 
 def oracle_feature(engine, qe, patient, case, truth, asked, reply) -> str | None:
     """Upper bound, not a policy: the recorded feature whose answer ranks the truth highest."""
-    from raredx.questions import answer
-
     known = qe.known(patient)
     o = engine.knowledge.ontology
     best, best_key = None, None
@@ -184,7 +191,7 @@ def oracle_feature(engine, qe, patient, case, truth, asked, reply) -> str | None
         tid = t.value
         if tid not in o or tid in asked or o.index(tid) in known:
             continue
-        total = engine.score(answer(patient, tid, reply(tid)), leave_publication_out=True).total
+        total = engine.score(qe.answer(patient, tid, reply(tid)), leave_publication_out=True).total
         order = engine.order(total)
         pos = np.empty(len(order), dtype=np.int64)
         pos[order] = np.arange(len(order))
@@ -225,7 +232,9 @@ def markdown(r: dict) -> str:
            "file(s) of src/raredx" if r["code"]["uncommitted_engine_changes"] else "")
         + f"; question model over the {r['top_candidates']} leading candidates, absent weight "
         f"{r['absent_weight']}, annotated features only: {r.get('annotated_only', False)}, "
-        f"features re-ranked by the engine's update: {r.get('rescore', 0)}.", "",
+        f"features re-ranked by the engine's update: {r.get('rescore', 0)}"
+        + (f" (objective: {r['objective']}; answers supersede the terms they imply: "
+           f"{r['answers_supersede']})" if "objective" in r else "") + ".", "",
         f"Command: `{r.get('command', '')}`", "",
         "| strategy | " + " | ".join(f"after {k}" for k in range(r["questions"] + 1)) + " |",
         "|---|" + "---|" * (r["questions"] + 1),

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from raredx.cli import app
 from raredx.model import TermId
-from raredx.questions import Answer, QuestionEngine, answer, information_gain
+from raredx.questions import Answer, QuestionEngine, answer, information_gain, log_score_gain
 from raredx.questions._model import BACKGROUND, NEGATED
 
 SEIZURE, GDD, ID = "HP:0001250", "HP:0001263", "HP:0001249"
@@ -137,7 +137,7 @@ def test_engine_rescoring_gives_the_expected_entropy_drop_of_the_engine_posterio
     from raredx.questions._model import BACKGROUND as BG
     from raredx.questions._suggest import _entropy
 
-    qe = QuestionEngine(mini_engine, rescore=5, answerability=0.0)
+    qe = QuestionEngine(mini_engine, rescore=5, answerability=0.0, objective="entropy")
     patient = mini_engine.patient([GDD])
     qs = qe.suggest(patient, n=3, top_candidates=3)
     assert qs and all(a.information_gain >= b.information_gain for a, b in zip(qs, qs[1:]))
@@ -149,9 +149,9 @@ def test_engine_rescoring_gives_the_expected_entropy_drop_of_the_engine_posterio
     mass = float(full[order].sum())
     pp = mass * top.p_present + (1 - mass) * BG
     hp = float(_entropy(eng.probabilities(
-        eng.score(answer(patient, top.term_id, Answer.PRESENT)).total)))
+        eng.score(qe.answer(patient, top.term_id, Answer.PRESENT)).total)))
     hn = float(_entropy(eng.probabilities(
-        eng.score(answer(patient, top.term_id, Answer.ABSENT)).total)))
+        eng.score(qe.answer(patient, top.term_id, Answer.ABSENT)).total)))
     assert top.information_gain == pytest.approx(pp * (h0 - hp) + (1 - pp) * (h0 - hn), rel=1e-6)
 
 
@@ -160,3 +160,90 @@ def test_report_counts_grow_towards_the_root(mini_engine):
     o = mini_engine.knowledge.ontology
     counts = qe._reported
     assert counts[o.index("HP:0000707")] >= counts[o.index(SEIZURE)] > 1
+
+
+def test_log_score_gain_is_the_information_gain_under_the_bayes_update():
+    rng = np.random.default_rng(3)
+    prior = rng.dirichlet(np.ones(6))
+    p = rng.uniform(0.01, 0.99, size=6)
+    pos = prior * p / (prior * p).sum()
+    neg = prior * (1 - p) / (prior * (1 - p)).sum()
+    assert log_score_gain(prior, p, pos, neg) == pytest.approx(
+        float(information_gain(prior, p[None, :])[0]), rel=1e-9)
+    # each answer's part is P(answer) x KL(posterior || prior), so with absent answers not
+    # counted what is left is the present answer's part
+    kl = float((pos * np.log2(pos / prior)).sum())
+    assert log_score_gain(prior, p, pos, neg, 0.0) == pytest.approx(
+        float((prior * p).sum()) * kl, rel=1e-9)
+
+
+def test_log_score_gain_counts_an_update_towards_the_wrong_candidates_against_it():
+    prior = np.array([0.25, 0.25, 0.5])
+    p = np.array([0.9, 0.9, 0.05])  # the first two predict the feature, the third does not
+    bayes_pos = prior * p / (prior * p).sum()
+    bayes_neg = prior * (1 - p) / (prior * (1 - p)).sum()
+    # an updater that, told "present", moves mass to the candidate that does not predict it:
+    # its entropy drops all the same, but the truth's expected log probability falls
+    wrong_pos = np.array([0.05, 0.05, 0.9])
+    assert (np.sum(-wrong_pos * np.log2(wrong_pos)) < np.sum(-prior * np.log2(prior)))
+    right = log_score_gain(prior, p, bayes_pos, bayes_neg)
+    wrong = log_score_gain(prior, p, wrong_pos, bayes_neg)
+    assert right > 0 > wrong
+
+
+def test_engine_rescoring_with_the_log_score_objective(mini_engine):
+    from raredx.questions._model import BACKGROUND as BG
+
+    qe = QuestionEngine(mini_engine, rescore=5, answerability=0.0, objective="log_score")
+    patient = mini_engine.patient([GDD])
+    qs = qe.suggest(patient, n=3, top_candidates=3)
+    assert qs and all(a.information_gain >= b.information_gain for a, b in zip(qs, qs[1:]))
+    eng = mini_engine
+    total = eng.score(patient).total
+    full = eng.probabilities(total)
+    order = eng.order(total)[:3]
+    feats, p = qe.features.probabilities(eng.knowledge, order.tolist())
+    for q in qs:
+        like = np.full(len(full), BG)
+        like[order] = p[feats.index(eng.knowledge.ontology.index(q.term_id))]
+        pos = eng.probabilities(eng.score(qe.answer(patient, q.term_id, Answer.PRESENT)).total)
+        neg = eng.probabilities(eng.score(qe.answer(patient, q.term_id, Answer.ABSENT)).total)
+        assert q.information_gain == pytest.approx(
+            log_score_gain(full, like, pos, neg, qe.absent_weight), rel=1e-6, abs=1e-12)
+
+
+def test_unknown_objective_is_refused(mini_engine):
+    with pytest.raises(ValueError, match="objective"):
+        QuestionEngine(mini_engine, objective="accuracy")
+
+
+EYE, LENTIS, SUBLUX = "HP:0000478", "HP:0001083", "HP:0001132"  # each below the one before
+
+
+def test_a_present_answer_supersedes_the_terms_it_implies(mini_engine):
+    o = mini_engine.knowledge.ontology
+    p = mini_engine.patient([EYE, GDD])
+    plain = answer(p, LENTIS, Answer.PRESENT)  # without the ontology: appended only
+    assert [t.value for t in plain.present] == [EYE, GDD, LENTIS]
+    p1 = answer(p, LENTIS, Answer.PRESENT, o)
+    assert [t.value for t in p1.present] == [GDD, LENTIS]
+    # the specific answer is scored once, as if the record had said it from the start
+    assert mini_engine.score(p1).total == pytest.approx(
+        mini_engine.score(mini_engine.patient([GDD, LENTIS])).total)
+    assert not np.allclose(mini_engine.score(plain).total, mini_engine.score(p1).total)
+    # a present answer contradicts an exclusion at or above it; the latest answer wins
+    p2 = answer(mini_engine.patient([GDD], [EYE, SEIZURE]), LENTIS, Answer.PRESENT, o)
+    assert [t.value for t in p2.excluded] == [SEIZURE]
+    qe = QuestionEngine(mini_engine, rescore=0)
+    assert qe.answer(p, LENTIS, Answer.PRESENT) == p1
+
+
+def test_an_absent_answer_supersedes_the_exclusions_below_it(mini_engine):
+    o = mini_engine.knowledge.ontology
+    p = mini_engine.patient([SUBLUX, GDD], [SEIZURE])
+    p1 = answer(p, LENTIS, Answer.ABSENT, o)
+    assert [t.value for t in p1.present] == [GDD]  # lens subluxation contradicted
+    assert [t.value for t in p1.excluded] == [SEIZURE, LENTIS]
+    p2 = answer(mini_engine.patient([GDD], [SUBLUX]), EYE, Answer.ABSENT, o)
+    assert [t.value for t in p2.excluded] == [EYE]
+    assert answer(p, EYE, Answer.UNKNOWN, o) == p

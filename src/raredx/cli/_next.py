@@ -106,7 +106,7 @@ def next_questions(
     for issue in patient.issues:
         err.print(f"[yellow]{escape(str(issue))}[/yellow]")
 
-    from raredx.questions import Answer, QuestionEngine, answer
+    from raredx.questions import Answer, QuestionEngine
 
     qe = QuestionEngine(engine)
     console = Console(highlight=False)
@@ -140,4 +140,4 @@ def next_questions(
         if reply not in replies:
             return
         asked.add(q.term_id)
-        patient = answer(patient, q.term_id, replies[reply])
+        patient = qe.answer(patient, q.term_id, replies[reply])

@@ -13,6 +13,7 @@ from raredx.questions._suggest import (
     QuestionEngine,
     answer,
     information_gain,
+    log_score_gain,
 )
 
 __all__ = [
@@ -23,4 +24,5 @@ __all__ = [
     "QuestionEngine",
     "answer",
     "information_gain",
+    "log_score_gain",
 ]

@@ -8,11 +8,20 @@ For the engine's posterior ``pi`` over its leading candidates and a feature f wi
 
 That model ranks every askable feature cheaply; the leading :data:`RESCORE` of them are then
 ranked again by the *engine's own* update: the patient is scored with the feature added as
-present and as excluded (``engine.score``), and the gain is the expected drop of the entropy of
-the engine's posterior over all candidates, ``P(+) (H - H+) + w P(-) (H - H-)``, with ``P(+)``
-from the model above and ``w`` the weight of an "absent" answer. A feature the scorer barely
-uses (a general term above what is known, a feature whose absence it ignores) thus gains
-little, whatever the model predicts.
+present and as excluded (``engine.score``), giving the engine's posteriors ``pi+`` and ``pi-``
+over all candidates. The default objective (``log_score``) is the expected gain in the log
+probability the engine gives the true disease, the truth drawn from the engine's posterior ``pi``
+and its answer from the model's ``p_e``:
+
+    sum_e pi_e [p_e log2(pi+_e / pi_e) + w (1 - p_e) log2(pi-_e / pi_e)]
+
+(``w`` the weight of an "absent" answer). When the engine's update is the Bayes update with
+``p_e`` this *is* the information gain; when it is not (the engine also re-weighs the
+candidates' unreported features, and a present answer lengthens the record), an answer that
+would move the posterior towards candidates that do not predict it counts against the
+question instead of for it, as a mere drop of entropy would. ``entropy`` (session 2): the
+expected entropy drop of the engine's posterior, ``P(+) (H - H+) + w P(-) (H - H-)``. Either
+way a feature the scorer barely uses gains little, whatever the model predicts.
 """
 
 from __future__ import annotations
@@ -25,6 +34,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from raredx.knowledge import Ontology
 from raredx.model import Patient, TermId
 from raredx.questions._model import BACKGROUND, CandidateFeatures
 
@@ -34,6 +44,7 @@ if TYPE_CHECKING:
 TOP_CANDIDATES = 50  # the posterior is taken over this many leading candidates
 RESCORE = 8  # leading features re-ranked by the engine's own update (0: model only)
 SEPARATES = 3  # candidates listed on each side of a question
+OBJECTIVES = ("log_score", "entropy")  # how the engine's update is scored (see above)
 
 
 class Answer(enum.Enum):
@@ -106,6 +117,32 @@ def information_gain(
     return pp * (h - _entropy(post_pos, 1)) + absent_weight * pn * (h - _entropy(post_neg, 1))
 
 
+def log_score_gain(
+    prior: np.ndarray, p_present: np.ndarray, post_present: np.ndarray,
+    post_absent: np.ndarray, absent_weight: float = 1.0,
+) -> float:
+    """Expected gain (bits) in the log probability of the true candidate when the truth is drawn
+    from ``prior`` (K) and answers "present" with probability ``p_present`` (K), the posterior
+    becoming ``post_present`` or ``post_absent`` (K each, from any updater); absent answers count
+    ``absent_weight``. With the Bayes update of ``prior`` by ``p_present`` each answer's part is
+    P(answer) times KL(posterior || prior), and with ``absent_weight`` 1 the sum is
+    :func:`information_gain`; an update that favours candidates unlikely to give the answer
+    scores lower, possibly below zero.
+
+    >>> pr, p = np.array([.5, .5]), np.array([1., 0.])
+    >>> round(log_score_gain(pr, p, np.array([1., 0.]), np.array([0., 1.])), 6)
+    1.0
+    >>> log_score_gain(pr, p, np.array([.1, .9]), np.array([.9, .1])) < 0
+    True
+    """
+    tiny = np.finfo(float).tiny
+    lp0 = np.log2(np.maximum(prior, tiny))
+    d_pos = np.log2(np.maximum(post_present, tiny)) - lp0
+    d_neg = np.log2(np.maximum(post_absent, tiny)) - lp0
+    return float((prior * (p_present * d_pos
+                           + absent_weight * (1.0 - p_present) * d_neg)).sum())
+
+
 class _Kinds:
     def __init__(self, engine: Engine) -> None:
         raw = json.loads(resources.files("raredx").joinpath("data/question_kinds.json")
@@ -128,10 +165,16 @@ class QuestionEngine:
 
     def __init__(self, engine: Engine, absent_weight: float | None = None,
                  annotated_only: bool | None = None, rescore: int | None = None,
-                 answerability: float | None = None) -> None:
+                 answerability: float | None = None, objective: str | None = None,
+                 supersede: bool | None = None) -> None:
         self.engine = engine
         params = json.loads(resources.files("raredx").joinpath("data/question_model.json")
                             .read_text("utf-8"))["parameters"]
+        self.objective = params.get("objective", "entropy") if objective is None else objective
+        if self.objective not in OBJECTIVES:
+            raise ValueError(f"objective: {self.objective!r} is not one of {OBJECTIVES}")
+        self.supersede = (bool(params.get("answers_supersede", True)) if supersede is None
+                          else supersede)
         self.absent_weight = params["absent_weight"] if absent_weight is None else absent_weight
         self.annotated_only = (params.get("annotated_only", False) if annotated_only is None
                                else annotated_only)
@@ -238,8 +281,8 @@ class QuestionEngine:
         self, patient: Patient, leave_publication_out: bool, order: np.ndarray,
         prior: np.ndarray, feats: list[int], p: np.ndarray, rows: list[int],
     ) -> list[float]:
-        """Expected entropy drop (bits) of the engine's posterior over all candidates when
-        each feature ``feats[k]`` (``k`` in ``rows``) is answered present or absent."""
+        """The gain (bits) of each feature ``feats[k]`` (``k`` in ``rows``) under the engine's
+        own update for a present and an absent answer (see the module docstring)."""
         eng = self.engine
         ids = eng.knowledge.ontology.ids
         full = eng.probabilities(eng.score(patient, leave_publication_out).total)
@@ -248,18 +291,29 @@ class QuestionEngine:
         out = []
         for k in rows:
             tid = ids[feats[k]]
-            # P(present): the model over the leading candidates, background elsewhere
-            pp = top_mass * float((prior * p[k]).sum()) + (1.0 - top_mass) * BACKGROUND
-            hs = []
-            for reply in (Answer.PRESENT, Answer.ABSENT):
-                post = eng.probabilities(
-                    eng.score(answer(patient, tid, reply), leave_publication_out).total)
-                hs.append(float(_entropy(post)))
-            g = pp * (h0 - hs[0]) + self.absent_weight * (1.0 - pp) * (h0 - hs[1])
+            posts = [eng.probabilities(eng.score(self.answer(patient, tid, reply),
+                                                 leave_publication_out).total)
+                     for reply in (Answer.PRESENT, Answer.ABSENT)]
+            if self.objective == "log_score":
+                # P(present | candidate): the model for the leading candidates, background else
+                like = np.full(len(full), BACKGROUND)
+                like[order] = p[k]
+                g = log_score_gain(full, like, posts[0], posts[1], self.absent_weight)
+            else:
+                # P(present): the model over the leading candidates, background elsewhere
+                pp = top_mass * float((prior * p[k]).sum()) + (1.0 - top_mass) * BACKGROUND
+                hs = [float(_entropy(post)) for post in posts]
+                g = pp * (h0 - hs[0]) + self.absent_weight * (1.0 - pp) * (h0 - hs[1])
             if self._reported is not None:
                 g *= float(self._reported[feats[k]]) ** self.answerability
             out.append(g)
         return out
+
+    def answer(self, patient: Patient, term_id: str, reply: Answer) -> Patient:
+        """:func:`answer` with this engine's ontology, so that answers supersede what they imply
+        (``answers_supersede`` in the question model; off: answers are only appended)."""
+        return answer(patient, term_id, reply,
+                      self.engine.knowledge.ontology if self.supersede else None)
 
     def _question(self, order, prior, f: int, p_row: np.ndarray, gain: float) -> Question:
         o = self.engine.knowledge.ontology
@@ -282,13 +336,41 @@ class QuestionEngine:
         )
 
 
-def answer(patient: Patient, term_id: str, reply: Answer) -> Patient:
-    """The patient with one more answered feature (``UNKNOWN`` changes nothing)."""
+def answer(patient: Patient, term_id: str, reply: Answer,
+           ontology: Ontology | None = None) -> Patient:
+    """The patient with one more answered feature (``UNKNOWN`` changes nothing).
+
+    With the ``ontology``, the answer also supersedes what it makes redundant or contradicts:
+    a present feature replaces the present terms above it (a more specific answer says all they
+    said; the scorer counts every term it is given, so keeping them would count one finding
+    twice) and drops the excluded terms at or above it; an absent feature replaces the excluded
+    terms below it and drops the present terms at or below it (the latest answer wins).
+    """
     t = TermId(term_id)
-    if reply is Answer.PRESENT and t not in patient.present:
-        return replace(patient, present=(*patient.present, t),
-                       excluded=tuple(x for x in patient.excluded if x != t))
-    if reply is Answer.ABSENT and t not in patient.excluded:
-        return replace(patient, excluded=(*patient.excluded, t),
-                       present=tuple(x for x in patient.present if x != t))
-    return patient
+    if reply is Answer.UNKNOWN:
+        return patient
+    if ontology is None or term_id not in ontology:
+        if reply is Answer.PRESENT and t not in patient.present:
+            return replace(patient, present=(*patient.present, t),
+                           excluded=tuple(x for x in patient.excluded if x != t))
+        if reply is Answer.ABSENT and t not in patient.excluded:
+            return replace(patient, excluded=(*patient.excluded, t),
+                           present=tuple(x for x in patient.present if x != t))
+        return patient
+    i = ontology.index(term_id)
+
+    def above(x: TermId) -> bool:  # x is t or an ancestor of t
+        j = ontology.get_index(x.value)
+        return j is not None and ontology.is_descendant_of(i, j)
+
+    def below(x: TermId) -> bool:  # x is t or a descendant of t
+        j = ontology.get_index(x.value)
+        return j is not None and ontology.is_descendant_of(j, i)
+
+    if reply is Answer.PRESENT:
+        keep = tuple(x for x in patient.present if not above(x))
+        return replace(patient, present=(*keep, t),
+                       excluded=tuple(x for x in patient.excluded if not above(x)))
+    keep = tuple(x for x in patient.excluded if not below(x))
+    return replace(patient, excluded=(*keep, t),
+                   present=tuple(x for x in patient.present if not below(x)))
