@@ -17,8 +17,10 @@ def resolve_terms(
     Alternative and obsolete ids are mapped to the current term with a warning; malformed ids,
     unknown ids and terms outside *Phenotypic abnormality* are skipped with a warning naming
     them. A term both present and excluded is kept as present and reported; so is an excluded
-    term that is an ancestor of a present one (the patient cannot lack it). ``locations``
-    (parallel to ``raw``) says where each id was given, e.g. ``phenotypicFeatures[3]``.
+    term that is an ancestor of a present one (the patient cannot lack it). A present term that
+    is an ancestor of another present term is dropped with a warning (one finding, counted once).
+    ``locations`` (parallel to ``raw``) says where each id was given, e.g.
+    ``phenotypicFeatures[3]``.
     """
     issues: list[InputIssue] = []
     present: dict[str, None] = {}
@@ -78,6 +80,22 @@ def resolve_terms(
                 IssueLevel.WARNING, where,
                 f"excluded {t} ({ontology.label(t)}) is implied by a present, more specific "
                 "term; the exclusion was ignored",
+            ))
+    if len(present) > 1:
+        # a present term implied by a more specific present one says nothing more: counting both
+        # would count one finding twice
+        below: dict[int, str] = {}
+        for p in present:
+            for a in ontology.ancestors(ontology.index(p)).tolist():
+                if ontology.ids[a] != p:
+                    below.setdefault(a, p)
+        for t in [t for t in present if ontology.index(t) in below]:
+            del present[t]
+            finer = below[ontology.index(t)]
+            issues.append(InputIssue(
+                IssueLevel.WARNING, where,
+                f"{t} ({ontology.label(t)}) is implied by the more specific present term "
+                f"{finer} ({ontology.label(finer)}); counted once, as {finer}",
             ))
     return (
         tuple(TermId(t) for t in present),
