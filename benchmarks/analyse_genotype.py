@@ -31,7 +31,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from tune_genotype import SHARED, _background, setting
 
-from raredx.benchmark._vcf import _prepare, half_of, iter_cases
+from raredx.benchmark._vcf import _prepare, best_gene_rank, half_of, iter_cases
 from raredx.engine import EngineConfig, build_engine
 from raredx.genotype import GenotypeParams, genotype_links, score_genes, variant_set
 from raredx.genotype._scoring import MOIS
@@ -167,15 +167,7 @@ class Evaluator:
         for pname in ("asis", "lpo"):
             total = c[pname] * prm.phenotype_weight
             genes_all, scores, vals = self.gene_table(total, m, orphans)
-            best_r, best_g = None, None
-            for g in true_genes:
-                hit = np.nonzero(genes_all == g)[0]
-                if not len(hit):
-                    continue
-                v = scores[hit[0]]
-                r = 1 + int((scores > v).sum()) + int(((scores == v) & (genes_all < g)).sum())
-                if best_r is None or r < best_r:
-                    best_r, best_g = r, g
+            best_r, best_g = best_gene_rank(genes_all, scores, true_genes)
             row[f"{pname}_rank"] = best_r
             if not with_details:
                 continue

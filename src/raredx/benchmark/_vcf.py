@@ -341,14 +341,23 @@ def _gene_rank(links: Any, bg_orphans: dict[int, float], ev: dict[int, GeneEvide
     og = np.array(list(orphans), dtype=np.int64)
     genes_all = np.concatenate([links.row_gene, og])
     scores = np.concatenate([gs, np.array(list(orphans.values()), dtype=float)])
-    best = None
+    return best_gene_rank(genes_all, scores, true_genes)[0]
+
+
+def best_gene_rank(genes_all: np.ndarray, scores: np.ndarray, true_genes: list[int]
+                   ) -> tuple[int | None, int | None]:
+    """(rank, gene) of the best-ranked true gene among ``genes_all`` scored ``scores``; ties go
+    to the smaller gene index, as in :func:`raredx.genotype.gene_order`; (None, None) when no
+    true gene is ranked."""
+    best: tuple[int | None, int | None] = (None, None)
     for g in true_genes:
         hit = np.nonzero(genes_all == g)[0]
         if not len(hit):
             continue
         v = scores[hit[0]]
         r = 1 + int((scores > v).sum()) + int(((scores == v) & (genes_all < g)).sum())
-        best = r if best is None else min(best, r)
+        if best[0] is None or r < best[0]:
+            best = (r, g)
     return best
 
 
