@@ -11,6 +11,7 @@ re-ranking with changed phenotypes never re-reads the VCF.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections import Counter
 from dataclasses import dataclass, field
@@ -264,12 +265,19 @@ _LINKS: dict[tuple[int, int, int | None], GenotypeLinks] = {}
 def genotype_links(engine: Any, genes: GeneKnowledge, params: GenotypeParams | None = None
                    ) -> GenotypeLinks:
     """The candidate↔gene links of an engine and gene knowledge (built once, about 1 s)."""
-    key = (id(engine), id(genes), None if params is None else id(params))
+    params = params or default_params()
+    key = (id(engine), id(genes), id(params))
     if key not in _LINKS:
         if len(_LINKS) > 16:
             _LINKS.clear()
-        _LINKS[key] = GenotypeLinks(engine, genes, params or GenotypeParams.load())
+        _LINKS[key] = GenotypeLinks(engine, genes, params)
     return _LINKS[key]
+
+
+@functools.cache
+def default_params() -> GenotypeParams:
+    """The packaged genotype model (read once)."""
+    return GenotypeParams.load()
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,12 +339,11 @@ def diagnose_with_variants(
 ) -> GenomicDiagnosis:
     """Rank diseases and genes for a patient's phenotype and variants (see module docstring)."""
     with gc_paused():  # tens of thousands of small objects and no cycles (see raredx.io._gc)
-        links = genotype_links(engine, genes, params)
-        model = links.params
-        # an unfiltered VCF is scored with its own background rates (calibrate)
+        # an unfiltered VCF is scored with its own background rates (calibrate); the links are
+        # built for the parameters it is scored with, once
+        model = params or default_params()
         params = calibrate(model, variants.variants, variants.proband, genes)
-        if params is not model:
-            links = genotype_links(engine, genes, params)
+        links = genotype_links(engine, genes, params)
         evidence = score_genes(variants.variants, variants.proband, genes, params, patient.sex,
                                variants.trio)
     scores = engine.score(patient, leave_publication_out)
