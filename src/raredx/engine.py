@@ -24,7 +24,14 @@ from raredx.ranking import (
     TermEvidence,
 )
 from raredx.ranking._explain import Explainer
-from raredx.scoring import BIN_NAMES, PhenotypeParams, PhenotypeScorer, PhenotypeScores, build_index
+from raredx.scoring import (
+    BIN_NAMES,
+    PhenotypeParams,
+    PhenotypeScorer,
+    PhenotypeScores,
+    build_index,
+    leaf_tables,
+)
 
 __all__ = ["Engine", "EngineConfig", "build_engine"]
 
@@ -252,14 +259,13 @@ def build_engine(config: EngineConfig = EngineConfig(), log: Callable[[str], Non
     params = PhenotypeParams.load(config.weights)
     key = getattr(kb, "cache_key", "nocache")
     prior = (params.prior_a, params.prior_b)
-    index = cached(
-        key,
-        f"phenotype-index-f{params.default_frequency:g}-a{prior[0]:g}-b{prior[1]:g}"
-        f"-n{params.name_frequency:g}-r{params.related_weight:g}-o{params.noisy_or:g}"
-        f"-z{params.zero_count_not:g}",
-        lambda: build_index(
-            kb, params.default_frequency, prior, params.name_frequency, params.related_weight,
-            bool(params.noisy_or), params.zero_count_not,
-        ),
-    )
-    return Engine(kb, PhenotypeScorer(kb, index, params))
+    name = (f"phenotype-index-f{params.default_frequency:g}-a{prior[0]:g}-b{prior[1]:g}"
+            f"-n{params.name_frequency:g}-r{params.related_weight:g}-o{params.noisy_or:g}"
+            f"-z{params.zero_count_not:g}")
+    index = cached(key, name, lambda: build_index(
+        kb, params.default_frequency, prior, params.name_frequency, params.related_weight,
+        bool(params.noisy_or), params.zero_count_not,
+    ))
+    leaves = (cached(key, f"{name}-leaves", lambda: leaf_tables(kb, index))
+              if params.unreported > 0 else None)
+    return Engine(kb, PhenotypeScorer(kb, index, params, leaves))

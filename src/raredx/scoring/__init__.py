@@ -1,6 +1,13 @@
 """Scorers: phenotype (likelihood ratios over every candidate) and genotype (none yet)."""
 
 from raredx.scoring._index import PhenotypeIndex, build_index, term_frequencies
-from raredx.scoring._phenotype import BIN_NAMES, PhenotypeParams, PhenotypeScorer, PhenotypeScores
+from raredx.scoring._phenotype import (
+    BIN_NAMES,
+    PhenotypeParams,
+    PhenotypeScorer,
+    PhenotypeScores,
+    leaf_tables,
+)
 
-__all__ = ["BIN_NAMES", "PhenotypeIndex", "PhenotypeParams", "PhenotypeScorer", "PhenotypeScores", "build_index", "term_frequencies"]
+__all__ = ["BIN_NAMES", "PhenotypeIndex", "PhenotypeParams", "PhenotypeScorer", "PhenotypeScores",
+           "build_index", "leaf_tables", "term_frequencies"]

@@ -34,7 +34,7 @@ import scipy.sparse as sp
 
 from raredx.knowledge import KnowledgeBase
 from raredx.model import Patient, Sex
-from raredx.scoring._index import PhenotypeIndex, entity_profiles, rows_by_disease
+from raredx.scoring._index import PhenotypeIndex, entity_profiles
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,12 +162,44 @@ class PhenotypeScores:
         )
 
 
+# the leaves of every entity's profile: frequencies (rows), the same by term (columns), row sums
+LeafTables = tuple[sp.csr_matrix, sp.csc_matrix, np.ndarray]
+
+
+def parent_matrix(ontology) -> sp.csr_matrix:  # type: ignore[no-untyped-def]
+    """T x T, 1 where the column term is a parent of the row term."""
+    ch = [c for c, ps in enumerate(ontology.parents) for _ in ps]
+    pa = [p for ps in ontology.parents for p in ps]
+    T = len(ontology)
+    return sp.csr_matrix((np.ones(len(ch)), (ch, pa)), shape=(T, T))
+
+
+def leaf_frequencies(profile: sp.spmatrix, parent_of: sp.csr_matrix,
+                     phenotypic: np.ndarray) -> sp.csr_matrix:
+    """Frequencies at each row's leaves: phenotypic profile terms with no child in it."""
+    P = sp.csr_matrix(profile)
+    B = (P > 0).astype(np.float64)
+    has_child = (B @ parent_of) > 0
+    L = sp.csr_matrix(P.multiply(B - B.multiply(has_child)).multiply(
+        phenotypic[None, :].astype(np.float64)))
+    L.eliminate_zeros()
+    return L
+
+
+def leaf_tables(kb: KnowledgeBase, index: PhenotypeIndex) -> LeafTables:
+    """The leaves of every entity's whole profile (what the unreported-feature penalty reads;
+    cached beside the index by :func:`raredx.engine.build_engine`)."""
+    L = leaf_frequencies(index.profile, parent_matrix(kb.ontology), index.phenotypic)
+    return L, L.tocsc(), np.asarray(L.sum(axis=1)).ravel()
+
 class PhenotypeScorer:
     """Scores a patient's terms against every entity of a :class:`PhenotypeIndex`."""
 
     CACHE_TERMS = 3000  # memoised per-term evidence vectors (as-is protocol), ~0.1 MB each
 
-    def __init__(self, kb: KnowledgeBase, index: PhenotypeIndex, params: PhenotypeParams) -> None:
+    def __init__(self, kb: KnowledgeBase, index: PhenotypeIndex, params: PhenotypeParams,
+                 leaves: LeafTables | None = None) -> None:
+        """``leaves``: :func:`leaf_tables` of this index, when cached (else built on first use)."""
         self.kb = kb
         self.index = index
         self.params = params
@@ -177,7 +209,7 @@ class PhenotypeScorer:
             self._onset_matrix[e, list(bins)] = True
         self._onset_known = self._onset_matrix.any(axis=1)
         self._xlr = self._x_linked_recessive()
-        self._rows: dict[int, np.ndarray] | None = None
+        self._rows: tuple[np.ndarray, np.ndarray] | None = None
         self._cache: OrderedDict = OrderedDict()
         self._onset_cache: dict = {}  # (onset bins | age bin) -> onset log10 LR vector
         self._lock = threading.Lock()
@@ -189,6 +221,8 @@ class PhenotypeScorer:
         self._leaf_f: sp.csr_matrix | None = None  # built on first use (unreported > 0)
         self._leaf_fc: sp.csc_matrix = sp.csc_matrix((0, 0))
         self._parent_of: sp.csr_matrix | None = None
+        if leaves is not None:
+            self._leaf_f, self._leaf_fc, self._leaf_base = leaves
         self._n_pubs = (
             self._publication_counts(None) if params.publication_prior else np.zeros(0)
         )
@@ -210,10 +244,12 @@ class PhenotypeScorer:
         return self._rows_for(diseases)
 
     def _rows_for(self, diseases: set[int]) -> dict[int, np.ndarray]:
-        if self._rows is None:
-            self._rows = rows_by_disease(self.kb)
-        empty = np.zeros(0, dtype=np.int64)
-        return {d: self._rows.get(d, empty) for d in diseases}
+        if self._rows is None:  # annotation rows sorted by disease (a few look-ups per call)
+            order = np.argsort(self.kb.annotations.disease, kind="stable")
+            self._rows = (order, self.kb.annotations.disease[order])
+        order, by = self._rows
+        return {d: order[np.searchsorted(by, d, "left"):np.searchsorted(by, d, "right")]
+                for d in diseases}
 
     # -- course ------------------------------------------------------------------------------
     def _onsets(self) -> list[frozenset[int]]:
@@ -343,25 +379,13 @@ class PhenotypeScorer:
     def _leaves(self, profile: sp.spmatrix) -> sp.csr_matrix:
         """Frequencies at each row's leaves: phenotypic profile terms with no child in it."""
         if self._parent_of is None:
-            onto = self.kb.ontology
-            ch = [c for c, ps in enumerate(onto.parents) for _ in ps]
-            pa = [p for ps in onto.parents for p in ps]
-            T = len(onto)
-            self._parent_of = sp.csr_matrix((np.ones(len(ch)), (ch, pa)), shape=(T, T))
-        P = sp.csr_matrix(profile)
-        B = (P > 0).astype(np.float64)
-        has_child = (B @ self._parent_of) > 0
-        L = sp.csr_matrix(P.multiply(B - B.multiply(has_child)).multiply(
-            self.index.phenotypic[None, :].astype(np.float64)))
-        L.eliminate_zeros()
-        return L
+            self._parent_of = parent_matrix(self.kb.ontology)
+        return leaf_frequencies(profile, self._parent_of, self.index.phenotypic)
 
     def _ensure_leaves(self) -> None:
         with self._lock:
             if self._leaf_f is None:
-                self._leaf_f = self._leaves(self.index.profile)
-                self._leaf_fc = self._leaf_f.tocsc()
-                self._leaf_base = np.asarray(self._leaf_f.sum(axis=1)).ravel()
+                self._leaf_f, self._leaf_fc, self._leaf_base = leaf_tables(self.kb, self.index)
 
     def unreported_rate(self, n_present: int) -> float:
         """The rate at which a feature the patient has is recorded, for a record of
