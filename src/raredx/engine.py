@@ -134,11 +134,15 @@ class Engine:
         above = (total[None, :] > t) | ((total[None, :] == t) & (self._order_key[None, :] < key))
         return above.sum(axis=1) + 1
 
-    def probabilities(self, total: np.ndarray, n_terms: int | None = None) -> np.ndarray:
+    def probabilities(self, total: np.ndarray, n_terms: int | None = None,
+                      temperature_factor: float = 1.0) -> np.ndarray:
         """Posterior probabilities of the candidates: a softmax of the scores whose temperature
         grows with the number of present terms ``n_terms`` (long records sum many correlated
-        log likelihood ratios and would otherwise be over-confident; see the phenotype model)."""
-        z = total * np.log(10.0) / self._scorer.params.temperature_for(n_terms)
+        log likelihood ratios and would otherwise be over-confident; see the phenotype model),
+        times ``temperature_factor`` (scores that are not the phenotype's alone, e.g. with a
+        VCF, calibrate at another temperature)."""
+        t = self._scorer.params.temperature_for(n_terms) * temperature_factor
+        z = total * np.log(10.0) / t
         z = z - z.max()
         p = np.exp(z)
         return p / p.sum()

@@ -390,6 +390,22 @@ def test_only_the_genotype_separates_identical_phenotypes(mini_engine, genes, tm
         assert [h.rank for h in d.diseases] == list(range(1, len(d.diseases) + 1))
 
 
+def test_the_vcf_posterior_has_its_own_temperature(mini_engine, genes, tmp_path):
+    # the combined score's softmax runs at the phenotype temperature x the genotype model's
+    # posterior_temperature_factor: a smaller factor sharpens it, the ranking stays
+    patient = mini_engine.patient(SEIZURES)
+    vs = prepare_variants(write(tmp_path, [("chr3", 2100, "AT", "A", "0/1")]), genes)
+    base = GenotypeParams.load()
+    flat, sharp = (
+        diagnose_with_variants(mini_engine, patient, vs, genes, top=7,
+                               params=dataclasses.replace(base, posterior_temperature_factor=f))
+        for f in (1.0, 0.5))
+    assert [h.disease_id for h in sharp.diseases] == [h.disease_id for h in flat.diseases]
+    assert sharp.diseases[0].probability > flat.diseases[0].probability
+    assert sum(h.probability for h in sharp.diseases) == pytest.approx(1.0)
+    assert base.posterior_temperature_factor < 1.0
+
+
 def test_json_output_and_no_gene_link(mini_engine, genes, tmp_path):
     patient = mini_engine.patient(SEIZURES)
     vs = prepare_variants(write(tmp_path, [("chr3", 2100, "AT", "A", "0/1"),

@@ -354,7 +354,8 @@ def diagnose_with_variants(
     cand = links.candidate_llr(vals)
     combined = total + cand
     order = engine.order(combined)
-    prob = engine.probabilities(combined, len(scores.present))
+    prob = engine.probabilities(combined, len(scores.present),
+                                params.posterior_temperature_factor)
     ids = engine.candidate_ids
     hits = []
     for r, c in enumerate(order[:top].tolist()):

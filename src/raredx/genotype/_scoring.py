@@ -158,6 +158,9 @@ class GenotypeParams:
     # chrM): the classic cause of mitochondrial disease (MELAS, MERRF, aminoglycoside deafness),
     # not the near-neutral nuclear non-coding exon variant
     mitochondrial_rna_pathogenicity: float = 0.01
+    # the disease posterior of phenotype + VCF is a softmax of the combined score at the
+    # phenotype model's temperature times this factor
+    posterior_temperature_factor: float = 1.0
 
     def effect_probabilities(self) -> dict[VariantEffect, float]:
         """Pathogenicity by variant effect (before predictors, frequency and quality)."""
