@@ -29,6 +29,7 @@ of the dev split (its ``how_obtained`` says which and how).
 from __future__ import annotations
 
 import enum
+import functools
 import json
 import math
 from dataclasses import dataclass, replace
@@ -162,17 +163,25 @@ class GenotypeParams:
     # phenotype model's temperature times this factor
     posterior_temperature_factor: float = 1.0
 
+    @functools.cached_property
     def effect_probabilities(self) -> dict[VariantEffect, float]:
         """Pathogenicity by variant effect (before predictors, frequency and quality)."""
         return {e: self.effect_pathogenicity.get(e.value, 0.01) for e in VariantEffect}
 
-    def base_pathogenicity(self, v: Variant, a: VariantAnnotation,
-                           effect_p: dict[VariantEffect, float]) -> float:
-        """The pathogenicity of ``a``'s effect for ``v`` (``effect_p`` from
-        :meth:`effect_probabilities`): by effect, except mitochondrial RNA genes' variants."""
+    def base_pathogenicity(self, v: Variant, a: VariantAnnotation) -> float:
+        """The pathogenicity of ``a``'s effect for ``v``: by effect, except mitochondrial RNA
+        genes' variants."""
         if v.chrom == "chrM" and a.effect is VariantEffect.NON_CODING_EXON:
             return self.mitochondrial_rna_pathogenicity
-        return effect_p[a.effect]
+        return self.effect_probabilities[a.effect]
+
+    def effective_kb(self, kb):  # type: ignore[no-untyped-def]
+        """Exon length (kb, a number or an array) as the expected rare-variant count sees it:
+        ``ref × (kb / ref) ** exon_kb_exponent``."""
+        if self.exon_kb_exponent == 1.0:
+            return kb
+        ref = self.exon_kb_reference
+        return ref * (kb / ref) ** self.exon_kb_exponent
 
     @classmethod
     def load(cls, path: Path | None = None) -> GenotypeParams:
@@ -204,13 +213,12 @@ def calibrate(params: GenotypeParams, variants: list[Variant], proband: int,
     if params.vcf_calibration_min_calls <= 0 or len(variants) < params.vcf_calibration_min_calls:
         return params
     pmin = params.min_pathogenicity
-    effect_p = params.effect_probabilities()
     qualifying = snv = snv_hom = indel = indel_hom = 0
     for v in variants:
         z = v.genotypes[proband].zygosity
         if not z.carries:
             continue
-        if any(params.base_pathogenicity(v, a, effect_p) >= pmin for a in v.annotations):
+        if any(params.base_pathogenicity(v, a) >= pmin for a in v.annotations):
             qualifying += 1
         if v.chrom in ("chrX", "chrY", "chrM"):
             continue
@@ -224,11 +232,7 @@ def calibrate(params: GenotypeParams, variants: list[Variant], proband: int,
     memo = genes.__dict__.setdefault("_raredx_effective_kb", {})
     key = (params.exon_kb_exponent, params.exon_kb_reference, params.default_exon_kb)
     if key not in memo:
-        kb = genes.exon_kb[genes.exon_kb > 0]
-        if params.exon_kb_exponent != 1.0:
-            ref = params.exon_kb_reference
-            kb = ref * (kb / ref) ** params.exon_kb_exponent
-        memo[key] = float(kb.sum())
+        memo[key] = float(params.effective_kb(genes.exon_kb[genes.exon_kb > 0]).sum())
     rate = qualifying / memo[key] if memo[key] > 0 else 0.0
     if rate <= params.vcf_calibration_factor * params.background_rate_per_kb:
         return params
@@ -324,10 +328,7 @@ def pathogenicity(v: Variant, a: VariantAnnotation, params: GenotypeParams, gq: 
                   explain: bool = False) -> tuple[float, tuple[str, ...]]:
     """P(variant is disease-causing) from its class, predictors it carries, frequency and
     call quality; with the reasons in words when ``explain``."""
-    if v.chrom == "chrM" and a.effect is VariantEffect.NON_CODING_EXON:
-        p = params.mitochondrial_rna_pathogenicity
-    else:
-        p = params.effect_pathogenicity.get(a.effect.value, 0.01)
+    p = params.base_pathogenicity(v, a)
     if not explain and not v.scores and v.frequency is None and not v.in_dbsnp and (
             gq is None or gq >= params.low_genotype_quality):
         return p, ()
@@ -438,7 +439,6 @@ def score_genes(
     ``only``). Genes absent from the result have no qualifying variant: their LR is
     :func:`no_variant_log10_lr`."""
     by_gene: dict[int, list[VariantEvidence]] = {}
-    effect_p = params.effect_probabilities()
     pmin = params.min_pathogenicity
     lowq = params.low_genotype_quality
     male = sex is Sex.MALE
@@ -450,7 +450,7 @@ def score_genes(
                  and not in_par(v.pos))
         for a in v.annotations:
             if plain:
-                p = params.base_pathogenicity(v, a, effect_p)  # the common case
+                p = params.base_pathogenicity(v, a)  # the common case
                 if p < pmin:
                     continue
             g = genes.gene(a.gene_id) if a.gene_id else genes.gene(a.gene_symbol)
@@ -494,10 +494,7 @@ def no_variant_log10_lr(genes: GeneKnowledge, g: int, params: GenotypeParams) ->
 def _lambda(genes: GeneKnowledge, g: int, params: GenotypeParams) -> float:
     kb = float(genes.exon_kb[g]) if g < len(genes.exon_kb) else 0.0
     kb = kb if kb > 0 else params.default_exon_kb
-    if params.exon_kb_exponent != 1.0:
-        ref = params.exon_kb_reference
-        kb = ref * (kb / ref) ** params.exon_kb_exponent
-    lam = params.background_rate_per_kb * kb
+    lam = params.background_rate_per_kb * params.effective_kb(kb)
     if params.hypervariable_prefixes and genes.genes[g].symbol.startswith(
             params.hypervariable_prefixes):
         lam *= params.hypervariable_rate_factor
