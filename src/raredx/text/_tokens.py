@@ -142,7 +142,7 @@ def fold(word: str) -> str:
     w = word.lower().replace("-", "")
     if not w.isascii():
         w = "".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c))
-    if "ae" in w or "oe" in w or "our" in w or "re" in w:
+    if "ae" in w or "oe" in w or "our" in w or "bre" in w or "tre" in w:  # every _SPELLING key
         for a, b in _SPELLING:
             if a in w:
                 w = w.replace(a, b)
