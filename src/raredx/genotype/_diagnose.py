@@ -259,7 +259,7 @@ def _moi_mask(pair_terms, course_terms, on_x: bool, on_m: bool) -> list[bool]:  
     return [m in allowed for m in MOIS]
 
 
-_LINKS: dict[tuple[int, int, int | None], GenotypeLinks] = {}
+_LINKS: dict[tuple[int, int, int], GenotypeLinks] = {}
 
 
 def genotype_links(engine: Any, genes: GeneKnowledge, params: GenotypeParams | None = None

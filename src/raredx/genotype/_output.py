@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from raredx.io import course_to_dict, evidence_to_dict
-from raredx.genotype._diagnose import DiseaseHit, GeneHit, GenomicDiagnosis
+from raredx.genotype._diagnose import DiseaseHit, GeneHit, GenomicDiagnosis, default_params
 from raredx.genotype._scoring import GenotypeParams, VariantEvidence, pathogenicity
+from raredx.io import course_to_dict, evidence_to_dict
 
 __all__ = ["genomic_to_dict", "variant_evidence_to_dict"]
 
@@ -89,7 +89,7 @@ def _gene(h: GeneHit, params: GenotypeParams) -> dict[str, Any]:
 def genomic_to_dict(d: GenomicDiagnosis, params: GenotypeParams | None = None) -> dict[str, Any]:
     """The JSON/JSONL object of one case: ``id``, ``diseases`` and ``genes`` best first, the
     variant summary (what was read, skipped and why), knowledge versions and input issues."""
-    params = params or GenotypeParams.load()
+    params = params or default_params()
     return {
         "id": d.patient_id,
         "protocol": "leave-publication-out" if d.leave_publication_out else "as-is",

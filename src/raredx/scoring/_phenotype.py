@@ -15,8 +15,8 @@ An excluded term *x* weighs ``(1 - (1 - alpha_x) · M[e, x]) / mean_e(...)``; an
 NOT to have *q* (or an ancestor of it) gets ``negated_factor``. Each of the entity's most specific
 annotated features (profile leaves) that the patient's record does not report, not even through
 an ancestor or descendant of a reported term, counts against it: a feature the patient has is
-recorded at rate *c* (``unreported``), so the missing features weigh ``exp(-c · sum of M[e, t])``. Onset and sex add
-their own ratios.
+recorded at rate *c* (``unreported``), so the missing features weigh
+``exp(-c · sum of M[e, t])``. Onset and sex add their own ratios.
 The score is the sum of log10 ratios; see :mod:`raredx.ranking` for probabilities.
 """
 
@@ -191,6 +191,7 @@ def leaf_tables(kb: KnowledgeBase, index: PhenotypeIndex) -> LeafTables:
     cached beside the index by :func:`raredx.engine.build_engine`)."""
     L = leaf_frequencies(index.profile, parent_matrix(kb.ontology), index.phenotypic)
     return L, L.tocsc(), np.asarray(L.sum(axis=1)).ravel()
+
 
 class PhenotypeScorer:
     """Scores a patient's terms against every entity of a :class:`PhenotypeIndex`."""
