@@ -151,6 +151,7 @@ def _rows(path: Path):
 # protein-coding genes: their variants cause mitochondrial disease (MELAS, MERRF, deafness)
 MITOCHONDRIAL_RNA_BIOTYPES = ("Mt_tRNA", "Mt_rRNA")
 
+
 def _table(rows: list[tuple[str, int, int, int, int, int]]) -> dict[str, IntervalTable]:
     by: dict[str, list] = {}
     for r in rows:
