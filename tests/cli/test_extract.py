@@ -78,3 +78,17 @@ def test_diagnose_note_without_present_terms_fails(mini_release, tmp_path):
     note.write_text("No seizures. Possible scoliosis.", encoding="utf-8")
     res = runner.invoke(app, ["diagnose-note", str(note), "--data-dir", str(mini_release)])
     assert res.exit_code == 1 and "nothing to rank" in res.output
+
+
+def test_extract_json_shows_values_and_abilities(mini_release, tmp_path):
+    # the mini release has Intellectual disability but no grade of it: "IQ below 60" names it
+    text = "Seizures since infancy. His IQ was below 60."
+    note = tmp_path / "note.txt"
+    note.write_text(text, encoding="utf-8")
+    res = runner.invoke(app, ["extract", str(note), "--format", "json",
+                              "--data-dir", str(mini_release)])
+    assert res.exit_code == 0, res.output
+    terms = json.loads(res.stdout)["terms"]
+    got = [(t["id"], t["start"], t["end"], t["text"], t["excluded"]) for t in terms]
+    assert got == [("HP:0001250", 0, 8, "Seizures", False),
+                   ("HP:0001249", 28, 43, "IQ was below 60", False)]

@@ -225,13 +225,15 @@ def _relative_clauses(words: list[str], hard: list[bool]) -> set[int]:
 
 def assess(
     tokens: list[Token], words: list[str], spans: list[tuple[int, int]], table: TriggerTable,
-    text: str, base: int = 0,
+    text: str, base: int = 0, quiet: tuple[tuple[int, int], ...] = (),
 ) -> list[Assertion]:
     """The assertion status of each mention ``(first token, end token)`` among ``tokens``;
-    ``text`` is what the tokens' offsets (minus ``base``) point into."""
+    ``text`` is what the tokens' offsets (minus ``base``) point into. ``quiet``: other spans
+    whose words are no triggers either (statements read but not reported, such as "sat
+    without support at 9 months")."""
     n = len(tokens)
     covered = [False] * n
-    for s, e in spans:
+    for s, e in (*spans, *quiet):
         for k in range(s, e):
             covered[k] = True
     triggers = table.find(words, covered)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -16,7 +17,9 @@ from raredx.text._index import DROPPABLE, OPTIONAL, WEAK_OPTIONAL, TextIndex
 from raredx.text._input import CHUNK_CHARS, iter_chunks, language_problem, open_note
 from raredx.text._measure import HINT as MEASURE_HINT
 from raredx.text._measure import measurements
+from raredx.text._milestones import statements
 from raredx.text._tokens import STOPWORDS, Token, is_abbreviation, light, stem, tokenize
+from raredx.text._values import values
 
 MAX_STOPWORDS_IN_A_ROW = 2
 MAX_CONJUNCTS = 3
@@ -31,6 +34,8 @@ _COPULAS = frozenset(("was", "were", "is", "are", "appeared", "appears", "seemed
                       "remained", "remains", "been"))
 ABSENCE_OF_A_FEATURE = True  # "absence of seizures" is a negation
 MEASUREMENTS = True  # "head circumference -3 SD" -> Microcephaly
+# "walked at 30 months", "has no words", "never walked", "IQ of 45", "CK 5,000 U/L"
+MILESTONES_AND_VALUES = True
 DEGREE_ADVERBS = True  # "creatine kinase was markedly elevated"
 # adverbs of degree (and side) that may sit inside a phrase that names a term without them
 _ADVERBS = frozenset(stem(w) for w in (
@@ -321,10 +326,19 @@ class Extractor:
                        for s, e, tid in measurements(tokens, taken, text, base)
                        if tid in self._positions]
         normal = self._normal_findings(tokens, norms, taken) if self.normal_findings else []
+        quiet: tuple[tuple[int, int], ...] = ()
+        if MILESTONES_AND_VALUES:
+            stated, stated_normal = self._statements(tokens, taken, text, base)
+            chosen += stated
+            if self.normal_findings:
+                normal += stated_normal
+            else:
+                quiet = tuple((s, e) for s, e, _ in stated_normal)
         chosen += normal
         chosen.sort()
         words = [t.text.lower().replace("’", "'") for t in tokens]
-        status = assess(tokens, words, [(s, e) for s, e, _ in chosen], self.triggers, text, base)
+        status = assess(tokens, words, [(s, e) for s, e, _ in chosen], self.triggers, text, base,
+                        quiet)
         said_normal = set(normal)
         out = []
         for (s, e, t), a in zip(chosen, status):
@@ -456,6 +470,34 @@ class Extractor:
                     out.append((s, hit[0] + 1, hit[1]))
                 k = (hit[0] if hit else run[-1]) + 1
         return out
+
+    def _statements(
+        self, tokens: list[Token], taken: list[bool], text: str, base: int
+    ) -> tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]]:
+        """Milestones stated as ages, abilities absent or lost, IQ and creatine kinase values
+        (:mod:`raredx.text._milestones`, :mod:`raredx.text._values`) as token spans: those
+        that name an abnormality, and those that say a milestone or value was normal. A
+        statement that overlaps a mention already found ("delayed walking at 3 years") adds
+        nothing."""
+        found = statements(text, base) + values(text, base)
+        if not found:
+            return [], []
+        starts = [t.start for t in tokens]
+        ends = [t.end for t in tokens]
+        out: list[tuple[int, int, int]] = []
+        out_normal: list[tuple[int, int, int]] = []
+        for cs, ce, tid, normal in sorted(found):
+            t = self._positions.get(tid)
+            if t is None:
+                continue
+            s = bisect_left(starts, cs)
+            e = bisect_left(ends, ce) + 1
+            if s >= e or e > len(tokens) or any(taken[s:e]):
+                continue
+            for k in range(s, e):
+                taken[k] = True
+            (out_normal if normal else out).append((s, e, t))
+        return out, out_normal
 
     def _normal_target(self, words: tuple[str, ...]) -> int | None:
         """The abnormality that "normal <words>" excludes: "Abnormal <words>" or "<words>
