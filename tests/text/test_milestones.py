@@ -136,6 +136,10 @@ def test_a_negated_delay_is_excluded_and_never_walked_is_present(extractor):
     ("He has only a few words.", (SPEECH, "only a few words")),
     ("She speaks in single words.", (SPEECH, "speaks in single words")),
     ("She is non-verbal.", (ABSENT_SPEECH, "non-verbal")),  # HPO's synonym "Nonverbal"
+    ("He has no speech and communicates with gestures.", (ABSENT_SPEECH, "has no speech")),
+    ("He has no head control.", (HEAD, "no head control")),
+    ("She is unable to hold her head up.", (HEAD, "unable to hold her head up")),
+    ("He had 2-word phrases at 4 years.", (SPEECH, "2-word phrases at 4 years")),
 ])
 def test_abilities_absent_or_lost(extractor, text, expected):
     assert found(extractor, text) == [(*expected, "present")]
@@ -147,6 +151,7 @@ def test_abilities_absent_or_lost(extractor, text, expected):
     "She does not speak English.",
     "No speech therapy was needed.",
     "There was no speech or language delay.",
+    "No speech, language or hearing concerns were raised.",  # "no" negates a list
     "He cannot sit.",  # HPO has no inability to sit; without an age, no delay either
     "She said a few words.",
 ])

@@ -132,7 +132,7 @@ _CUES = [
       r"(?:began|started|learned|learnt)\s+to\s+(?:speak|talk)|"
       r"(?:began|started)\s+(?:speaking|talking)|spoke|talked|speech|words?"), "words"),
     ((r"(?:(?:spoke|said|uttered|produced|formed|combined|used)\s+)?"
-      r"(?:(?:his|her|their)\s+)?(?:first\s+|two[- ]word\s+|simple\s+|short\s+|full\s+)?"
+      r"(?:(?:his|her|their)\s+)?(?:first\s+|(?:two|2)[- ]word\s+|simple\s+|short\s+|full\s+)?"
       r"(?:sentences|phrases)|combined\s+(?:two\s+)?words"), "phrases"),
 ]
 _QUALIFIER_SUPPORT = re.compile(r"\bwith\s+(?:support|assistance|aid|help)\b|holding\s+on|cruis",
@@ -153,6 +153,14 @@ AGE_FIRST = re.compile(
     r"cannot|was\s+unable\s+to|was\s+not\s+able\s+to|had\s+no|has\s+no)(?:\s+(?:yet|still|"
     r"any|independently))*)\s+" + _CUE + r"\b")
 
+# head control absent, at any age (HP:0002421 "Difficulty to maintain correct position of the
+# head while standing or sitting")
+_HEAD = (r"\b(?:(?:no|absent|lack\s+of|without)\s+head\s+control"
+         r"|never\s+(?:achieved|attained|acquired|gained|developed)\s+head\s+control"
+         r"|(?:(?:did|does|do|could|can|is|was)\s+not|(?:did|does|could|can|is|was)n[’']t|cannot|"
+         r"unable\s+to|not\s+able\s+to|never)\s+(?:hold|held|control|raise|lift)\s+"
+         r"(?:his|her|their|the)\s+head(?:\s+(?:up|upright|steady))?)")
+
 # "age at walking: 30 months", "the age of independent sitting was 14 months"
 AGE_OF = re.compile(
     r"\bage\s+(?:at|of)\s+(?:(?:onset\s+of|achieving|acquiring|attaining)\s+)?"
@@ -167,6 +175,9 @@ _AGE_OF_KINDS = {"walking": "walk", "sitting": "sit", "standing": "stand"}
 _END = (r"(?=\s*(?:[.;:,)\n]|$)|\s+(?:and|or|but|at|since|from|by|in|anymore|any\s+more|"
         r"independently|unaided|unassisted|alone|without\s+(?:support|assistance|aid|help)|"
         r"(?:he|she|has|had|was|is|were|are)\b))")
+# ... or only the end of a clause
+_END_CLAUSE = (r"(?=\s*(?:[.;:)\n]|$)|\s+(?:at\s+all|but|and\s+(?:no|is|was|has|had|uses|used|"
+               r"communicates|communicated|makes|made)|at\s+(?:the\s+)?(?:age|\d)|since)\b)")
 # ... and for walking, not a qualifier ("unable to walk without support" can walk with support)
 _END_WALK = (r"(?=\s*(?:[.;:,)\n]|$)|\s+(?:and|or|but|at|since|from|by|in|anymore|any\s+more|"
              r"(?:he|she|has|had|was|is|were|are)\b))")
@@ -191,13 +202,12 @@ ABILITIES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(?:(?:lost|loss\s+of)\s+(?:(?:all|the|his|her|their)\s+)?(?:previously\s+)?"
                 r"(?:acquired\s+)?(?:speech|words|language|ability\s+to\s+(?:speak|talk)))"
                 + _END), LOSS_OF_SPEECH),
+    # "no words" and "without speech" only at the end of a clause: in "no speech, language or
+    # hearing concerns" and "no speech or language delay" the "no" is a negation of a list
     (re.compile(r"\b(?:(?:(?:has|had|have|with)\s+)?no\s+(?:(?:meaningful|spoken|single|expressive|"
                 r"verbal)\s+)?(?:words|speech|spoken\s+language)"
-                # "no speech or language delay", "no speech or hearing problems"
-                r"(?!\s+(?:or|and)\s+(?:language|\w+\s+(?:delay|problem|difficult|impair|"
-                r"abnormal|disorder)))"
-                r"|without\s+(?:any\s+)?(?:words|speech)"
-                r"|never\s+(?:spoke|talked|developed\s+(?:any\s+)?(?:speech|words|language)"
+                r"|without\s+(?:any\s+)?(?:words|speech))" + _END_CLAUSE), ABSENT_SPEECH),
+    (re.compile(r"\b(?:never\s+(?:spoke|talked|developed\s+(?:any\s+)?(?:speech|words|language)"
                 r"|(?:learned|learnt)\s+to\s+(?:speak|talk))"
                 r"|(?:has|had|have)\s+not\s+(?:developed|acquired)\s+(?:any\s+)?(?:speech|words)"
                 r"|" + _NOT + r"\s+(?:speak|talk)(?:\s+any\s+words)?)"
@@ -209,6 +219,7 @@ ABILITIES: list[tuple[re.Pattern[str], str]] = [
                 r"|(?:vocabulary|lexicon)\s+of\s+(?:only\s+|about\s+|approximately\s+)?"
                 r"(?:a\s+few|\d+|one|two|three|four|five|ten|twenty)\s+words)"
                 + _END), DELAYED_SPEECH),
+    (re.compile(_HEAD + _END), POOR_HEAD_CONTROL),
 ]
 
 
@@ -327,10 +338,12 @@ AGE_FIRST_BEFORE, AGE_FIRST_AFTER = 30, 110  # "At 2 years, he could not walk"
 # the words of every milestone (a window without any has none)
 _CUE_KEYS = ("walk", "ambul", "steps", "sat", "sit", "stood", "stand", "crawl", "roll", "head",
              "word", "spoke", "speak", "talk", "speech", "sentence", "phrase")
+# the negations of AGE_FIRST ("At 2 years he could not walk", "... was unable to", "had no")
+_NEG_KEYS = ("not", "n't", "n’t", "unable", "no ")
 # the words of each ability statement, and the window around them
 _ABILITY_KEYS = (("walk", "ambul", "wheelchair"), ("walk", "ambul", "wheelchair"),
-                 ("speech", "word", "language", "speak", "talk"),
-                 ("speech", "word", "language", "speak", "talk"), ("word",))
+                 ("speech", "word", "language", "speak", "talk"), ("speech", "word"),
+                 ("speech", "word", "language", "speak", "talk"), ("word",), ("head",))
 ABILITY_BEFORE, ABILITY_AFTER = 50, 60
 
 
@@ -352,14 +365,15 @@ def statements(text: str, base: int = 0) -> list[tuple[int, int, str, bool]]:
     ages = positions(low, _AGE_KEYS)
     if ages:
         for a, b in merge(ages, AGE_FIRST_BEFORE, AGE_FIRST_AFTER, n):
-            if not any(k in low[a:b] for k in _CUE_KEYS):
+            window = low[a:b]
+            if not (any(k in window for k in _NEG_KEYS) and any(k in window for k in _CUE_KEYS)):
                 continue
             for m in AGE_FIRST.finditer(low, a, b):
                 _age_first(m, add)
         for a, b in merge(ages, AGE_BEFORE, AGE_AFTER, n):
             if not any(k in low[a:b] for k in _CUE_KEYS):
                 continue
-            for m in AGE_OF.finditer(low, a, b):
+            for m in AGE_OF.finditer(low, a, b) if "age " in low[a:b] else ():
                 kind = _AGE_OF_KINDS.get(m.group("cue"), "words")
                 verdict = _verdict(kind, age_range(m), False, "at")
                 if verdict is not None:
