@@ -76,6 +76,22 @@ def _background(genes: Any) -> tuple[Any, str]:
     return cached(key, "background-grch38-v1", lambda: load_background(bgp, None, chain)), key
 
 
+def orphanet_synonyms(path: Path) -> dict[str, tuple[str, ...]]:
+    """ORPHA id -> its English synonyms (Orphanet product1 ``SynonymList``)."""
+    import gzip
+    import xml.etree.ElementTree as ET
+    out: dict[str, tuple[str, ...]] = {}
+    with gzip.open(path) as f:
+        for _, el in ET.iterparse(f):
+            if el.tag == "Disorder":
+                code = el.findtext("OrphaCode")
+                syn = tuple(x.text for x in el.iterfind("SynonymList/Synonym") if x.text)
+                if code and syn:
+                    out[f"ORPHA:{code}"] = syn
+                el.clear()
+    return out
+
+
 def fast_cases(engine: Any, genes: Any, select: Any, tag: str) -> list[dict[str, Any]]:
     """Per selected case: truth, spiked variants (rare background) and LPO phenotype scores."""
     model = resources.files("raredx.data").joinpath("phenotype_model.json").read_text()
@@ -99,9 +115,12 @@ def fast_cases(engine: Any, genes: Any, select: Any, tag: str) -> list[dict[str,
     return out
 
 
-def fast_eval(engine: Any, genes: Any, cases: list[dict[str, Any]], prm: GenotypeParams
-              ) -> dict[str, Any]:
-    """Leave-publication-out, rare background: the benchmark's ranks of gene and disease."""
+def fast_eval(engine: Any, genes: Any, cases: list[dict[str, Any]], prm: GenotypeParams,
+              per_case: bool = False, each: Any = None) -> dict[str, Any]:
+    """Leave-publication-out, rare background: the benchmark's ranks of gene and disease
+    (summaries; with ``per_case`` the lists of ranks, one per case). ``each(case, combined,
+    genotype)``, when given, is called with every case's combined disease scores and the
+    candidates' genotype log10 LRs."""
     links = genotype_links(engine, genes, prm)
     bg, key = _background(genes)
     p = _prepare(bg, "rare", genes, key)
@@ -134,9 +153,12 @@ def fast_eval(engine: Any, genes: Any, cases: list[dict[str, Any]], prm: Genotyp
         total = c["lpo"] * prm.phenotype_weight
         vals = links.link_values(m)
         ranks["phenotype disease"].append(_rank(c["lpo"], tie, c["truth"]))
-        ranks["disease"].append(_rank(total + links.candidate_llr(vals), tie, c["truth"]))
+        cand = links.candidate_llr(vals)
+        ranks["disease"].append(_rank(total + cand, tie, c["truth"]))
+        if each is not None:
+            each(c, total + cand, cand)
         ranks["gene"].append(_gene_rank(links, orphans, ev, touched, total, vals, m, true_genes))
-    return {k: _summary(v) for k, v in ranks.items()}
+    return ranks if per_case else {k: _summary(v) for k, v in ranks.items()}
 
 
 def main() -> None:
@@ -146,6 +168,9 @@ def main() -> None:
     ap.add_argument("--data-dir", type=Path, default=None)
     ap.add_argument("--half", choices=("tune", "check"), default="tune")
     ap.add_argument("--fast", action="store_true")
+    # Orphanet synonyms are not (yet) in the knowledge base: read them from product1 for the
+    # name links of raredx.genotype._names (what a KnowledgeBase.orphanet_synonyms would hold)
+    ap.add_argument("--orphanet-synonyms", action="store_true")
     # argparse would swallow the first "--": options are parsed apart from the setting groups
     valued = ("--n", "--seed", "--data-dir", "--half")
     argv, opts = sys.argv[1:], []
@@ -156,7 +181,7 @@ def main() -> None:
             opts += argv[i:i + 2]
             i += 2
             continue
-        if argv[i] == "--fast":
+        if argv[i] in ("--fast", "--orphanet-synonyms"):
             opts.append(argv[i])
         elif argv[i] == "--":
             groups.append([])
@@ -167,6 +192,9 @@ def main() -> None:
     engine = build_engine(EngineConfig(a.data_dir), log=lambda m: None)
     genes = load_genes(SHARED, log=lambda m: None)
     base = GenotypeParams.load()
+    if a.orphanet_synonyms:
+        engine.knowledge.orphanet_synonyms = orphanet_synonyms(
+            SHARED / "orphanet" / "en_product1.xml.gz")
 
     def select(names: list[str]) -> list[str]:
         tune = [n for n in names if half_of(n.split(":")[-1]) == a.half]

@@ -22,7 +22,8 @@ import numpy as np
 
 from raredx.errors import InputError
 from raredx.genotype._annotate import annotate_builtin, attach_gene_ids, builtin_annotations
-from raredx.genotype._links import unscored_links
+from raredx.genotype._links import MENDELIAN_TERMS, MULTIFACTORIAL, unscored_links
+from raredx.genotype._names import links as inferred_links
 from raredx.genotype._scoring import (
     HPO_MOI,
     MOIS,
@@ -194,6 +195,40 @@ class GenotypeLinks:
                     lg.append(r)
                     lm.append(mask)
                     ld.append(d)
+        # links inferred from the release's disease names (and definitions) for diseases the
+        # gene file does not link: (gene, disease) -> (source, the text that names the gene)
+        self.inferred: dict[tuple[int, str], tuple[str, str]] = {}
+        if params.gene_links_from_names or params.gene_links_from_definitions:
+            for d, found in sorted(inferred_links(
+                    kb, genes, definitions=params.gene_links_from_definitions).items()):
+                course = kb.course.get(d)
+                inh = set(course.inheritance) if course is not None else set()
+                if params.skip_susceptibility_links and (
+                        "susceptibility" in kb.disease_label(d).lower()
+                        or (MULTIFACTORIAL in inh and not inh & MENDELIAN_TERMS)):
+                    continue
+                cands = engine.candidates_for(d)
+                for g, source, text in found:
+                    if source == "name" and not params.gene_links_from_names:
+                        continue
+                    if not cands:
+                        continue
+                    self.inferred[(g, d)] = (source, text)
+                    g_chrom = genes.genes[g].chrom
+                    mkey = ((), course.inheritance if course is not None else (), g_chrom)
+                    mask = masks.get(mkey)
+                    if mask is None:
+                        mask = masks[mkey] = _moi_mask((), mkey[1], g_chrom == "chrX",
+                                                       g_chrom == "chrM")
+                    r = rows.setdefault(g, len(rows))
+                    for c in cands:
+                        if (c, g) in seen:
+                            continue
+                        seen.add((c, g))
+                        lc.append(c)
+                        lg.append(r)
+                        lm.append(mask)
+                        ld.append(d)
         self.gene_rows = rows
         self.row_gene = np.array(sorted(rows, key=rows.__getitem__), dtype=np.int64)
         self.link_cand = np.array(lc, dtype=np.int64)
@@ -208,6 +243,30 @@ class GenotypeLinks:
         self.has_link[self.link_cand] = True
         base = np.array([no_variant_log10_lr(genes, int(g), params) for g in self.row_gene])
         self.base = np.repeat(base[:, None], len(MOIS), axis=1)
+
+    def link_source(self, g: int, d: str) -> str:
+        """Where the link of gene ``g`` and disease ``d`` comes from: ``"hpo_gene_file"``, or
+        ``"name"`` / ``"definition"`` when it was inferred (:mod:`._names`)."""
+        hit = self.inferred.get((g, d))
+        return "hpo_gene_file" if hit is None else hit[0]
+
+    def link_note(self, g: int, d: str, symbol: str) -> str:
+        """How an inferred link was made, as the start of an explanation ("" for the gene
+        file's links)."""
+        hit = self.inferred.get((g, d))
+        if hit is None:
+            return ""
+        source, text = hit
+        text = text if len(text) <= 160 else text[:157] + "..."
+        where = "name" if source == "name" else "Orphanet definition"
+        return (f"{symbol} is linked to {d} because the disease's {where} in the knowledge "
+                f"release names it (\"{text}\"); HPO's gene file has no gene for {d}. ")
+
+    def diseases_of(self, genes: GeneKnowledge, g: int) -> tuple[str, ...]:
+        """The gene's diseases: the gene file's, then the inferred links'."""
+        own = genes.gene_diseases.get(g, ())
+        more = sorted(d for (gg, d) in self.inferred if gg == g and d not in own)
+        return tuple(own) + tuple(more)
 
     def matrix(self, evidence: dict[int, GeneEvidence], start: np.ndarray | None = None,
                only: set[int] | None = None) -> np.ndarray:
@@ -296,6 +355,9 @@ class DiseaseHit:
     variants: tuple[VariantEvidence, ...] = ()
     evidence: tuple[Any, ...] = ()  # the phenotype evidence (TermEvidence), as without a VCF
     course: tuple[Any, ...] = ()  # onset, sex, prior, borrowed profile (CourseEvidence)
+    # where the gene-disease link comes from: "hpo_gene_file", or inferred from the disease's
+    # "name" / "definition" in the release (None: no gene)
+    gene_link: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,6 +373,7 @@ class GeneHit:
     diseases: tuple[str, ...]
     explanation: str
     variants: tuple[VariantEvidence, ...]
+    disease_link: str | None = None  # as DiseaseHit.gene_link, for ``best_disease``
 
 
 @dataclass(frozen=True)
@@ -354,8 +417,8 @@ def diagnose_with_variants(
     cand = links.candidate_llr(vals)
     combined = total + cand
     order = engine.order(combined)
-    prob = engine.probabilities(combined, len(scores.present),
-                                params.posterior_temperature_factor)
+    prob = engine.probabilities(combined, len(scores.present), params.posterior_factor(
+        len(scores.present), float(cand[order[0]])))
     ids = engine.candidate_ids
     hits = []
     for r, c in enumerate(order[:top].tolist()):
@@ -366,6 +429,7 @@ def diagnose_with_variants(
             why = ("its genes are linked by susceptibility or contiguous-gene (deletion) "
                    f"associations only ({', '.join(named[:5])}): single variants are not scored")
         evs: tuple[VariantEvidence, ...] = ()
+        source = None
         if links.has_link[c]:
             ls = np.nonzero(links.link_cand == c)[0]
             best = ls[np.argmax(vals[ls])]
@@ -376,13 +440,17 @@ def diagnose_with_variants(
             ev = evidence.get(g)
             why = ev.why(MOIS[mi]) if ev else (
                 f"no qualifying variant in {gene}; LR = {10 ** float(m[row, mi]):.3g}")
+            d = links.link_disease[best]
+            why = links.link_note(g, d, gene) + why
+            source = links.link_source(g, d)
             evs = ev.variants if ev else ()
         pheno, course = engine.explain(patient, [c], scores=scores)[0]
         hits.append(DiseaseHit(
             rank=r + 1, disease_id=ids[c], label=engine.candidate_labels[c],
             score=float(combined[c]), probability=float(prob[c]), phenotype_log10_lr=float(raw[c]),
             genotype_log10_lr=float(cand[c]), gene=gene, gene_id=gid, mode_of_inheritance=moi,
-            genotype_explanation=why, variants=evs, evidence=pheno, course=course))
+            genotype_explanation=why, variants=evs, evidence=pheno, course=course,
+            gene_link=source))
     gene_hits = rank_genes(links, genes, evidence, total, vals, m,
                            top_genes if top_genes is not None else top, ids, raw)
     return GenomicDiagnosis(
@@ -438,7 +506,7 @@ def rank_genes(links: GenotypeLinks, genes: GeneKnowledge, evidence: dict[int, G
             mi = int(np.argmax(ev.log10_lr))
             out.append(GeneHit(rank, info.symbol, info.hgnc_id, float(sc), None,
                                float(ev.log10_lr[mi]), MOIS[mi].value, None,
-                               genes.gene_diseases.get(g, ()),
+                               links.diseases_of(genes, g),
                                f"as the cause of a disease not described in the knowledge "
                                f"(prior {novel:+g} log10): " + ev.why(MOIS[mi]),
                                ev.variants))
@@ -447,9 +515,11 @@ def rank_genes(links: GenotypeLinks, genes: GeneKnowledge, evidence: dict[int, G
         c = int(links.link_cand[best])
         mi = int(np.argmax(np.where(links.link_mask[best], m[r], -np.inf)))
         why = ev.why(MOIS[mi]) if ev else f"no qualifying variant; LR = {10 ** float(m[r, mi]):.3g}"
+        d = links.link_disease[best]
         out.append(GeneHit(rank, info.symbol, info.hgnc_id, float(sc), float(raw[c]),
                            float(vals[best]), MOIS[mi].value, ids[c],
-                           genes.gene_diseases.get(g, ()), why, ev.variants if ev else ()))
+                           links.diseases_of(genes, g), links.link_note(g, d, info.symbol) + why,
+                           ev.variants if ev else (), links.link_source(g, d)))
     return out
 
 

@@ -162,6 +162,18 @@ class GenotypeParams:
     # the disease posterior of phenotype + VCF is a softmax of the combined score at the
     # phenotype model's temperature times this factor
     posterior_temperature_factor: float = 1.0
+    # ... times (n / posterior_reference_terms) ** posterior_length_exponent for a record of n
+    # present terms, and times posterior_strong_genotype_factor when the top candidate's
+    # genotype log10 LR is above posterior_genotype_threshold (see posterior_factor)
+    posterior_length_exponent: float = 0.0
+    posterior_reference_terms: float = 8.0
+    posterior_genotype_threshold: float = 1e9
+    posterior_strong_genotype_factor: float = 1.0
+    # gene→disease links inferred from the release for diseases HPO's gene file does not link
+    # (raredx.genotype._names): an approved symbol in the disease's name / Orphanet synonyms,
+    # and (second switch) "mutations in the GENE gene" in its Orphanet definition
+    gene_links_from_names: bool = False
+    gene_links_from_definitions: bool = False
 
     @functools.cached_property
     def effect_probabilities(self) -> dict[VariantEffect, float]:
@@ -182,6 +194,17 @@ class GenotypeParams:
             return kb
         ref = self.exon_kb_reference
         return ref * (kb / ref) ** self.exon_kb_exponent
+
+    def posterior_factor(self, n_terms: int | None, genotype_top: float) -> float:
+        """The factor on the phenotype model's temperature for the disease posterior with a
+        VCF: ``posterior_temperature_factor``, scaled by record length and by the strength of
+        the top candidate's genotype evidence (its genotype log10 LR)."""
+        f = self.posterior_temperature_factor
+        if self.posterior_length_exponent and n_terms:
+            f *= (n_terms / self.posterior_reference_terms) ** self.posterior_length_exponent
+        if genotype_top > self.posterior_genotype_threshold:
+            f *= self.posterior_strong_genotype_factor
+        return f
 
     @classmethod
     def load(cls, path: Path | None = None) -> GenotypeParams:
