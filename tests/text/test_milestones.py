@@ -132,6 +132,7 @@ def test_a_negated_delay_is_excluded_and_never_walked_is_present(extractor):
      (CANNOT_WALK, "has never achieved independent walking")),
     ("He became wheelchair-bound at 12 years.", (LOST_WALKING, "became wheelchair-bound")),
     ("She lost the ability to walk.", (LOST_WALKING, "lost the ability to walk")),
+    ("Patients become wheelchair dependent.", (LOST_WALKING, "become wheelchair dependent")),
     ("He had lost speech.", (LOST_SPEECH, "lost speech")),
     ("He has only a few words.", (SPEECH, "only a few words")),
     ("She speaks in single words.", (SPEECH, "speaks in single words")),
@@ -174,6 +175,9 @@ def test_no_speech_delay_is_a_negated_delay_not_absent_speech(extractor):
     ("IQ < 50.", (ID, "IQ < 50")),
     ("Serum CK was 12,450 IU/L.", (CK, "Serum CK was 12,450 IU/L")),
     ("Creatine kinase 5,000 U/L.", (CK, "Creatine kinase 5,000 U/L")),
+    ("CK was 10 times the upper limit of normal.",
+     (CK, "CK was 10 times the upper limit of normal")),
+    ("Serum CK 5x ULN.", (CK, "Serum CK 5x ULN")),
 ])
 def test_values(extractor, text, expected):
     assert found(extractor, text) == [(*expected, "present")]
@@ -184,6 +188,7 @@ def test_values(extractor, text, expected):
     "IQ of 100.",  # normal (reported only with normal findings)
     "CK 250 U/L.",  # within some assays' ranges
     "CK 5.000 U/L.",  # read as written
+    "CK 0.8 times the upper limit of normal.",
     "IQ between 60 and 75.",
 ])
 def test_values_that_name_nothing(extractor, text):

@@ -190,7 +190,8 @@ ABILITIES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(?:(?:lost|loss\s+of)\s+(?:(?:the|his|her|their)\s+)?(?:ability\s+to\s+walk|"
                 r"(?:independent\s+)?ambulation|(?:independent\s+)?walking)"
                 r"|no\s+longer\s+(?:able\s+to\s+)?(?:walk|walks|ambulates?)"
-                r"|became\s+(?:wheelchair[- ](?:bound|dependent)|non-?ambula(?:nt|tory)))"
+                r"|(?:became|become|becomes|becoming)\s+(?:wheelchair[- ](?:bound|dependent)|"
+                r"non-?ambula(?:nt|tory)))"
                 + _END), LOSS_OF_AMBULATION),
     (re.compile(r"\b(?:(?:(?:has|had|have)\s+)?never\s+(?:(?:been\s+able\s+to|learned\s+to|"
                 r"learnt\s+to)\s+)?" + _OTHER_MOTOR + r"walk(?:ed)?"

@@ -13,7 +13,8 @@
   normal range as 34-171 U/l (males) and 34-145 U/l (females), "but may vary according to the
   test used". Only values of :data:`CK_LIMIT` (1,000 U/L, about 6 times the highest upper
   limit quoted) or more count, so that no assay's or newborn's range makes a normal value
-  elevated; lower values give nothing. A value with a decimal separator in thousands
+  elevated; lower values give nothing; a multiple of the upper limit ("10 times the upper limit
+  of normal", "5x ULN", "20-fold elevated") is elevated at any value above 1. A value with a decimal separator in thousands
   ("5.000") is read as written (5.0) and gives nothing.
 """
 
@@ -56,7 +57,12 @@ IQ = re.compile(
 CK = re.compile(
     r"(?<![\w-])(?:(?:serum|plasma|blood)\s+)?(?:CK|CPK|creatine\s+(?:phospho)?kinase)\b"
     + _FILL + r"\s*(?P<v>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
-    r"(?:\s*(?:U|IU|units)\s*/\s*[lL](?:itre|iter)?\b)?", re.IGNORECASE)
+    r"(?:\s*(?:U|IU|units)\s*/\s*[lL](?:itre|iter)?\b"
+    # a multiple of the upper limit is elevated whatever the assay: "10 times the upper limit
+    # of normal", "5x ULN", "20-fold elevated"
+    r"|(?P<times>\s*(?:-\s*)?(?:fold|times|x|×)\s*(?:the\s+)?(?:upper\s+limit(?:\s+of\s+"
+    r"(?:the\s+)?normal)?|ULN|normal|elevated|increased|raised|higher|above\s+normal)))?",
+    re.IGNORECASE)
 
 
 def iq_term(low: int, high: int | None, below: bool) -> tuple[str, bool] | None:
@@ -94,7 +100,7 @@ def values(text: str, base: int = 0) -> list[tuple[int, int, str, bool]]:
             if m.start() < done:
                 continue
             v = float(m.group("v").replace(",", ""))
-            if v >= CK_LIMIT:
+            if v >= CK_LIMIT or (m.group("times") and v > 1):
                 out.append((m.start() + base, m.end() + base, ELEVATED_CK, False))
                 done = m.end()
     return out
