@@ -30,6 +30,8 @@ from raredx.scoring import (
     PhenotypeScorer,
     PhenotypeScores,
     build_index,
+    definition_terms,
+    extractor_version,
     leaf_tables,
 )
 
@@ -266,9 +268,16 @@ def build_engine(config: EngineConfig = EngineConfig(), log: Callable[[str], Non
     name = (f"phenotype-index-f{params.default_frequency:g}-a{prior[0]:g}-b{prior[1]:g}"
             f"-n{params.name_frequency:g}-r{params.related_weight:g}-o{params.noisy_or:g}"
             f"-z{params.zero_count_not:g}")
+    definitions = None
+    if params.definition_frequency > 0 or params.group_definition_frequency > 0:
+        version = extractor_version()
+        definitions = cached(key, f"definition-terms-{version}", lambda: definition_terms(kb))
+        name += (f"-d{params.definition_frequency:g}-g{params.group_definition_frequency:g}"
+                 f"-m{params.mondo_definitions:g}-{version}")
     index = cached(key, name, lambda: build_index(
         kb, params.default_frequency, prior, params.name_frequency, params.related_weight,
-        bool(params.noisy_or), params.zero_count_not,
+        bool(params.noisy_or), params.zero_count_not, definitions, params.definition_frequency,
+        params.group_definition_frequency, bool(params.mondo_definitions),
     ))
     leaves = (cached(key, f"{name}-leaves", lambda: leaf_tables(kb, index))
               if params.unreported > 0 else None)

@@ -14,7 +14,7 @@ from dataclasses import replace
 import numpy as np
 
 from raredx.knowledge import PHENOTYPIC_ABNORMALITY
-from raredx.ranking import MatchKind, TermEvidence
+from raredx.ranking import AnnotationSource, MatchKind, TermEvidence
 from raredx.ranking._explain import Explainer, _observed, _rows, entity_annotations
 
 TERMS = ["HP:0001166", "HP:0001083", "HP:0002616", "HP:0002650", "HP:0001250", "HP:0001263",
@@ -25,8 +25,9 @@ def _by_the_rule(engine, scores, e: int) -> tuple[TermEvidence, ...]:
     kb, index, onto = engine.knowledge, engine._index, engine.knowledge.ontology
     prm = engine._scorer.params
     own = _rows(kb, set(index.entity_members[e]), scores.left_out, engine._scorer.rows_of)
+    sources: dict[int, AnnotationSource] = {}
     annotated, negated = entity_annotations(kb, index, e, scores.left_out,
-                                            engine._scorer.rows_of, own)
+                                            engine._scorer.rows_of, own, sources)
     observed = _observed(kb, own)
     roots = {onto.index("HP:0000001"), onto.index(PHENOTYPIC_ABNORMALITY)}
 
@@ -48,7 +49,8 @@ def _by_the_rule(engine, scores, e: int) -> tuple[TermEvidence, ...]:
         n = next((a for a in anc if a in negated), None)
         if n is not None:
             out.append(TermEvidence(qid, qlabel, False, MatchKind.NEGATED, onto.ids[n],
-                                    onto.terms[n].label, 0.0, llr))
+                                    onto.terms[n].label, 0.0, llr,
+                                    source=AnnotationSource.ANNOTATION))
             continue
         best = None
         if best_below(q) is not None:
@@ -76,7 +78,8 @@ def _by_the_rule(engine, scores, e: int) -> tuple[TermEvidence, ...]:
         else:
             kind, via = MatchKind.RELATED, onto.ids[a]
         out.append(TermEvidence(qid, qlabel, False, kind, onto.ids[t], onto.terms[t].label, f,
-                                llr, via, observed.get(t)))
+                                llr, via, observed.get(t),
+                                sources.get(t, AnnotationSource.ANNOTATION)))
     for k, x in enumerate(scores.excluded.tolist()):
         llr = float(scores.excluded_llr[k, e])
         hit = best_below(x)
@@ -84,7 +87,8 @@ def _by_the_rule(engine, scores, e: int) -> tuple[TermEvidence, ...]:
             f, t = hit
             out.append(TermEvidence(onto.ids[x], onto.terms[x].label, True,
                                     MatchKind.CONTRADICTED, onto.ids[t], onto.terms[t].label, f,
-                                    llr, None, observed.get(t)))
+                                    llr, None, observed.get(t),
+                                    sources.get(t, AnnotationSource.ANNOTATION)))
         else:
             out.append(TermEvidence(onto.ids[x], onto.terms[x].label, True,
                                     MatchKind.CONSISTENT_ABSENCE, None, None, None, llr))

@@ -115,6 +115,9 @@ class EvidenceOut(BaseModel):
     log10_lr: float
     via: str | None = None
     observed: list[int] | None = None  # reported patients [n, m] behind the frequency
+    # where the annotation comes from: annotation, disease-name, orphanet-definition,
+    # related-disease (None when the evidence cites no annotation)
+    source: str | None = None
 
 
 class QuestionCandidateOut(BaseModel):
@@ -325,7 +328,8 @@ def evidence_dicts(evidence: tuple[TermEvidence, ...]) -> list[dict[str, Any]]:
          "kind": e.kind.value, "annotation": e.annotation,
          "annotation_label": e.annotation_label, "frequency": _num(e.frequency),
          "log10_lr": float(e.log10_lr), "via": e.via,
-         "observed": list(e.observed) if e.observed else None}
+         "observed": list(e.observed) if e.observed else None,
+         "source": e.source.value if e.source is not None else None}
         for e in evidence
     ]
 

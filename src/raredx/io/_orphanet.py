@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +41,15 @@ class OrphanetContent:
     omim_narrower: dict[str, tuple[str, ...]] = field(default_factory=dict)  # ORPHA -> OMIM (BTNT)
     onsets: dict[str, frozenset[str]] = field(default_factory=dict)
     inheritance: dict[str, frozenset[str]] = field(default_factory=dict)
+    definitions: dict[str, str] = field(default_factory=dict)  # ORPHA -> plain-text definition
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _plain(text: str) -> str:
+    """A definition as plain text: Orphanet marks Latin names up as ``<i>genu valgum</i>``."""
+    return " ".join(html.unescape(_TAG.sub("", text)).split())
 
 
 def _version(root_attrib: dict[str, str]) -> str:
@@ -76,6 +87,11 @@ def read_product1(path: Path, into: OrphanetContent) -> None:
                 elif src == "OMIM" and rel.startswith("BTNT"):
                     narrower.append(f"OMIM:{ref}")
             into.xrefs[oid] = tuple(xrefs)
+            for ts in el.iterfind("SummaryInformationList/SummaryInformation/TextSectionList/TextSection"):
+                if (ts.findtext("TextSectionType/Name") or "").strip() == "Definition":
+                    text = _plain(ts.findtext("Contents") or "")
+                    if text:
+                        into.definitions[oid] = text
             if exact:
                 into.omim_exact[oid] = tuple(exact)
             if narrower:

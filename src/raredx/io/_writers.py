@@ -79,6 +79,7 @@ def evidence_to_dict(ev: TermEvidence) -> dict[str, Any]:
         "frequency": _num(ev.frequency, 4),
         "via": ev.via,
         "observed": list(ev.observed) if ev.observed else None,
+        "source": ev.source.value if ev.source is not None else None,
         "log10_lr": _num(ev.log10_lr, 4),
     }
 
@@ -147,6 +148,14 @@ def _term(label: str | None, tid: str | None) -> str:
     return f"{label} ({tid})" if label else str(tid)
 
 
+_SOURCE_NOTE = {
+    "disease-name": "named in the disease's name",
+    "orphanet-definition": "stated in Orphanet's definition",
+    "orphanet-group-definition": "stated in Orphanet's definition of its group",
+    "related-disease": "borrowed from a related disease",
+}
+
+
 def describe_evidence(ev: TermEvidence, label: Callable[[str], str] | None = None) -> str:
     """A one-line English explanation of one evidence item, without the weight.
 
@@ -158,6 +167,9 @@ def describe_evidence(ev: TermEvidence, label: Callable[[str], str] | None = Non
     f = format_frequency(ev.frequency)
     if ev.observed:
         f += f"; {ev.observed[0]} of {ev.observed[1]} reported patients"
+    src = ev.source.value if ev.source is not None else "annotation"
+    if src != "annotation":
+        f += "; " + _SOURCE_NOTE.get(src, src)
     kind = ev.kind.value
     if kind == "exact":
         return f"{q}: annotated ({f})"

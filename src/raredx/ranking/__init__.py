@@ -1,6 +1,7 @@
 """Combining evidence into a ranked differential: tie rule, probabilities, explanations as data."""
 
 from raredx.ranking._results import (
+    AnnotationSource,
     Candidate,
     CourseAspect,
     CourseEvidence,
@@ -11,6 +12,7 @@ from raredx.ranking._results import (
 )
 
 __all__ = [
+    "AnnotationSource",
     "Candidate",
     "CourseAspect",
     "CourseEvidence",

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from raredx.knowledge import PHENOTYPIC_ABNORMALITY, KnowledgeBase
-from raredx.ranking._results import MatchKind, TermEvidence
+from raredx.ranking._results import AnnotationSource, MatchKind, TermEvidence
 from raredx.scoring import PhenotypeIndex, PhenotypeScores, term_frequencies
 
 
@@ -32,11 +32,14 @@ def entity_annotations(
     kb: KnowledgeBase, index: PhenotypeIndex, e: int, left_out: np.ndarray | None,
     rows_of: Callable[[set[int]], dict[int, np.ndarray]] | None = None,
     own: np.ndarray | None = None,
+    sources: dict[int, AnnotationSource] | None = None,
 ) -> tuple[dict[int, float], set[int]]:
     """The pooled annotated terms (term -> frequency) and NOT-terms of entity ``e``.
 
     ``rows_of`` maps disease indices to their annotation rows (the scorer's index); without it
-    the whole table is searched. ``own``: the entity's own rows, if the caller has them."""
+    the whole table is searched. ``own``: the entity's own rows, if the caller has them.
+    ``sources``, if given, receives the source of every term that is not the entity's own
+    annotation (a related disease's, its name's, its Orphanet definition's)."""
     ann = kb.annotations
     if own is None:
         own = _rows(kb, set(index.entity_members[e]), left_out, rows_of)
@@ -47,9 +50,14 @@ def entity_annotations(
         rel, _ = term_frequencies(ann, _rows(kb, set(index.related[e]), left_out, rows_of).tolist(),
                                   index.default_frequency, index.prior, index.zero_not)
         out = {t: f * index.related_weight for t, f in rel.items()}
+        if sources is not None:
+            sources.update(dict.fromkeys(out, AnnotationSource.RELATED_DISEASE))
+    definition = index.definition_sources[e] if index.definition_sources else {}
     for t, f in (index.name_terms[e] if index.name_terms else {}).items():
         if out.get(t, -1.0) < f:
             out[t] = f
+            if sources is not None:
+                sources[t] = AnnotationSource(definition.get(t, "disease-name"))
     return out, neg
 
 
@@ -112,6 +120,7 @@ class CandidateProfile:
     term: np.ndarray  # the annotated term giving that frequency
     observed: dict[int, tuple[int, int]]  # "n of m" counts per annotated term
     rows: np.ndarray  # the annotation rows the profile was pooled from (own, or borrowed)
+    sources: dict[int, AnnotationSource]  # annotated terms that are not the entity's own
 
 
 class Explainer:
@@ -146,7 +155,9 @@ class Explainer:
     def _compute(self, e: int, left_out: np.ndarray | None) -> CandidateProfile:
         kb, index, onto = self.kb, self.index, self.kb.ontology
         own = _rows(kb, set(index.entity_members[e]), left_out, self.rows_of)
-        annotated, negated = entity_annotations(kb, index, e, left_out, self.rows_of, own)
+        sources: dict[int, AnnotationSource] = {}
+        annotated, negated = entity_annotations(kb, index, e, left_out, self.rows_of, own,
+                                                sources)
         rows = own
         if index.related and index.related_weight > 0 and index.related[e]:
             # the profile may be borrowed from related diseases (see entity_annotations): their
@@ -158,7 +169,7 @@ class Explainer:
         neg = np.array(sorted(negated), dtype=np.int32)
         i32 = np.int32  # term and row indices (half the memory when every profile is kept)
         return CandidateProfile(neg, anc.astype(i32), freq, weight, term.astype(i32),
-                                _observed(kb, own), rows.astype(i32))
+                                _observed(kb, own), rows.astype(i32), sources)
 
     def profile(self, e: int, left_out: np.ndarray | None = None) -> CandidateProfile:
         """Candidate ``e``'s profile, without the ``left_out`` annotation rows."""
@@ -275,7 +286,8 @@ class Explainer:
                     if fn[k] < L:
                         n = int(flat[fn[k]])
                         ev.append(TermEvidence(qid, qlabel, False, MatchKind.NEGATED, ids[n],
-                                               terms[n].label, 0.0, lr))
+                                               terms[n].label, 0.0, lr,
+                                               source=AnnotationSource.ANNOTATION))
                         continue
                     if sh[k]:
                         t, f = qt[k], qf[k]
@@ -292,7 +304,8 @@ class Explainer:
                                                None, None, None, lr))
                         continue
                     ev.append(TermEvidence(qid, qlabel, False, kind, ids[t], terms[t].label, f,
-                                           lr, v, p.observed.get(t)))
+                                           lr, v, p.observed.get(t),
+                                           p.sources.get(t, AnnotationSource.ANNOTATION)))
         if len(excluded):
             pos_x = np.searchsorted(needed, excluded)
             x_hit, x_freq, x_term = hit[:, pos_x].tolist(), freq[:, pos_x].tolist(), \
@@ -306,7 +319,8 @@ class Explainer:
                         t = x_term[c][k]
                         ev.append(TermEvidence(ids[x], terms[x].label, True,
                                                MatchKind.CONTRADICTED, ids[t], terms[t].label,
-                                               x_freq[c][k], llr[c][k], None, p.observed.get(t)))
+                                               x_freq[c][k], llr[c][k], None, p.observed.get(t),
+                                               p.sources.get(t, AnnotationSource.ANNOTATION)))
                     else:
                         ev.append(TermEvidence(ids[x], terms[x].label, True,
                                                MatchKind.CONSISTENT_ABSENCE, None, None, None,

@@ -21,6 +21,17 @@ class MatchKind(enum.Enum):
     CONSISTENT_ABSENCE = "consistent-absence"  # the disease does not have the term
 
 
+class AnnotationSource(enum.Enum):
+    """Where the annotation that a piece of evidence cites comes from."""
+
+    ANNOTATION = "annotation"  # the release's phenotype annotations of the disease
+    DISEASE_NAME = "disease-name"  # a term named in the disease's name ("Optic atrophy 12")
+    ORPHANET_DEFINITION = "orphanet-definition"  # stated in Orphanet's definition of the disease
+    # stated in Orphanet's definition of a broader group the disease belongs to
+    ORPHANET_GROUP_DEFINITION = "orphanet-group-definition"
+    RELATED_DISEASE = "related-disease"  # borrowed from broader groups or same-gene diseases
+
+
 class ProtocolKind(enum.Enum):
     AS_IS = "as-is"
     LEAVE_PUBLICATION_OUT = "leave-publication-out"
@@ -42,6 +53,8 @@ class TermEvidence:
     # patients reported with the annotated term, pooled over the publications used ("n of m"),
     # when the annotations give counts; ``frequency`` is the model's estimate from them
     observed: tuple[int, int] | None = None
+    # where the annotation comes from (None when the evidence cites no annotation)
+    source: AnnotationSource | None = None
 
 
 class CourseAspect(enum.Enum):

@@ -1,5 +1,6 @@
 """Scorers: phenotype (likelihood ratios over every candidate) and genotype (none yet)."""
 
+from raredx.scoring._definitions import definition_terms, extractor_version
 from raredx.scoring._index import PhenotypeIndex, build_index, term_frequencies
 from raredx.scoring._phenotype import (
     BIN_NAMES,
@@ -10,4 +11,5 @@ from raredx.scoring._phenotype import (
 )
 
 __all__ = ["BIN_NAMES", "PhenotypeIndex", "PhenotypeParams", "PhenotypeScorer", "PhenotypeScores",
-           "build_index", "leaf_tables", "term_frequencies"]
+           "build_index", "definition_terms", "extractor_version", "leaf_tables",
+           "term_frequencies"]

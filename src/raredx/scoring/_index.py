@@ -31,6 +31,10 @@ class PhenotypeIndex:
     default_frequency: float
     prior: tuple[float, float] = (1.0, 1.0)
     name_terms: list[dict[int, float]] | None = None  # entity -> terms named in its disease names
+    # (and stated in its Orphanet definitions): knowledge that no case report supplies
+    # the name_terms that come from an Orphanet definition: term -> "orphanet-definition" (the
+    # disease's own) or "orphanet-group-definition" (a broader group's)
+    definition_sources: list[dict[int, str]] | None = None
     related: list[tuple[int, ...]] | None = None  # entity -> related diseases it borrows from
     related_weight: float = 0.0
     noisy_or: bool = False
@@ -224,7 +228,17 @@ def build_index(
     related_weight: float = 0.0,
     noisy_or: bool = False,
     zero_not: float = 0.0,
+    definition_terms: dict[str, tuple[int, ...]] | None = None,
+    definition_frequency: float = 0.0,
+    group_definition_frequency: float = 0.0,
+    mondo_definitions: bool = False,
 ) -> PhenotypeIndex:
+    """The phenotype index of ``kb``. ``definition_terms`` (ORPHA id -> terms its Orphanet
+    definition states) describe, at ``definition_frequency``, every entity that is or pools that
+    Orphanet entry or whose OMIM disease maps to it exactly, and at
+    ``group_definition_frequency`` the OMIM diseases narrower than it (its subtypes, product1
+    BTNT); like the terms named in a disease's name they are knowledge no case report supplies,
+    so leave-publication-out keeps them."""
     ids, labels, members = _entities(kb)
     related = _related(kb, ids, members) if related_weight > 0 else None
     name_terms: list[dict[int, float]] = [{} for _ in members]
@@ -234,6 +248,28 @@ def build_index(
             for d in mem:
                 for t in terms_in_name(kb.diseases[d].label, phrases, kb):
                     name_terms[e][t] = name_frequency
+    from_definition: list[dict[int, str]] = [{} for _ in members]
+    if definition_terms and (definition_frequency > 0 or group_definition_frequency > 0):
+        for e, mem in enumerate(members):
+            orpha, groups = set(), set()
+            for d in mem:
+                did = kb.diseases[d].id
+                orpha.add(did)
+                orpha.update(o for o in kb.equivalents.get(did, ()) if o.startswith("ORPHA:"))
+                if mondo_definitions:
+                    orpha.update(o for o in kb.mondo_equivalents.get(did, ())
+                                 if o.startswith("ORPHA:"))
+                groups.update(kb.broader.get(did, ()))
+            for source, ids_, freq in (("orphanet-definition", orpha, definition_frequency),
+                                       ("orphanet-group-definition", groups - orpha,
+                                        group_definition_frequency)):
+                if freq <= 0:
+                    continue
+                for o in sorted(ids_):
+                    for t in definition_terms.get(o, ()):
+                        if name_terms[e].get(t, -1.0) < freq:
+                            name_terms[e][t] = freq
+                            from_definition[e][t] = source
     d2e: list[list[int]] = [[] for _ in kb.diseases]
     for e, mem in enumerate(members):
         for d in set(mem) | set(related[e] if related else ()):
@@ -256,6 +292,7 @@ def build_index(
         default_frequency=default_frequency,
         prior=prior,
         name_terms=name_terms,
+        definition_sources=from_definition,
         related=related,
         related_weight=related_weight,
         noisy_or=noisy_or,

@@ -513,6 +513,7 @@ function candidateItem(c) {
           el("b", {}, e.term_label), e.excluded ? " (absent)" : "", ": ", (KIND[e.kind] || [0, e.kind])[1],
           e.annotation_label && e.annotation !== e.term ? ` — ${e.annotation_label}` : "",
           e.frequency !== null ? `, in ${Math.round(e.frequency * 100)}% of patients` : "",
+          SOURCE_NOTE[e.source] ? el("small", { class: "muted" }, ` (${SOURCE_NOTE[e.source]})`) : "",
           el("small", { class: "muted" }, ` (${e.log10_lr >= 0 ? "+" : ""}${e.log10_lr.toFixed(2)})`)))));
     }),
     genotype,
@@ -520,6 +521,14 @@ function candidateItem(c) {
   ].filter(Boolean));
   return el("li", { class: "cand", "data-disease": c.disease_id }, head, el("div", { class: "track" }, bar), details);
 }
+
+// where an annotation comes from, when it is not the disease's own phenotype annotation
+const SOURCE_NOTE = {
+  "disease-name": "named in the disease's name",
+  "orphanet-definition": "stated in Orphanet's definition",
+  "orphanet-group-definition": "stated in Orphanet's definition of its group",
+  "related-disease": "borrowed from a related disease",
+};
 
 function toggleCompare(id, on) {
   state.compare = state.compare.filter((x) => x !== id);
