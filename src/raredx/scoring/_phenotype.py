@@ -46,7 +46,6 @@ class PhenotypeParams:
     name_frequency: float = 0.0
     definition_frequency: float = 0.0  # frequency of terms stated in Orphanet's definition (0: off)
     group_definition_frequency: float = 0.0  # ... in the definition of a broader Orphanet group
-    mondo_definitions: float = 0.0  # 1: also the definitions of Orphanet entries MONDO equates
     related_weight: float = 0.0
     group_prior: float = 0.0  # log10 prior of Orphanet groups broader than annotated OMIM diseases
     zero_count_not: float = 0.0  # "0 of m" counts with m >= this are NOT annotations (0: off)
