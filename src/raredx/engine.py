@@ -268,17 +268,22 @@ def build_engine(config: EngineConfig = EngineConfig(), log: Callable[[str], Non
     name = (f"phenotype-index-f{params.default_frequency:g}-a{prior[0]:g}-b{prior[1]:g}"
             f"-n{params.name_frequency:g}-r{params.related_weight:g}-o{params.noisy_or:g}"
             f"-z{params.zero_count_not:g}")
-    definitions = None
-    if params.definition_frequency > 0 or params.group_definition_frequency > 0:
+    uses_definitions = params.definition_frequency > 0 or params.group_definition_frequency > 0
+    if uses_definitions:  # the terms depend on the text extractor's version too
         version = extractor_version()
-        definitions = cached(key, f"definition-terms-{version}", lambda: definition_terms(kb))
         name += (f"-d{params.definition_frequency:g}-g{params.group_definition_frequency:g}"
                  f"-{version}")
-    index = cached(key, name, lambda: build_index(
-        kb, params.default_frequency, prior, params.name_frequency, params.related_weight,
-        bool(params.noisy_or), params.zero_count_not, definitions, params.definition_frequency,
-        params.group_definition_frequency,
-    ))
+
+    def build():
+        definitions = (cached(key, f"definition-terms-{version}", lambda: definition_terms(kb))
+                       if uses_definitions else None)
+        return build_index(
+            kb, params.default_frequency, prior, params.name_frequency, params.related_weight,
+            bool(params.noisy_or), params.zero_count_not, definitions,
+            params.definition_frequency, params.group_definition_frequency,
+        )
+
+    index = cached(key, name, build)
     leaves = (cached(key, f"{name}-leaves", lambda: leaf_tables(kb, index))
               if params.unreported > 0 else None)
     return Engine(kb, PhenotypeScorer(kb, index, params, leaves))
