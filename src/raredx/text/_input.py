@@ -39,7 +39,8 @@ def language_problem(sample: str) -> str | None:
     if len(words) < MIN_WORDS_FOR_LANGUAGE:
         return None
     letters = sum(len(w) for w in words)
-    foreign = sum(1 for w in words for c in w if ord(c) > 0x24F)
+    joined = "".join(words)
+    foreign = 0 if joined.isascii() else sum(1 for c in joined if ord(c) > 0x24F)
     if foreign > 0.3 * letters:
         return "the text is mostly in a non-Latin script; only English text is supported"
     counts = {lang: sum(w in s for w in words) for lang, s in _SETS.items()}

@@ -37,6 +37,7 @@ words"), so the negation is part of the finding, not a negation of it; a relativ
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -312,6 +313,21 @@ def positions(text: str, keys: tuple[str, ...]) -> list[int]:
     return hits
 
 
+def _word_starts(text: str, h: int, k: int) -> list[int]:
+    """``h`` and the starts of up to ``k`` words before it (nearest first)."""
+    out = [h]
+    i = h
+    while len(out) <= k:
+        while i > 0 and not text[i - 1].isalnum():
+            i -= 1
+        if i == 0:
+            break
+        while i > 0 and text[i - 1].isalnum():
+            i -= 1
+        out.append(i)
+    return out
+
+
 def merge(hits: list[int], before: int, after: int, n: int) -> list[tuple[int, int]]:
     """Merged character windows ``[hit - before, hit + after)`` within ``[0, n)``."""
     out: list[tuple[int, int]] = []
@@ -334,11 +350,16 @@ def windows(text: str, keys: tuple[str, ...], before: int, after: int) -> list[t
 # the ages of milestone statements (lower case; "mo"/"y" only as words), and the windows around
 # them where a statement may be: "did not walk independently until the age of 3 years"
 _AGE_KEYS = ("month", "year", "yr", "age ", " mo ", " mo.", " mos", " mth", " y ", " y.", " yo")
-AGE_BEFORE, AGE_AFTER = 110, 30  # a statement ending with its age
+AGE_BEFORE, AGE_AFTER = 110, 30  # "age at walking: 30 months"
+CUE_TO_AGE = 110  # characters from a milestone's word to its age, at most
+CUE_WORDS_BEFORE = 4
 AGE_FIRST_BEFORE, AGE_FIRST_AFTER = 30, 110  # "At 2 years, he could not walk"
 # the words of every milestone (a window without any has none)
 _CUE_KEYS = ("walk", "ambul", "steps", "sat", "sit", "stood", "stand", "crawl", "roll", "head",
              "word", "spoke", "speak", "talk", "speech", "sentence", "phrase")
+# words of every negation before a milestone (NEG_BEFORE runs only where one is)
+_NEG_WORDS = (" not ", "n't ", "n’t ", "never ", "unable ", " no ", " yet ", "failed ",
+              "without ", "cannot ")
 # the negations of AGE_FIRST ("At 2 years he could not walk", "... was unable to", "had no")
 _NEG_KEYS = ("not", "n't", "n’t", "unable", "no ")
 # the words of each ability statement, and the window around them
@@ -346,6 +367,11 @@ _ABILITY_KEYS = (("walk", "ambul", "wheelchair"), ("walk", "ambul", "wheelchair"
                  ("speech", "word", "language", "speak", "talk"), ("speech", "word"),
                  ("speech", "word", "language", "speak", "talk"), ("word",), ("head",))
 ABILITY_BEFORE, ABILITY_AFTER = 50, 60
+# ... and one of these words must be in the window too (each statement has one)
+_NOTS = ("not", "n't", "n’t", "never", "unable", "no ", "without", "absent", "lack")
+_ABILITY_GATES = (("lost", "loss", "no longer", "becam", "becom"),
+                  (*_NOTS, "non", "wheelchair"), ("lost", "loss"), ("no ", "without"), _NOTS,
+                  ("only", "single", "limited", "vocabulary", "lexicon"), _NOTS)
 
 
 def statements(text: str, base: int = 0) -> list[tuple[int, int, str, bool]]:
@@ -372,25 +398,44 @@ def statements(text: str, base: int = 0) -> list[tuple[int, int, str, bool]]:
             for m in AGE_FIRST.finditer(low, a, b):
                 _age_first(m, add)
         for a, b in merge(ages, AGE_BEFORE, AGE_AFTER, n):
-            if not any(k in low[a:b] for k in _CUE_KEYS):
+            window = low[a:b]
+            if "age at" in window or "age of" in window:
+                for m in AGE_OF.finditer(low, a, b):
+                    kind = _AGE_OF_KINDS.get(m.group("cue"), "words")
+                    verdict = _verdict(kind, age_range(m), False, "at")
+                    if verdict is not None:
+                        add(m.start(), m.end(), MILESTONES[kind].term, not verdict)
+        # the cue words (at a word's start) with an age shortly after them; the cue may begin
+        # up to CUE_WORDS_BEFORE words earlier ("took his first steps", "pulled himself up to
+        # stand")
+        done = -1
+        for h in positions(low, _CUE_KEYS):
+            if h < done or (h and low[h - 1].isalpha()):
                 continue
-            for m in AGE_OF.finditer(low, a, b) if "age " in low[a:b] else ():
-                kind = _AGE_OF_KINDS.get(m.group("cue"), "words")
-                verdict = _verdict(kind, age_range(m), False, "at")
-                if verdict is not None:
-                    add(m.start(), m.end(), MILESTONES[kind].term, not verdict)
-            for c in CUE.finditer(low, a, b):
-                t = TAIL.match(low, c.end(), b)
+            if bisect_right(ages, h + CUE_TO_AGE) == bisect_right(ages, h):
+                continue
+            for st in reversed(_word_starts(low, h, CUE_WORDS_BEFORE)):
+                c = CUE.match(low, st)
+                if c is None or c.end() <= h:
+                    continue
+                done = c.end()
+                t = TAIL.match(low, c.end())
                 if t is not None:
-                    neg = NEG_BEFORE.search(low, max(a, c.start() - NEG_REACH), c.start())
+                    lo = max(0, c.start() - NEG_REACH)
+                    before = " " + low[lo:c.start()]
+                    neg = (NEG_BEFORE.search(low, lo, c.start())
+                           if any(k in before for k in _NEG_WORDS) else None)
                     _milestone(c, t, neg, add)
+                break
     spans: dict[tuple[str, ...], list[tuple[int, int]]] = {}
-    for (pattern, term), keys in zip(ABILITIES, _ABILITY_KEYS, strict=True):
+    for (pattern, term), keys, gate in zip(ABILITIES, _ABILITY_KEYS, _ABILITY_GATES, strict=True):
         if keys not in spans:
             spans[keys] = merge(positions(low, keys), ABILITY_BEFORE, ABILITY_AFTER, n)
         for a, b in spans[keys]:
-            for m in pattern.finditer(low, a, b):
-                add(m.start(), m.end(), term, False)
+            window = low[a:b]
+            if any(k in window for k in gate):
+                for m in pattern.finditer(low, a, b):
+                    add(m.start(), m.end(), term, False)
     out.sort()
     return out
 
