@@ -143,15 +143,16 @@ def test_engine_rescoring_gives_the_expected_entropy_drop_of_the_engine_posterio
     assert qs and all(a.information_gain >= b.information_gain for a, b in zip(qs, qs[1:]))
     top = qs[0]
     eng = mini_engine
-    full = eng.probabilities(eng.score(patient).total)
+    # the posteriors at the engine's temperature for each record's length, as `diagnose` shows
+    full = eng.probabilities(eng.score(patient).total, len(patient.present))
     h0 = float(_entropy(full))
     order = eng.order(eng.score(patient).total)[:3]
     mass = float(full[order].sum())
     pp = mass * top.p_present + (1 - mass) * BG
-    hp = float(_entropy(eng.probabilities(
-        eng.score(qe.answer(patient, top.term_id, Answer.PRESENT)).total)))
-    hn = float(_entropy(eng.probabilities(
-        eng.score(qe.answer(patient, top.term_id, Answer.ABSENT)).total)))
+    yes = qe.answer(patient, top.term_id, Answer.PRESENT)
+    no = qe.answer(patient, top.term_id, Answer.ABSENT)
+    hp = float(_entropy(eng.probabilities(eng.score(yes).total, len(yes.present))))
+    hn = float(_entropy(eng.probabilities(eng.score(no).total, len(no.present))))
     assert top.information_gain == pytest.approx(pp * (h0 - hp) + (1 - pp) * (h0 - hn), rel=1e-6)
 
 
@@ -200,14 +201,16 @@ def test_engine_rescoring_with_the_log_score_objective(mini_engine):
     assert qs and all(a.information_gain >= b.information_gain for a, b in zip(qs, qs[1:]))
     eng = mini_engine
     total = eng.score(patient).total
-    full = eng.probabilities(total)
+    full = eng.probabilities(total, len(patient.present))
     order = eng.order(total)[:3]
     feats, p = qe.features.probabilities(eng.knowledge, order.tolist())
     for q in qs:
         like = np.full(len(full), BG)
         like[order] = p[feats.index(eng.knowledge.ontology.index(q.term_id))]
-        pos = eng.probabilities(eng.score(qe.answer(patient, q.term_id, Answer.PRESENT)).total)
-        neg = eng.probabilities(eng.score(qe.answer(patient, q.term_id, Answer.ABSENT)).total)
+        yes = qe.answer(patient, q.term_id, Answer.PRESENT)
+        no = qe.answer(patient, q.term_id, Answer.ABSENT)
+        pos = eng.probabilities(eng.score(yes).total, len(yes.present))
+        neg = eng.probabilities(eng.score(no).total, len(no.present))
         assert q.information_gain == pytest.approx(
             log_score_gain(full, like, pos, neg, qe.absent_weight), rel=1e-6, abs=1e-12)
 

@@ -230,7 +230,7 @@ class QuestionEngine:
         eng = self.engine
         total = eng.score(patient, leave_publication_out).total
         order = eng.order(total)[:top_candidates]
-        prob = eng.probabilities(total)[order]
+        prob = eng.probabilities(total, len(patient.present))[order]
         prior = prob / prob.sum()
         left = eng.left_out_rows(patient) if leave_publication_out else None
         feats, p = self.features.probabilities(eng.knowledge, order.tolist(), left,
@@ -286,15 +286,17 @@ class QuestionEngine:
         own update for a present and an absent answer (see the module docstring)."""
         eng = self.engine
         ids = eng.knowledge.ontology.ids
-        full = eng.probabilities(eng.score(patient, leave_publication_out).total)
+        full = eng.probabilities(eng.score(patient, leave_publication_out).total,
+                                 len(patient.present))
         h0 = float(_entropy(full))
         top_mass = float(full[order].sum())
         out = []
         for k in rows:
             tid = ids[feats[k]]
-            posts = [eng.probabilities(eng.score(self.answer(patient, tid, reply),
-                                                 leave_publication_out).total)
-                     for reply in (Answer.PRESENT, Answer.ABSENT)]
+            answered = [self.answer(patient, tid, reply)
+                        for reply in (Answer.PRESENT, Answer.ABSENT)]
+            posts = [eng.probabilities(eng.score(a, leave_publication_out).total, len(a.present))
+                     for a in answered]
             if self.objective == "log_score":
                 # P(present | candidate): the model for the leading candidates, background else
                 like = np.full(len(full), BACKGROUND)
