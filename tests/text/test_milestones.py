@@ -138,6 +138,7 @@ def test_a_negated_delay_is_excluded_and_never_walked_is_present(extractor):
     ("She speaks in single words.", (SPEECH, "speaks in single words")),
     ("She is non-verbal.", (ABSENT_SPEECH, "non-verbal")),  # HPO's synonym "Nonverbal"
     ("He has no speech and communicates with gestures.", (ABSENT_SPEECH, "has no speech")),
+    ("He has no speech and does not respond to his name.", (ABSENT_SPEECH, "has no speech")),
     ("He has no head control.", (HEAD, "no head control")),
     ("She is unable to hold her head up.", (HEAD, "unable to hold her head up")),
     ("He had 2-word phrases at 4 years.", (SPEECH, "2-word phrases at 4 years")),

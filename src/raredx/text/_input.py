@@ -4,6 +4,7 @@ paragraph break, and a check that the text is English."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -43,7 +44,8 @@ def language_problem(sample: str) -> str | None:
     foreign = 0 if joined.isascii() else sum(1 for c in joined if ord(c) > 0x24F)
     if foreign > 0.3 * letters:
         return "the text is mostly in a non-Latin script; only English text is supported"
-    counts = {lang: sum(w in s for w in words) for lang, s in _SETS.items()}
+    seen = Counter(words)
+    counts = {lang: sum(seen[w] for w in s if w in seen) for lang, s in _SETS.items()}
     en = counts.pop("English")
     lang, best = max(counts.items(), key=lambda kv: kv[1])
     if best >= 0.1 * len(words) and best > 2 * en:

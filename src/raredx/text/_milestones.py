@@ -178,7 +178,8 @@ _END = (r"(?=\s*(?:[.;:,)\n]|$)|\s+(?:and|or|but|at|since|from|by|in|anymore|any
         r"(?:he|she|has|had|was|is|were|are)\b))")
 # ... or only the end of a clause
 _END_CLAUSE = (r"(?=\s*(?:[.;:)\n]|$)|\s+(?:at\s+all|but|and\s+(?:no|is|was|has|had|uses|used|"
-               r"communicates|communicated|makes|made)|at\s+(?:the\s+)?(?:age|\d)|since)\b)")
+               r"does|did|do|can|cannot|could|will|he|she|communicates|communicated|makes|made)|"
+               r"at\s+(?:the\s+)?(?:age|\d)|since)\b)")
 # ... and for walking, not a qualifier ("unable to walk without support" can walk with support)
 _END_WALK = (r"(?=\s*(?:[.;:,)\n]|$)|\s+(?:and|or|but|at|since|from|by|in|anymore|any\s+more|"
              r"(?:he|she|has|had|was|is|were|are)\b))")
