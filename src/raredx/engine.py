@@ -103,6 +103,13 @@ class Engine:
         """The candidates' names, aligned with :attr:`candidate_ids`."""
         return self._index.entity_labels
 
+    def descriptive_terms(self, candidate: int) -> dict[int, float]:
+        """Terms (ontology indices -> frequency) that describe a candidate without citing a case
+        report: named in its diseases' names, stated in Orphanet's definitions. They stay under
+        leave-publication-out."""
+        terms = self._index.name_terms
+        return terms[candidate] if terms else {}
+
     def candidates_for(self, disease_id: str) -> list[int]:
         """Indices of the candidates that are, or pool, ``disease_id``."""
         return self._entity_of.get(disease_id, [])
@@ -267,7 +274,7 @@ def build_engine(config: EngineConfig = EngineConfig(), log: Callable[[str], Non
     prior = (params.prior_a, params.prior_b)
     name = (f"phenotype-index-f{params.default_frequency:g}-a{prior[0]:g}-b{prior[1]:g}"
             f"-n{params.name_frequency:g}-r{params.related_weight:g}-o{params.noisy_or:g}"
-            f"-z{params.zero_count_not:g}")
+            f"-z{params.zero_count_not:g}-on{params.orphanet_names:g}")
     uses_definitions = params.definition_frequency > 0 or params.group_definition_frequency > 0
     if uses_definitions:  # the terms depend on the text extractor's version too
         version = extractor_version()
@@ -281,6 +288,7 @@ def build_engine(config: EngineConfig = EngineConfig(), log: Callable[[str], Non
             kb, params.default_frequency, prior, params.name_frequency, params.related_weight,
             bool(params.noisy_or), params.zero_count_not, definitions,
             params.definition_frequency, params.group_definition_frequency,
+            bool(params.orphanet_names),
         )
 
     index = cached(key, name, build)

@@ -250,3 +250,25 @@ def test_an_absent_answer_supersedes_the_exclusions_below_it(mini_engine):
     p2 = answer(mini_engine.patient([GDD], [SUBLUX]), EYE, Answer.ABSENT, o)
     assert [t.value for t in p2.excluded] == [EYE]
     assert answer(p, EYE, Answer.UNKNOWN, o) == p
+
+
+def test_descriptive_terms_count_like_annotations(mini_engine):
+    """A term that describes a candidate without a publication (its name, Orphanet's
+    definition) enters the question model as the engine's profile has it."""
+    from raredx.questions import CandidateFeatures
+
+    kb, eng = mini_engine.knowledge, mini_engine
+    o = kb.ontology
+    e = eng.candidates_for("OMIM:600002")[0]  # annotated with lens, valve, pectus; not seizures
+    seizure = o.index(SEIZURE)
+    plain = CandidateFeatures.build(kb, eng.candidate_ids, eng.candidates_for)
+    extra = CandidateFeatures.build(kb, eng.candidate_ids, eng.candidates_for,
+                                    lambda c: {seizure: 0.9} if c == e else {})
+    feats, p = plain.probabilities(kb, [e])
+    assert seizure not in feats
+    feats, p = extra.probabilities(kb, [e])
+    assert p[feats.index(seizure), 0] == pytest.approx(1 - (1 - BACKGROUND) * 0.1)
+    # the annotated features are unchanged
+    lens = o.index("HP:0001083")
+    assert p[feats.index(lens), 0] == pytest.approx(
+        plain.probabilities(kb, [e])[1][plain.probabilities(kb, [e])[0].index(lens), 0])

@@ -2,7 +2,7 @@
 
 The mini release (tests/fixtures/mini_release) gets a hand-written product1 here: ORPHA:900002
 maps exactly to OMIM:600002, whose every own annotation cites PMID:3000003, and defines it as a
-disorder with ectopia lentis and scoliosis, without seizures.
+disorder with ectopia lentis and scoliosis, without seizures; an Orphanet synonym names myopia.
 """
 
 from __future__ import annotations
@@ -20,6 +20,9 @@ PRODUCT1 = """<?xml version="1.0" encoding="UTF-8"?>
     <Disorder id="1">
       <OrphaCode>900002</OrphaCode>
       <Name lang="en">Congenital lens-valve syndrome (fixture)</Name>
+      <SynonymList count="1">
+        <Synonym lang="en">Lens-valve syndrome with myopia</Synonym>
+      </SynonymList>
       <ExternalReferenceList count="1">
         <ExternalReference id="11">
           <Source>OMIM</Source>
@@ -113,3 +116,15 @@ def test_definition_describes_a_disease_whose_annotations_are_left_out(
     ev = next(e for e in with_def.evidence if e.term == "HP:0002650")
     assert ev.frequency == pytest.approx(0.5)
     assert ev.source.value == "orphanet-definition"
+
+
+def test_orphanet_synonyms_name_terms_of_the_mapped_omim_disease(raredx_cache, release):
+    from raredx.engine import EngineConfig, build_engine
+
+    engine = build_engine(EngineConfig(release), log=lambda _m: None)  # the packaged weights
+    assert engine.knowledge.orphanet_synonyms["ORPHA:900002"] == ("Lens-valve syndrome with myopia",)
+    patient = replace(engine.patient(["HP:0000545"]), publications=(LEFT_OUT,))
+    d = engine.diagnose(patient, top=10, leave_publication_out=True)
+    c = next(c for c in d.candidates if c.disease_id == "OMIM:600002")
+    ev = next(e for e in c.evidence if e.term == "HP:0000545")
+    assert ev.kind.value == "exact" and ev.source.value == "disease-name"

@@ -42,6 +42,7 @@ class OrphanetContent:
     onsets: dict[str, frozenset[str]] = field(default_factory=dict)
     inheritance: dict[str, frozenset[str]] = field(default_factory=dict)
     definitions: dict[str, str] = field(default_factory=dict)  # ORPHA -> plain-text definition
+    synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # ORPHA -> synonyms
 
 
 _TAG = re.compile(r"<[^>]+>")
@@ -72,6 +73,10 @@ def read_product1(path: Path, into: OrphanetContent) -> None:
                 continue
             oid = f"ORPHA:{code}"
             into.labels[oid] = el.findtext("Name") or oid
+            syn = tuple(s.text.strip() for s in el.iterfind("SynonymList/Synonym")
+                        if s.text and s.text.strip())
+            if syn:
+                into.synonyms[oid] = syn
             xrefs: list[str] = []
             exact: list[str] = []
             narrower: list[str] = []

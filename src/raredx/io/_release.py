@@ -262,6 +262,7 @@ def _build(files: dict[str, Path], versions: KnowledgeVersions) -> KnowledgeBase
         allelic=_allelic(files["genes_to_phenotype.txt"]) if "genes_to_phenotype.txt" in files else {},
         orphanet_xrefs=orpha.xrefs,
         orphanet_labels=orpha.labels,
+        orphanet_synonyms=orpha.synonyms,
         orphanet_definitions=orpha.definitions,
     )
 

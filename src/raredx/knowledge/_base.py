@@ -11,7 +11,7 @@ from typing import Any
 from raredx.knowledge._annotations import AnnotationTable, Disease, DiseaseCourse
 from raredx.knowledge._ontology import Ontology
 
-CACHE_FORMAT = 10  # bump when a cached structure changes shape
+CACHE_FORMAT = 11  # bump when a cached structure changes shape
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +46,7 @@ class KnowledgeBase:
     # ORPHA id -> cross-references (ICD-10:…, ICD-11:…, MONDO:…, OMIM:…)
     orphanet_xrefs: dict[str, tuple[str, ...]] = field(default_factory=dict)
     orphanet_labels: dict[str, str] = field(default_factory=dict)
+    orphanet_synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # ORPHA -> names
     # ORPHA id -> Orphanet's textual definition (product1 "Definition" section), plain text
     orphanet_definitions: dict[str, str] = field(default_factory=dict)
     # OMIM id -> broader Orphanet entries (groups such as "Retinitis pigmentosa")

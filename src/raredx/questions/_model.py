@@ -4,10 +4,13 @@ P(f | candidate) = 1 - (1 - b) * prod over the candidate's annotations t that ar
 of (1 - q_t), with q_t the annotated frequency (or :data:`UNKNOWN_FREQUENCY`) and b a background
 rate for features a disease is not annotated with; a NOT annotation of f or of an ancestor of f
 sets it to :data:`NEGATED`. A pooled candidate (OMIM + Orphanet) keeps the largest frequency.
+Terms that describe a candidate without a publication (named in its names, stated in Orphanet's
+definitions; the engine's ``descriptive_terms``) count like annotations, as in the engine.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -27,9 +30,12 @@ class CandidateFeatures:
     rows: list[np.ndarray]  # annotation row indices of each candidate
     phenotypic: np.ndarray  # bool per ontology term: under Phenotypic abnormality (not the root)
     _cache: dict = field(default_factory=dict, repr=False)
+    # per candidate, terms known without a publication (names, Orphanet definitions) -> frequency
+    descriptive: Callable[[int], dict[int, float]] | None = None
 
     @classmethod
-    def build(cls, kb: KnowledgeBase, candidate_ids: list[str], candidates_for) -> CandidateFeatures:
+    def build(cls, kb: KnowledgeBase, candidate_ids: list[str], candidates_for,
+              descriptive: Callable[[int], dict[int, float]] | None = None) -> CandidateFeatures:
         n = len(candidate_ids)
         per: list[list[int]] = [[] for _ in range(n)]
         ann = kb.annotations
@@ -42,7 +48,8 @@ class CandidateFeatures:
         o = kb.ontology
         root = o.index(PHENOTYPIC_ABNORMALITY)
         phen = np.array([o.is_descendant_of(i, root) and i != root for i in range(len(o))])
-        return cls([np.array(sorted(set(r)), dtype=np.int64) for r in per], phen)
+        return cls([np.array(sorted(set(r)), dtype=np.int64) for r in per], phen,
+                   descriptive=descriptive)
 
     def _profile(
         self, kb: KnowledgeBase, e: int, left_out: np.ndarray | None
@@ -73,6 +80,11 @@ class CandidateFeatures:
             q = UNKNOWN_FREQUENCY if q != q else min(q, MAX_P)
             if q > best.get(t, -1.0):
                 best[t] = q
+        if self.descriptive is not None:  # as the engine's profile: the larger frequency wins
+            for t, q in self.descriptive(e).items():
+                q = min(q, MAX_P)
+                if self.phenotypic[t] and q > best.get(t, -1.0):
+                    best[t] = q
         acc: dict[int, float] = {}
         for t, q in best.items():
             lq = float(np.log1p(-q))

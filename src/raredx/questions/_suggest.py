@@ -184,7 +184,8 @@ class QuestionEngine:
                                    if answerability is None else answerability)
         self._reported = self._report_counts() if self.answerability else None
         kb = engine.knowledge
-        self.features = CandidateFeatures.build(kb, engine.candidate_ids, engine.candidates_for)
+        self.features = CandidateFeatures.build(kb, engine.candidate_ids, engine.candidates_for,
+                                                engine.descriptive_terms)
         self.kinds = _Kinds(engine)
         self._labels: dict[str, str] = {}
 

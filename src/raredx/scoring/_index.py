@@ -231,6 +231,7 @@ def build_index(
     definition_terms: dict[str, tuple[int, ...]] | None = None,
     definition_frequency: float = 0.0,
     group_definition_frequency: float = 0.0,
+    orphanet_names: bool = False,
 ) -> PhenotypeIndex:
     """The phenotype index of ``kb``. ``definition_terms`` (ORPHA id -> terms its Orphanet
     definition states) describe, at ``definition_frequency``, every entity that is or pools that
@@ -244,8 +245,16 @@ def build_index(
     if name_frequency > 0:
         phrases = phrase_index(kb)
         for e, mem in enumerate(members):
-            for d in mem:
-                for t in terms_in_name(kb.diseases[d].label, phrases, kb):
+            names = [kb.diseases[d].label for d in mem]
+            if orphanet_names:  # Orphanet's names (label, synonyms) of the exact equivalents
+                for d in mem:
+                    did = kb.diseases[d].id
+                    for o in (did, *kb.equivalents.get(did, ())):
+                        if o.startswith("ORPHA:"):
+                            names.extend((kb.orphanet_labels.get(o, ""),
+                                          *kb.orphanet_synonyms.get(o, ())))
+            for name in names:
+                for t in terms_in_name(name, phrases, kb):
                     name_terms[e][t] = name_frequency
     from_definition: list[dict[int, str]] = [{} for _ in members]
     if definition_terms and (definition_frequency > 0 or group_definition_frequency > 0):

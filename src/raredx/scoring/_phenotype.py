@@ -46,6 +46,7 @@ class PhenotypeParams:
     name_frequency: float = 0.0
     definition_frequency: float = 0.0  # frequency of terms stated in Orphanet's definition (0: off)
     group_definition_frequency: float = 0.0  # ... in the definition of a broader Orphanet group
+    orphanet_names: float = 0.0  # 1: terms named in Orphanet's labels and synonyms count too
     related_weight: float = 0.0
     group_prior: float = 0.0  # log10 prior of Orphanet groups broader than annotated OMIM diseases
     zero_count_not: float = 0.0  # "0 of m" counts with m >= this are NOT annotations (0: off)
