@@ -1,8 +1,9 @@
 """Gene→disease links inferred from disease names (genotype ``gene_links_from_names``): what
-they do on the *tune* half (leave-publication-out, "rare" background), case by case.
+they do on the *tune* half (leave-publication-out, or as-is with ``--as-is``; "rare"
+background), case by case.
 
     nice .venv/bin/python benchmarks/analyse_namelinks.py [--half tune] [--orphanet-synonyms]
-        [-- key=value ...]
+        [--as-is] [-- key=value ...]
 
 Prints: how many inferred links there are (by source), their agreement with HPO's gene file on
 the diseases it does link (the name rule applied to linked diseases: its precision), how many
@@ -60,6 +61,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--half", choices=("tune", "check"), default="tune")
     ap.add_argument("--orphanet-synonyms", action="store_true")
+    ap.add_argument("--as-is", action="store_true", help="as-is phenotype scores instead of LPO")
     argv = sys.argv[1:]
     extra: list[str] = []
     if "--" in argv:
@@ -80,7 +82,7 @@ def main() -> None:
         tune = [n for n in names if half_of(n.split(":")[-1]) == a.half]
         return sorted(random.Random(0).sample(tune, min(100000, len(tune))))
 
-    cases = fast_cases(engine, genes, select, f"{a.half}-100000-0")
+    cases = fast_cases(engine, genes, select, f"{a.half}-100000-0", not a.as_is)
     links = genotype_links(engine, genes, on)
     print(json.dumps({"inferred links": len(links.inferred),
                       "by source": Counter(s for s, _ in links.inferred.values()),

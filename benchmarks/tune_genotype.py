@@ -92,8 +92,12 @@ def orphanet_synonyms(path: Path) -> dict[str, tuple[str, ...]]:
     return out
 
 
-def fast_cases(engine: Any, genes: Any, select: Any, tag: str) -> list[dict[str, Any]]:
-    """Per selected case: truth, spiked variants (rare background) and LPO phenotype scores."""
+def fast_cases(engine: Any, genes: Any, select: Any, tag: str,
+               leave_publication_out: bool = True) -> list[dict[str, Any]]:
+    """Per selected case: truth, spiked variants (rare background) and LPO phenotype scores
+    (as-is scores under the same key when not ``leave_publication_out``)."""
+    if not leave_publication_out:
+        tag += "-as-is"
     model = resources.files("raredx.data").joinpath("phenotype_model.json").read_text()
     key = hashlib.sha256(repr((model, engine.knowledge.versions.as_dict(),
                                getattr(genes, "cache_key", ""), tag)).encode()).hexdigest()[:20]
@@ -109,7 +113,7 @@ def fast_cases(engine: Any, genes: Any, select: Any, tag: str) -> list[dict[str,
         svs = variant_set(parse_vcf(iter(rare.header + new), case.source), genes)
         out.append({"truth": sorted({c for d in case.truth for c in engine.candidates_for(d)}),
                     "genes": case.genes, "sex": case.patient.sex, "spiked": svs.variants,
-                    "lpo": engine.score(case.patient, True).total})
+                    "lpo": engine.score(case.patient, leave_publication_out).total})
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(pickle.dumps(out))
     return out
