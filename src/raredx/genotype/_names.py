@@ -57,6 +57,7 @@ DEFINITION_CAUSE = re.compile(
 NEGATION = re.compile(r"\b(?:not|no|without|outside)\b")
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
 _LOWER = re.compile(r"[a-z]")
+_UPPER_OR_DIGIT = re.compile(r"[A-Z0-9]")
 
 
 def gene_symbols_in(text: str, symbols: Mapping[str, int], context: re.Pattern[str] | None = None,
@@ -73,7 +74,12 @@ def gene_symbols_in(text: str, symbols: Mapping[str, int], context: re.Pattern[s
         return []
     out: list[int] = []
     for m in _TOKEN.finditer(text):
-        parts = m.group().split("-")
+        token = m.group()
+        if not _UPPER_OR_DIGIT.search(token):
+            continue  # every approved symbol has a capital or a digit: a fast path
+        if "-" not in token and token not in symbols:
+            continue
+        parts = token.split("-")
         starts = [m.start()]
         for p in parts[:-1]:
             starts.append(starts[-1] + len(p) + 1)
