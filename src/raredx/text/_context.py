@@ -157,6 +157,9 @@ class TriggerTable:
         self.common_end = frozenset(p[0] for p in _phrases(_COMMON_END) if len(p) == 1)
         self.assert_end = frozenset(p[0] for p in _phrases(_ASSERT_END) if len(p) == 1)
         self.family_end = frozenset(p[0] for p in _phrases(_FAMILY_END))
+        # words that end an assertion's / a relative's scope
+        self.assert_scope_end = self.common_end | self.assert_end
+        self.family_scope_end = self.common_end | self.family_end
 
     def find(self, words: list[str], covered: list[bool]) -> list[Trigger]:
         """Triggers among ``words`` (lower-cased tokens), skipping tokens inside mentions."""
@@ -189,21 +192,27 @@ class Assertion:
     family: bool = False
 
 
+# the eight possible statuses, made once (an Assertion is immutable)
+_ASSERTIONS = {(n, u, f): Assertion(n, u, f) for n in (False, True) for u in (False, True)
+               for f in (False, True)}
+
+
 def clause_ends(tokens: list[Token], text: str, base: int = 0) -> list[bool]:
     """Tokens that end a clause: ``.`` (not inside ``2.5`` or ``e.g.``), ``;``, ``:``, ``!``, and
     the last token before a blank line, a bullet or a line that starts with a capital."""
     n = len(tokens)
     hard = [False] * n
-    for k, tok in enumerate(tokens):
-        if tok.text in CLAUSE_PUNCT:
-            if tok.text != "." or k + 1 >= n or tokens[k + 1].start > tok.end:
+    for k, (word, _, end) in enumerate(tokens):
+        if word in CLAUSE_PUNCT:
+            if word != "." or k + 1 >= n or tokens[k + 1].start > end:
                 hard[k] = True
         if k + 1 < n:
-            gap = text[tok.end - base:tokens[k + 1].start - base]
-            if "\n" in gap:
-                nxt = tokens[k + 1].text
-                if gap.count("\n") > 1 or nxt[0].isupper() or nxt in ("-", "*", "•"):
-                    hard[k] = True
+            nxt, start, _ = tokens[k + 1]
+            if start > end:  # (adjacent tokens have no gap to look into)
+                gap = text[end - base:start - base]
+                if "\n" in gap:
+                    if gap.count("\n") > 1 or nxt[0].isupper() or nxt in ("-", "*", "•"):
+                        hard[k] = True
     return hard
 
 
@@ -248,37 +257,62 @@ def assess(
     A = [0] * (n + 1)
     F = [0] * (n + 1)
     P = [0] * (n + 1)  # punctuation that a post-trigger cannot reach across
-    common, a_end, f_end = table.common_end, table.assert_end, table.family_end
+    a_words, f_words = table.assert_scope_end, table.family_scope_end
     aside = _relative_clauses(words, hard)
+    h = w_ = a = f = p = 0
     for k in range(n):
         w = words[k]
-        H[k + 1] = H[k] + hard[k]
-        W[k + 1] = W[k] + tokens[k].text[0].isalnum()
-        A[k + 1] = A[k] + (w in common or w in a_end)
-        F[k + 1] = F[k] + ((w in common or w in f_end) and (not aside or k not in aside))
-        P[k + 1] = P[k] + (w in POST_PUNCT)
+        h += hard[k]
+        w_ += tokens[k][0][0].isalnum()
+        if w in a_words:
+            a += 1
+        if w in f_words and (not aside or k not in aside):
+            f += 1
+        if w in POST_PUNCT:
+            p += 1
+        k1 = k + 1
+        H[k1] = h
+        W[k1] = w_
+        A[k1] = a
+        F[k1] = f
+        P[k1] = p
     out = []
+    negation, uncertainty, family = Cue.NEGATION, Cue.UNCERTAINTY, Cue.FAMILY
     for s, e in spans:
-        flags = {Cue.NEGATION: False, Cue.UNCERTAINTY: False, Cue.FAMILY: False}
-        k = bisect_right(pre_ends, s) - 1
-        while k >= 0:
-            t = pre[k]
-            if W[s] - W[t.end] > PRE_WINDOW or H[s] - H[t.end - 1] > 0:
-                break
-            ends = F if t.cue is Cue.FAMILY else A
-            if ends[s] - ends[t.end] == 0:
-                flags[t.cue] = True
-            k -= 1
-        k = bisect_left(post_starts, e)
-        while k < len(post):
-            t = post[k]
-            # "Seizures: absent" (a colon right between the mention and the trigger)
-            colon = t.start == e + 1 and tokens[e].text == ":"
-            if W[t.start] - W[e] > POST_WINDOW or (P[t.start] - P[e] > 0 and not colon):
-                break
-            flags[t.cue] = True
-            k += 1
+        neg = unc = fam = False
+        if pre:
+            k = bisect_right(pre_ends, s) - 1
+            while k >= 0:
+                t = pre[k]
+                if W[s] - W[t.end] > PRE_WINDOW or H[s] - H[t.end - 1] > 0:
+                    break
+                ends = F if t.cue is family else A
+                if ends[s] - ends[t.end] == 0:
+                    cue = t.cue
+                    if cue is negation:
+                        neg = True
+                    elif cue is uncertainty:
+                        unc = True
+                    elif cue is family:
+                        fam = True
+                k -= 1
+        if post:
+            k = bisect_left(post_starts, e)
+            while k < len(post):
+                t = post[k]
+                # "Seizures: absent" (a colon right between the mention and the trigger)
+                colon = t.start == e + 1 and tokens[e].text == ":"
+                if W[t.start] - W[e] > POST_WINDOW or (P[t.start] - P[e] > 0 and not colon):
+                    break
+                cue = t.cue
+                if cue is negation:
+                    neg = True
+                elif cue is uncertainty:
+                    unc = True
+                elif cue is family:
+                    fam = True
+                k += 1
         if e + 1 < n and words[e] == ":" and words[e + 1] in COLON_NEGATIONS:
-            flags[Cue.NEGATION] = True
-        out.append(Assertion(flags[Cue.NEGATION], flags[Cue.UNCERTAINTY], flags[Cue.FAMILY]))
+            neg = True
+        out.append(_ASSERTIONS[neg, unc, fam])
     return out

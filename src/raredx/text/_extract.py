@@ -148,6 +148,9 @@ def _light(word: str) -> str:
     return light(word)
 
 
+_WORD_CACHE = 200_000  # words whose normal form an extractor keeps
+
+
 class Extractor:
     """Finds HPO terms in English clinical text. Build once per index; thread-safe."""
 
@@ -161,6 +164,7 @@ class Extractor:
         self.normal_findings = normal_findings
         self._positions = {tid: k for k, tid in enumerate(index.term_ids)}
         self._passable = index.vocab | (_ADVERBS if DEGREE_ADVERBS else frozenset())
+        self._words: dict[str, tuple[str, int | None]] = {}  # see _norms
 
     # -- public -------------------------------------------------------------------------------
     def extract(self, text: str, where: str = "text") -> Extraction:
@@ -206,38 +210,61 @@ class Extractor:
         return Extraction(mentions, self.index.hpo_version, counter.words, counter.chars,
                           tuple(issues))
 
-    def _norms(self, tokens: list[Token], defined: dict[str, int]) -> list[str]:
-        ix = self.index
+    def _norms(
+        self, tokens: list[Token], defined: dict[str, int]
+    ) -> tuple[list[str], list[int | None]]:
+        """The normal form of each token, and the term its word names on its own by its light
+        form (``index.surface``; ``None`` for punctuation, stopwords and words naming none)."""
+        abbreviations = self.index.abbreviations
+        cache = self._words
+        if len(cache) > _WORD_CACHE:
+            cache.clear()
         out = []
+        surf: list[int | None] = []
         for t in tokens:
-            w = t.text
-            if not t.is_word:
+            w = t[0]
+            if not w[0].isalnum():
                 out.append(_SKIP if w in _SKIPPED_PUNCT else _CONJ_OR_COMMA if w in ",/" else _BREAK)
-            elif w.isupper() and (w in ix.abbreviations or w in defined) and is_abbreviation(w):
+                surf.append(None)
+                continue
+            hit = cache.get(w)
+            if hit is None:
+                hit = cache[w] = self._word(w)
+            if w.isupper() and (w in abbreviations or w in defined) and is_abbreviation(w):
                 out.append("@" + w)
             else:
-                lw = w.lower()
-                out.append(_STOP_AND_OR if lw in ("and", "or") else _STOP if lw in STOPWORDS
-                           else _stem(w))
-        return out
+                out.append(hit[0])
+                if hit[0][0] == "\x00":
+                    surf.append(None)
+                    continue
+            surf.append(hit[1])
+        return out, surf
+
+    def _word(self, w: str) -> tuple[str, int | None]:
+        """A word's normal form (not as an abbreviation) and the term its light form names on
+        its own, if any, unless it is one of :data:`NOT_ALONE`."""
+        lw = w.lower()
+        norm = _STOP_AND_OR if lw in ("and", "or") else _STOP if lw in STOPWORDS else _stem(w)
+        t = self.index.surface.get(_light(w)) if self.index.surface else None
+        if t is not None and lw in NOT_ALONE:
+            t = None
+        return norm, t
 
     def _chunk(self, text: str, base: int, defined: dict[str, int]) -> list[Mention]:
         ix = self.index
         tokens = tokenize(text, base)
-        norms = self._norms(tokens, defined)
+        norms, surf = self._norms(tokens, defined)
         vocab, exact, bag, max_words = ix.vocab, ix.exact, ix.bag, ix.max_words
         n = len(tokens)
         cands: list[tuple[int, int, int, int, int, tuple[str, ...]]] = []
-        surface = ix.surface
         optional = _OPTIONAL
         conj_names = ix.conjunctions
         adverbs = _ADVERBS if DEGREE_ADVERBS else frozenset()
         passable = self._passable  # vocab and adverbs
         for i in range(n):
-            if surface and norms[i][0] != "\x00":
-                t = surface.get(_light(tokens[i].text))
-                if t is not None and tokens[i].text.lower() not in NOT_ALONE:
-                    cands.append((-1, 0, i, i + 1, t, (norms[i],)))
+            t = surf[i]  # (None for punctuation and stopwords)
+            if t is not None:
+                cands.append((-1, 0, i, i + 1, t, (norms[i],)))
             if norms[i] not in vocab:
                 continue
             lead_adverb = norms[i] in adverbs  # then only a name with the adverb in it

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # a word (letters/digits; a hyphenated prefix such as "pre-" or "hypo-" stays with its word,
 # as in "pre-auricular") or one punctuation character
@@ -13,8 +13,10 @@ _PREFIXES = (
     "pre post ante hyper hypo micro macro peri para intra extra sub supra infra inter non anti "
     "bi tri multi poly mono neuro cardio retro trans semi hemi pseudo"
 ).split()
-_TOKEN = re.compile(r"(?:(?:" + "|".join(_PREFIXES) + r")-(?=[^\W\d_]))?[^\W_]+|[^\w\s]|_",
-                    re.UNICODE | re.IGNORECASE)
+# (the lookahead of 2-6 letters and a hyphen only saves trying every prefix at each word: any
+# text a prefix matches passes it, so the tokens are the same)
+_TOKEN = re.compile(r"(?:(?=[^\W\d_]{2,6}-)(?:" + "|".join(_PREFIXES)
+                    + r")-(?=[^\W\d_]))?[^\W_]+|[^\w\s]|_", re.UNICODE | re.IGNORECASE)
 
 # British spellings and their American forms (the ontology mixes both; notes use either)
 _SPELLING = (
@@ -201,8 +203,10 @@ def stem(word: str) -> str:
     return w
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """A word or punctuation character and its offsets (``end`` exclusive). A named tuple
+    (immutable, compared by value), which is cheap to make: a note has many."""
+
     text: str
     start: int
     end: int
@@ -212,9 +216,22 @@ class Token:
         return self.text[0].isalnum()
 
 
+_new_tuple = tuple.__new__
+
+
 def tokenize(text: str, offset: int = 0) -> list[Token]:
-    """Words and punctuation with character offsets into ``text`` (plus ``offset``)."""
-    return [Token(m.group(), m.start() + offset, m.end() + offset) for m in _TOKEN.finditer(text)]
+    """Words and punctuation of ``text`` in order, as :class:`Token` named tuples
+    ``(text, start, end)``: the token's characters and its character offsets into ``text``
+    (plus ``offset``), ``end`` exclusive.
+
+    >>> tokenize("Short, broad thumbs", 10)[:2]
+    [Token(text='Short', start=10, end=15), Token(text=',', start=15, end=16)]
+    """
+    new, tok = _new_tuple, Token
+    if offset:
+        return [new(tok, (m.group(), m.start() + offset, m.end() + offset))
+                for m in _TOKEN.finditer(text)]
+    return [new(tok, (m.group(), *m.span())) for m in _TOKEN.finditer(text)]
 
 
 def is_abbreviation(word: str) -> bool:
