@@ -279,7 +279,7 @@ def build_engine(config: EngineConfig = EngineConfig(), log: Callable[[str], Non
     if uses_definitions:  # the terms depend on the text extractor's version too
         version = extractor_version()
         name += (f"-d{params.definition_frequency:g}-g{params.group_definition_frequency:g}"
-                 f"-{version}")
+                 f"-h{params.hedged_definition_frequency:g}-{version}")
 
     def build():
         definitions = (cached(key, f"definition-terms-{version}", lambda: definition_terms(kb))
@@ -289,6 +289,8 @@ def build_engine(config: EngineConfig = EngineConfig(), log: Callable[[str], Non
             bool(params.noisy_or), params.zero_count_not, definitions,
             params.definition_frequency, params.group_definition_frequency,
             bool(params.orphanet_names),
+            (params.hedged_definition_frequency if params.hedged_definition_frequency >= 0
+             else None),
         )
 
     index = cached(key, name, build)

@@ -228,13 +228,15 @@ def build_index(
     related_weight: float = 0.0,
     noisy_or: bool = False,
     zero_not: float = 0.0,
-    definition_terms: dict[str, tuple[int, ...]] | None = None,
+    definition_terms: dict[str, tuple[tuple[int, bool], ...]] | None = None,
     definition_frequency: float = 0.0,
     group_definition_frequency: float = 0.0,
     orphanet_names: bool = False,
+    hedged_definition_frequency: float | None = None,
 ) -> PhenotypeIndex:
     """The phenotype index of ``kb``. ``definition_terms`` (ORPHA id -> terms its Orphanet
-    definition states) describe, at ``definition_frequency``, every entity that is or pools that
+    definition states) describe, at ``definition_frequency`` (``hedged_definition_frequency`` for
+    a term stated only as a feature of some patients), every entity that is or pools that
     Orphanet entry or whose OMIM disease maps to it exactly, and at
     ``group_definition_frequency`` the OMIM diseases narrower than it (its subtypes, product1
     BTNT); like the terms named in a disease's name they are knowledge no case report supplies,
@@ -271,9 +273,12 @@ def build_index(
                 if freq <= 0:
                     continue
                 for o in sorted(ids_):
-                    for t in definition_terms.get(o, ()):
-                        if name_terms[e].get(t, -1.0) < freq:
-                            name_terms[e][t] = freq
+                    for t, hedged in definition_terms.get(o, ()):
+                        f = freq
+                        if hedged and hedged_definition_frequency is not None:
+                            f = min(freq, hedged_definition_frequency)
+                        if name_terms[e].get(t, -1.0) < f:
+                            name_terms[e][t] = f
                             from_definition[e][t] = source
     d2e: list[list[int]] = [[] for _ in kb.diseases]
     for e, mem in enumerate(members):

@@ -46,6 +46,7 @@ class PhenotypeParams:
     name_frequency: float = 0.0
     definition_frequency: float = 0.0  # frequency of terms stated in Orphanet's definition (0: off)
     group_definition_frequency: float = 0.0  # ... in the definition of a broader Orphanet group
+    hedged_definition_frequency: float = -1.0  # ... stated of some patients only (< 0: as others)
     orphanet_names: float = 0.0  # 1: terms named in Orphanet's labels and synonyms count too
     related_weight: float = 0.0
     group_prior: float = 0.0  # log10 prior of Orphanet groups broader than annotated OMIM diseases
