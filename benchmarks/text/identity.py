@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from gsc_plus import DEFAULT_GSC, read_gsc  # noqa: E402
+from gsc_plus import DEFAULT_GSC, read_gsc
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = ROOT / "tests" / "fixtures" / "text" / "case_descriptions.json"
@@ -53,7 +53,7 @@ def index_digest(index) -> str:
             v = sorted(v.items())
         elif isinstance(v, (set, frozenset)):
             v = sorted(v)
-        h.update(f"{f.name}={v!r}\n".encode("utf-8"))
+        h.update(f"{f.name}={v!r}\n".encode())
     return h.hexdigest()
 
 

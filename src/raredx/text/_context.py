@@ -208,11 +208,10 @@ def clause_ends(tokens: list[Token], text: str, base: int = 0) -> list[bool]:
                 hard[k] = True
         if k + 1 < n:
             nxt, start, _ = tokens[k + 1]
-            if start > end:  # (adjacent tokens have no gap to look into)
-                gap = text[end - base:start - base]
-                if "\n" in gap:
-                    if gap.count("\n") > 1 or nxt[0].isupper() or nxt in ("-", "*", "•"):
-                        hard[k] = True
+            # (adjacent tokens have no gap to look into)
+            if start > end and "\n" in (gap := text[end - base:start - base]) and (
+                    gap.count("\n") > 1 or nxt[0].isupper() or nxt in ("-", "*", "•")):
+                hard[k] = True
     return hard
 
 

@@ -7,6 +7,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
@@ -165,6 +166,7 @@ class Extractor:
         self._positions = {tid: k for k, tid in enumerate(index.term_ids)}
         self._passable = index.vocab | (_ADVERBS if DEGREE_ADVERBS else frozenset())
         self._words: dict[str, tuple[str, int | None]] = {}  # see _norms
+        self._pairs = word_pairs(index)
 
     # -- public -------------------------------------------------------------------------------
     def extract(self, text: str, where: str = "text") -> Extraction:
@@ -261,6 +263,7 @@ class Extractor:
         conj_names = ix.conjunctions
         adverbs = _ADVERBS if DEGREE_ADVERBS else frozenset()
         passable = self._passable  # vocab and adverbs
+        pairs = self._pairs
         for i in range(n):
             t = surf[i]  # (None for punctuation and stopwords)
             if t is not None:
@@ -295,6 +298,12 @@ class Extractor:
                 if nj not in optional:
                     short.append(nj)
                     if not is_adverb:
+                        if bare:
+                            b = bare[-1]
+                            if (b, nj) not in pairs if b <= nj else (nj, b) not in pairs:
+                                # no name has both words: neither this phrase nor any longer
+                                # one can name a term (every key looked up holds ``bare``)
+                                break
                         bare.append(nj)
                     else:
                         adverb_inside = True
@@ -716,6 +725,21 @@ class Extractor:
                 taken[k] = True
                 out.append((k, k + 1, new[tok.text]))
         return out
+
+
+def word_pairs(index: TextIndex) -> frozenset[tuple[str, str]]:
+    """Every pair of words (sorted; a word twice if a name has it twice) that occur together
+    in one key of ``index.exact`` or ``index.bag``. Made once per index (kept on it): the
+    matcher stops extending a phrase whose words no name has together."""
+    pairs = index.__dict__.get("_word_pairs")
+    if pairs is None:
+        found: set[tuple[str, str]] = set()
+        for keys in (index.exact, index.bag):
+            for key in keys:
+                if len(key) > 1:
+                    found.update(combinations(sorted(key), 2))
+        pairs = index.__dict__["_word_pairs"] = frozenset(found)
+    return pairs
 
 
 def _run(norms: list[str], taken: list[bool], vocab: frozenset[str], c: int, step: int,
