@@ -38,6 +38,7 @@ def test_vcf_upload_ranks_by_phenotype_and_genotype(gene_server: Server) -> None
         a = r.json()
         top = a["result"]["candidates"][0]
         assert top["disease_id"] == "OMIM:100200" and top["gene"] == "SEIZ2"
+        assert top["gene_link"] == "hpo_gene_file"  # the fixture's gene file links it
         assert top["genotype_log10_lr"] > 0 and top["variants"][0]["pos"] == 6100
         assert top["evidence"], "the phenotype explanation is kept"
         assert a["result"]["explained"] is None and a["result"]["more_explanations"] is None

@@ -182,7 +182,7 @@ def diagnose_with_vcf(release: Release, p: Patient, top: int, vcf_path, genes  #
             course=base.course if base else hd["course"],
             treatments=base.treatments if base else [],
             phenotype_log10_lr=h.phenotype_log10_lr, genotype_log10_lr=h.genotype_log10_lr,
-            gene=h.gene, mode_of_inheritance=h.mode_of_inheritance,
+            gene=h.gene, gene_link=hd.get("gene_link"), mode_of_inheritance=h.mode_of_inheritance,
             genotype_explanation=h.genotype_explanation, variants=hd["variants"],
             phenotype_weight=gd["phenotype_weight"]))
     out = pheno.model_copy(update={
