@@ -6,8 +6,9 @@ texts, so that a change meant to be output-neutral (speed work) can be shown to 
 
 Texts: GSC+ dev and test (``../shared/data/text/gsc-plus``, read as ``gsc_plus.py`` reads
 them), the hand-written case descriptions (``tests/fixtures/text/case_descriptions.json``) and
-the Orphanet definitions of the knowledge base (``KnowledgeBase.orphanet_definitions``), each
-extracted with ``normal_findings`` off and on. Every mention contributes its id, label, start,
+the Orphanet definitions of the knowledge base (``KnowledgeBase.orphanet_definitions``), and
+the case descriptions and GSC+ dev laid out over lines in six ways (line breaks end clauses),
+each extracted with ``normal_findings`` off and on. Every mention contributes its id, label, start,
 end, text and the four flags (excluded, uncertain, family, nested), in order; also the word
 count and issues of each extraction, and the text index itself (as loaded: after a change to
 ``raredx.text``'s sources it is rebuilt, since its cache key hashes them). Prints one SHA-256 per corpus and setting and an overall
@@ -39,6 +40,18 @@ def corpora(kb, gsc: Path) -> dict[str, list[tuple[str, str]]]:
     cases = json.loads(CASES.read_text(encoding="utf-8"))["cases"]
     out["cases"] = [(c["id"], c["text"]) for c in cases]
     out["orphanet"] = sorted(kb.orphanet_definitions.items())
+    # the same paragraphs laid out over lines (none of the texts above has a line break, which
+    # ends a clause before a capital, a bullet or a blank line): sentences on lines of their
+    # own, with and without their periods, clauses broken after commas, bullets, blank lines, CRLF
+    lines = []
+    for did, text in out["cases"] + out["gsc_dev"]:
+        lines.append((did + "/sentences", text.replace(". ", ".\n")))
+        lines.append((did + "/commas", text.replace(", ", ",\n")))
+        lines.append((did + "/bullets", "\n- " + text.replace(". ", "\n- ").replace("; ", "\n* ")))
+        lines.append((did + "/blank", text.replace(". ", "\n\n").replace(", ", " \n \n")))
+        lines.append((did + "/crlf", text.replace(". ", ".\r\n").replace(" and ", "\r\nand ")))
+        lines.append((did + "/no-periods", text.replace(". ", "\n").replace("; ", "\n")))
+    out["lines"] = lines
     return out
 
 

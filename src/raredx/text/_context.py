@@ -12,6 +12,7 @@ excluded`` (uncertain) is not read as ``excluded`` (negated).
 from __future__ import annotations
 
 import enum
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
@@ -197,21 +198,33 @@ _ASSERTIONS = {(n, u, f): Assertion(n, u, f) for n in (False, True) for u in (Fa
                for f in (False, True)}
 
 
+_NEWLINE = re.compile("\n")
+
+
 def clause_ends(tokens: list[Token], text: str, base: int = 0) -> list[bool]:
     """Tokens that end a clause: ``.`` (not inside ``2.5`` or ``e.g.``), ``;``, ``:``, ``!``, and
     the last token before a blank line, a bullet or a line that starts with a capital."""
     n = len(tokens)
     hard = [False] * n
-    for k, (word, _, end) in enumerate(tokens):
-        if word in CLAUSE_PUNCT:
-            if word != "." or k + 1 >= n or tokens[k + 1].start > end:
-                hard[k] = True
-        if k + 1 < n:
-            nxt, start, _ = tokens[k + 1]
-            # (adjacent tokens have no gap to look into)
-            if start > end and "\n" in (gap := text[end - base:start - base]) and (
-                    gap.count("\n") > 1 or nxt[0].isupper() or nxt in ("-", "*", "•")):
-                hard[k] = True
+    for k in [k for k, tok in enumerate(tokens) if tok[0] in CLAUSE_PUNCT]:
+        _, _, end = tokens[k]
+        if tokens[k][0] != "." or k + 1 >= n or tokens[k + 1].start > end:
+            hard[k] = True
+    if "\n" not in text:
+        return hard
+    # the gaps between tokens that hold a line break (a token never holds one)
+    ends = [tok[2] for tok in tokens]
+    seen = set()
+    for p in _NEWLINE.finditer(text):
+        k = bisect_right(ends, p.start() + base) - 1  # the token before the line break
+        if k < 0 or k + 1 >= n or k in seen:
+            continue
+        seen.add(k)
+        end = ends[k]
+        nxt, start, _ = tokens[k + 1]
+        gap = text[end - base:start - base]
+        if gap.count("\n") > 1 or nxt[0].isupper() or nxt in ("-", "*", "•"):
+            hard[k] = True
     return hard
 
 

@@ -214,48 +214,50 @@ class Extractor:
 
     def _norms(
         self, tokens: list[Token], defined: dict[str, int]
-    ) -> tuple[list[str], list[int | None]]:
-        """The normal form of each token, and the term its word names on its own by its light
-        form (``index.surface``; ``None`` for punctuation, stopwords and words naming none)."""
+    ) -> tuple[list[str], list[int | None], list[str]]:
+        """The normal form of each token; the term its word names on its own by its light
+        form (``index.surface``; ``None`` for punctuation, stopwords and words naming none);
+        and the token in lower case with "’" as "'" (what triggers are matched on)."""
         abbreviations = self.index.abbreviations
         cache = self._words
         if len(cache) > _WORD_CACHE:
             cache.clear()
-        out = []
-        surf: list[int | None] = []
-        for t in tokens:
-            w = t[0]
-            if not w[0].isalnum():
-                out.append(_SKIP if w in _SKIPPED_PUNCT else _CONJ_OR_COMMA if w in ",/" else _BREAK)
-                surf.append(None)
-                continue
-            hit = cache.get(w)
-            if hit is None:
-                hit = cache[w] = self._word(w)
-            if w.isupper() and (w in abbreviations or w in defined) and is_abbreviation(w):
-                out.append("@" + w)
-            else:
-                out.append(hit[0])
-                if hit[0][0] == "\x00":
-                    surf.append(None)
-                    continue
-            surf.append(hit[1])
-        return out, surf
+        get = cache.get
+        word = self._word
+        hits = [get(t[0]) or word(t[0]) for t in tokens]
+        norms = [h[0] for h in hits]
+        surf = [h[1] for h in hits]
+        for k, h in enumerate(hits):
+            if h[2]:  # an all-capitals word that may be an abbreviation
+                w = tokens[k][0]
+                if w in abbreviations or w in defined:
+                    norms[k] = "@" + w
+                    surf[k] = h[4]  # (also if the word is a stopword, "OR")
+        return norms, surf, [h[3] for h in hits]
 
-    def _word(self, w: str) -> tuple[str, int | None]:
-        """A word's normal form (not as an abbreviation) and the term its light form names on
-        its own, if any, unless it is one of :data:`NOT_ALONE`."""
+    def _word(self, w: str) -> tuple[str, int | None, bool, str, int | None]:
+        """What :meth:`_norms` needs of a token, kept per extractor: its normal form (not as
+        an abbreviation), the term its light form names on its own (unless it is one of
+        :data:`NOT_ALONE`; ``None`` for a stopword), whether it has the form of an abbreviation,
+        its lower case, and the term again (also for a stopword: an abbreviation may be one)."""
         lw = w.lower()
-        norm = _STOP_AND_OR if lw in ("and", "or") else _STOP if lw in STOPWORDS else _stem(w)
-        t = self.index.surface.get(_light(w)) if self.index.surface else None
-        if t is not None and lw in NOT_ALONE:
-            t = None
-        return norm, t
+        if not w[0].isalnum():
+            hit = (_SKIP if w in _SKIPPED_PUNCT else _CONJ_OR_COMMA if w in ",/" else _BREAK,
+                   None, False, lw.replace("’", "'"), None)
+        else:
+            norm = _STOP_AND_OR if lw in ("and", "or") else _STOP if lw in STOPWORDS else _stem(w)
+            t = self.index.surface.get(_light(w)) if self.index.surface else None
+            if t is not None and lw in NOT_ALONE:
+                t = None
+            hit = (norm, None if norm[0] == "\x00" else t, w.isupper() and is_abbreviation(w),
+                   lw.replace("’", "'"), t)
+        self._words[w] = hit
+        return hit
 
     def _chunk(self, text: str, base: int, defined: dict[str, int]) -> list[Mention]:
         ix = self.index
         tokens = tokenize(text, base)
-        norms, surf = self._norms(tokens, defined)
+        norms, surf, words = self._norms(tokens, defined)
         vocab, exact, bag, max_words = ix.vocab, ix.exact, ix.bag, ix.max_words
         n = len(tokens)
         cands: list[tuple[int, int, int, int, int, tuple[str, ...]]] = []
@@ -372,7 +374,6 @@ class Extractor:
                 quiet = tuple((s, e) for s, e, _ in stated_normal)
         chosen += normal
         chosen.sort()
-        words = [t.text.lower().replace("’", "'") for t in tokens]
         status = assess(tokens, words, [(s, e) for s, e, _ in chosen], self.triggers, text, base,
                         quiet)
         said_normal = set(normal)

@@ -4,7 +4,6 @@ paragraph break, and a check that the text is English."""
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -27,6 +26,9 @@ _FUNCTION_WORDS = {
     "Dutch": ["de", "het", "een", "en", "van", "in", "is", "met", "op", "voor", "niet", "zijn", "te", "aan", "werd", "bij", "ook", "er"],
 }
 _SETS = {k: frozenset(v) for k, v in _FUNCTION_WORDS.items()}
+# function word -> the languages that have it
+_LANGUAGES_OF = {w: tuple(lang for lang, s in _SETS.items() if w in s)
+                 for w in frozenset().union(*_SETS.values())}
 
 
 def language_problem(sample: str) -> str | None:
@@ -36,16 +38,21 @@ def language_problem(sample: str) -> str | None:
     that is mostly in a non-Latin script, or whose function words are clearly another
     language's, is refused.
     """
-    words = [w.lower() for w in _WORD.findall(sample[:200_000])][:5000]
+    words = [w.lower() for w in _WORD.findall(sample[:200_000])[:5000]]
     if len(words) < MIN_WORDS_FOR_LANGUAGE:
         return None
-    letters = sum(len(w) for w in words)
     joined = "".join(words)
+    letters = len(joined)
     foreign = 0 if joined.isascii() else sum(1 for c in joined if ord(c) > 0x24F)
     if foreign > 0.3 * letters:
         return "the text is mostly in a non-Latin script; only English text is supported"
-    seen = Counter(words)
-    counts = {lang: sum(seen[w] for w in s if w in seen) for lang, s in _SETS.items()}
+    counts = dict.fromkeys(_SETS, 0)  # occurrences of each language's function words
+    languages_of = _LANGUAGES_OF
+    for w in words:
+        langs = languages_of.get(w)
+        if langs is not None:
+            for lang in langs:
+                counts[lang] += 1
     en = counts.pop("English")
     lang, best = max(counts.items(), key=lambda kv: kv[1])
     if best >= 0.1 * len(words) and best > 2 * en:
