@@ -169,32 +169,35 @@ class GenotypeLinks:
         ld: list[str] = []
         seen: set[tuple[int, int]] = set()
         masks: dict[tuple, list[bool]] = {}  # the same few inheritance sets recur
+
+        def link(g: int, d: str, cands: list[int], gene_moi: tuple) -> None:
+            """Score gene ``g`` for the candidates ``cands`` of disease ``d``."""
+            g_chrom = genes.genes[g].chrom
+            course = kb.course.get(d)
+            mkey = (gene_moi, course.inheritance if course is not None else (), g_chrom)
+            mask = masks.get(mkey)
+            if mask is None:
+                mask = masks[mkey] = _moi_mask(mkey[0], mkey[1], g_chrom == "chrX",
+                                               g_chrom == "chrM")
+            r = rows.setdefault(g, len(rows))
+            for c in cands:
+                if (c, g) in seen:
+                    continue
+                seen.add((c, g))
+                lc.append(c)
+                lg.append(r)
+                lm.append(mask)
+                ld.append(d)
+
         # links kept for display but not scored (susceptibility, contiguous-gene syndromes)
         self.unscored = unscored_links(kb, genes, params)
         for g, diseases in sorted(genes.gene_diseases.items()):
-            g_chrom = genes.genes[g].chrom
-            on_x = g_chrom == "chrX"
             for d in diseases:
                 if (g, d) in self.unscored:
                     continue
                 cands = engine.candidates_for(d)
-                if not cands:
-                    continue
-                course = kb.course.get(d)
-                mkey = (genes.pair_inheritance.get((g, d), ()),
-                        course.inheritance if course is not None else (), g_chrom)
-                mask = masks.get(mkey)
-                if mask is None:
-                    mask = masks[mkey] = _moi_mask(mkey[0], mkey[1], on_x, g_chrom == "chrM")
-                r = rows.setdefault(g, len(rows))
-                for c in cands:
-                    if (c, g) in seen:
-                        continue
-                    seen.add((c, g))
-                    lc.append(c)
-                    lg.append(r)
-                    lm.append(mask)
-                    ld.append(d)
+                if cands:
+                    link(g, d, cands, genes.pair_inheritance.get((g, d), ()))
         # links inferred from the release's disease names (and definitions) for diseases the
         # gene file does not link: (gene, disease) -> (source, the text that names the gene)
         self.inferred: dict[tuple[int, str], tuple[str, str]] = {}
@@ -214,21 +217,7 @@ class GenotypeLinks:
                     if not cands:
                         continue
                     self.inferred[(g, d)] = (source, text)
-                    g_chrom = genes.genes[g].chrom
-                    mkey = ((), course.inheritance if course is not None else (), g_chrom)
-                    mask = masks.get(mkey)
-                    if mask is None:
-                        mask = masks[mkey] = _moi_mask((), mkey[1], g_chrom == "chrX",
-                                                       g_chrom == "chrM")
-                    r = rows.setdefault(g, len(rows))
-                    for c in cands:
-                        if (c, g) in seen:
-                            continue
-                        seen.add((c, g))
-                        lc.append(c)
-                        lg.append(r)
-                        lm.append(mask)
-                        ld.append(d)
+                    link(g, d, cands, ())
         self.gene_rows = rows
         self.row_gene = np.array(sorted(rows, key=rows.__getitem__), dtype=np.int64)
         self.link_cand = np.array(lc, dtype=np.int64)
