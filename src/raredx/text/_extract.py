@@ -355,11 +355,11 @@ class Extractor:
         if new:
             chosen += self._abbreviation_uses(tokens, taken, new, defined)
         coordinated = self._coordinations(norms, chosen, keys, taken, tokens)
-        if FOCUS_MODIFIERS and _FOCUS_HINT.search(text):
+        if FOCUS_MODIFIERS and _has_focus_adverb(text):
             chosen += self._focus_modifiers(tokens, norms, chosen, keys, taken)
         chosen += coordinated
         inner = self._nested(norms, chosen, keys)
-        if MEASUREMENTS and MEASURE_HINT.search(text):
+        if MEASUREMENTS and _may_have_measurement(text):
             chosen += [(s, e, self._positions[tid])
                        for s, e, tid in measurements(tokens, taken, text, base)
                        if tid in self._positions]
@@ -726,6 +726,22 @@ class Extractor:
                 taken[k] = True
                 out.append((k, k + 1, new[tok.text]))
         return out
+
+
+def _has_focus_adverb(text: str) -> bool:
+    """``_FOCUS_HINT.search(text)``, by plain substring tests where the text is ASCII (the same
+    answer there, several times faster)."""
+    if text.isascii():
+        low = text.lower()
+        return any(a in low for a in FOCUS_ADVERBS)
+    return _FOCUS_HINT.search(text) is not None
+
+
+def _may_have_measurement(text: str) -> bool:
+    """``MEASURE_HINT.search(text)``, after a plain substring test for what every match of it
+    holds ("SD", "S.D."/"s.d.", "centile"/"percentile", "score")."""
+    return (("SD" in text or "entile" in text or "score" in text or ".D." in text
+             or ".d." in text) and MEASURE_HINT.search(text) is not None)
 
 
 def word_pairs(index: TextIndex) -> frozenset[tuple[str, str]]:
