@@ -11,7 +11,7 @@ import pytest
 from raredx.engine import EngineConfig, build_engine
 from raredx.model import Patient, TermId
 from raredx.scoring._index import pooled_frequency
-from raredx.scoring._names import phrase_index, terms_in_name
+from raredx.scoring._names import name_terms, phrase_index, terms_in_name
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "mini_release"
 
@@ -37,6 +37,23 @@ def test_terms_named_in_a_disease_name_are_the_most_specific(engine):
     # lens subluxation is a descendant of ectopia lentis: only the more specific one is kept
     assert {kb.ontology.ids[t] for t in found} == {"HP:0001132"}
     assert terms_in_name("Syndrome of unknown cause 3", phrases, kb) == set()
+
+
+def test_a_name_that_excludes_a_feature_does_not_annotate_it(engine):
+    kb = engine.knowledge
+    phrases, ids = phrase_index(kb), kb.ontology.ids
+
+    def named(label):
+        present, variable = name_terms(label, phrases, kb)
+        return {ids[t] for t in present}, {ids[t] for t in variable}
+
+    # "without scoliosis": the disease lacks it (before, the name annotated it at 0.9)
+    assert named("Ectopia lentis without scoliosis") == ({"HP:0001083"}, set())
+    # "with or without": some patients have it
+    assert named("Ectopia lentis with or without scoliosis") == ({"HP:0001083"}, {"HP:0002650"})
+    # the exclusion ends at a comma: what follows is stated again
+    assert named("Arachnodactyly without myopia, with scoliosis") == (
+        {"HP:0001166", "HP:0002650"}, set())
 
 
 def test_leave_publication_out_equals_a_release_without_those_annotations(engine, tmp_path):

@@ -15,7 +15,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from raredx.knowledge import PHENOTYPIC_ABNORMALITY, KnowledgeBase
-from raredx.scoring._names import phrase_index, terms_in_name
+from raredx.scoring._names import name_terms as terms_of_name
+from raredx.scoring._names import phrase_index
 
 
 @dataclass
@@ -233,6 +234,7 @@ def build_index(
     group_definition_frequency: float = 0.0,
     orphanet_names: bool = False,
     hedged_definition_frequency: float | None = None,
+    variable_name_frequency: float | None = None,
 ) -> PhenotypeIndex:
     """The phenotype index of ``kb``. ``definition_terms`` (ORPHA id -> terms its Orphanet
     definition states) describe, at ``definition_frequency`` (``hedged_definition_frequency`` for
@@ -242,6 +244,8 @@ def build_index(
     BTNT); like the terms named in a disease's name they are knowledge no case report supplies,
     so leave-publication-out keeps them."""
     ids, labels, members = _entities(kb)
+    if variable_name_frequency is None:
+        variable_name_frequency = name_frequency
     related = _related(kb, ids, members) if related_weight > 0 else None
     name_terms: list[dict[int, float]] = [{} for _ in members]
     if name_frequency > 0:
@@ -256,7 +260,11 @@ def build_index(
                             names.extend((kb.orphanet_labels.get(o, ""),
                                           *kb.orphanet_synonyms.get(o, ())))
             for name in names:
-                for t in terms_in_name(name, phrases, kb):
+                present, variable = terms_of_name(name, phrases, kb)
+                for t in variable:  # "with or without X"
+                    if name_terms[e].get(t, -1.0) < variable_name_frequency:
+                        name_terms[e][t] = variable_name_frequency
+                for t in present:
                     name_terms[e][t] = name_frequency
     from_definition: list[dict[int, str]] = [{} for _ in members]
     if definition_terms and (definition_frequency > 0 or group_definition_frequency > 0):

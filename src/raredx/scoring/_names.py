@@ -33,8 +33,35 @@ def phrase_index(kb: KnowledgeBase) -> dict[tuple[str, ...], int]:
     return out
 
 
+# "... without anosmia", "... with or without polydactyly": the words after these up to the next
+# comma, parenthesis or "with" name a feature the disease lacks, or may lack
+_QUALIFIED = re.compile(r"\b(with\s*or\s*without|without)\b([^,;()]*?)(?=,|;|\(|\)|\bwith\b|$)",
+                        re.IGNORECASE)
+
+
+def name_terms(name: str, phrases: dict[tuple[str, ...], int], kb: KnowledgeBase
+               ) -> tuple[set[int], set[int]]:
+    """The terms ``name`` states (most specific), and those it says only some patients have
+    ("with or without X"). Features the name excludes ("without X") are in neither."""
+    name = name.split(";")[0]
+    variable: set[int] = set()
+    parts = []
+    last = 0
+    for m in _QUALIFIED.finditer(name):
+        parts.append(name[last:m.start()])
+        if m.group(1).lower() != "without":  # "with or without": some patients
+            variable |= terms_in_name(m.group(2), phrases, kb)
+        last = m.end()
+    parts.append(name[last:])
+    found: set[int] = set().union(*(terms_in_name(p, phrases, kb) for p in parts))
+    onto = kb.ontology
+    present = {t for t in found if not any(o != t and onto.is_descendant_of(o, t) for o in found)}
+    return present, variable - present
+
+
 def terms_in_name(name: str, phrases: dict[tuple[str, ...], int], kb: KnowledgeBase) -> set[int]:
-    """The most specific phenotypic terms whose label or synonym appears in ``name``."""
+    """The most specific phenotypic terms whose label or synonym appears in ``name`` (words
+    only: see :func:`name_terms` for what a name says a disease lacks)."""
     words = _norm(name.split(";")[0])
     found: set[int] = set()
     for n in range(min(MAX_WORDS, len(words)), 0, -1):

@@ -44,6 +44,9 @@ class PhenotypeParams:
     prior_b: float = 1.0
     frequency_exponent: float = 1.0
     name_frequency: float = 0.0
+    # frequency of a term a name says only some patients have ("with or without X"; < 0: as
+    # name_frequency)
+    variable_name_frequency: float = -1.0
     definition_frequency: float = 0.0  # frequency of terms stated in Orphanet's definition (0: off)
     group_definition_frequency: float = 0.0  # ... in the definition of a broader Orphanet group
     hedged_definition_frequency: float = -1.0  # ... stated of some patients only (< 0: as others)
