@@ -366,7 +366,7 @@ def diagnosis_dict(d: Diagnosis, release: str, engine_version: str, ontology_lab
             "evidence": evidence_dicts(c.evidence),
             "course": course_dicts(c.course),
             "treatments": [dict(t) for t in _treatments(c.disease_id, tuple(c.equivalent_ids))],
-            "phenotype_log10_lr": None, "genotype_log10_lr": None, "gene": None,
+            "phenotype_log10_lr": None, "genotype_log10_lr": None, "gene": None, "gene_link": None,
             "mode_of_inheritance": None, "genotype_explanation": None, "variants": [],
             "phenotype_weight": None,
         })
