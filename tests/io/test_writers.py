@@ -9,6 +9,7 @@ from raredx.io import (
     TSV_COLUMNS,
     describe_evidence,
     diagnosis_to_dict,
+    evidence_to_dict,
     failure_to_dict,
     format_frequency,
     tsv_rows,
@@ -93,3 +94,19 @@ def test_diagnosis_as_dict_json_jsonl_tsv(mini_engine):
     assert row["case_id"] == "case-7" and row["rank"] == "1"
     assert row["disease_id"] == d.candidates[0].disease_id
     assert float(row["probability"]) == float(f"{d.candidates[0].probability:.6g}")
+
+
+def test_evidence_says_where_its_annotation_comes_from():
+    from raredx.io import source_note
+    from raredx.ranking import AnnotationSource
+
+    ev = TermEvidence("HP:0001166", "Arachnodactyly", False, MatchKind.EXACT, "HP:0001166",
+                      "Arachnodactyly", 0.9, 1.3, source=AnnotationSource.ORPHANET_DEFINITION)
+    assert describe_evidence(ev) == (
+        "Arachnodactyly (HP:0001166): annotated (90%; stated in Orphanet's definition)")
+    assert evidence_to_dict(ev)["source"] == "orphanet-definition"
+    own = TermEvidence("HP:0001166", "Arachnodactyly", False, MatchKind.EXACT, "HP:0001166",
+                       "Arachnodactyly", 0.5, 1.0, source=AnnotationSource.ANNOTATION)
+    assert describe_evidence(own) == "Arachnodactyly (HP:0001166): annotated (50%)"
+    assert source_note("annotation") == source_note(None) == ""
+    assert source_note("disease-name") == "named in the disease's name"

@@ -18,6 +18,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+from raredx.io import source_note
 from raredx.store import Analysis, Case, User
 
 _KIND_TEXT = {
@@ -82,6 +83,7 @@ def render_html(case: Case, a: Analysis, by: User | None) -> str:
             f"{e(kind_text(x['kind']))}"
             + (f" — {e(x['annotation_label'])}" if x.get("annotation_label") else "")
             + (f", frequency {x['frequency']:.0%}" if x.get("frequency") is not None else "")
+            + (f" ({e(source_note(x.get('source')))})" if source_note(x.get("source")) else "")
             + f" <span class=lr>(log10 LR {x['log10_lr']:+.2f})</span></li>"
             for x in c["evidence"])
         rows.append(
@@ -234,6 +236,8 @@ def render_pdf(case: Case, a: Analysis, by: User | None) -> bytes:
         for x in c["evidence"]:
             extra = f" - {x['annotation_label']}" if x.get("annotation_label") else ""
             freq = f", frequency {x['frequency']:.0%}" if x.get("frequency") is not None else ""
+            if source_note(x.get("source")):
+                freq += f" ({source_note(x.get('source'))})"
             para(f"    {x['term_label']}{' (absent)' if x['excluded'] else ''}: "
                  f"{kind_text(x['kind'])}{extra}{freq} (log10 LR {x['log10_lr']:+.2f})", 8, "", 4)
     return bytes(pdf.output())

@@ -156,6 +156,14 @@ _SOURCE_NOTE = {
 }
 
 
+def source_note(source: str | None) -> str:
+    """Where an evidence item's annotation comes from, in words ("" for the disease's own
+    phenotype annotations); ``source`` is an ``AnnotationSource`` value."""
+    if source is None or source == "annotation":
+        return ""
+    return _SOURCE_NOTE.get(source, source)
+
+
 def describe_evidence(ev: TermEvidence, label: Callable[[str], str] | None = None) -> str:
     """A one-line English explanation of one evidence item, without the weight.
 
@@ -167,9 +175,9 @@ def describe_evidence(ev: TermEvidence, label: Callable[[str], str] | None = Non
     f = format_frequency(ev.frequency)
     if ev.observed:
         f += f"; {ev.observed[0]} of {ev.observed[1]} reported patients"
-    src = ev.source.value if ev.source is not None else "annotation"
-    if src != "annotation":
-        f += "; " + _SOURCE_NOTE.get(src, src)
+    note = source_note(ev.source.value if ev.source is not None else None)
+    if note:
+        f += "; " + note
     kind = ev.kind.value
     if kind == "exact":
         return f"{q}: annotated ({f})"
