@@ -275,7 +275,7 @@ def build_engine(config: EngineConfig = EngineConfig(), log: Callable[[str], Non
     name = (f"phenotype-index-f{params.default_frequency:g}-a{prior[0]:g}-b{prior[1]:g}"
             f"-n{params.name_frequency:g}-r{params.related_weight:g}-o{params.noisy_or:g}"
             f"-z{params.zero_count_not:g}-on{params.orphanet_names:g}"
-            f"-nv{params.variable_name_frequency:g}-nx1")
+            f"-nv{params.variable_name_frequency:g}")
     uses_definitions = params.definition_frequency > 0 or params.group_definition_frequency > 0
     if uses_definitions:  # the terms depend on the text extractor's version too
         version = extractor_version()

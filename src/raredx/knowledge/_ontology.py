@@ -111,6 +111,11 @@ class Ontology:
         k = np.searchsorted(a, ancestor)
         return bool(k < len(a) and a[k] == ancestor)
 
+    def most_specific(self, terms) -> set[int]:
+        """The terms (indices) of ``terms`` that have no descendant among them."""
+        found = set(terms)
+        return {t for t in found if not any(o != t and self.is_descendant_of(o, t) for o in found)}
+
     def descendants_mask(self, root: str) -> np.ndarray:
         r = self._index[root]
         return np.array([self.is_descendant_of(i, r) for i in range(len(self.ids))], dtype=bool)

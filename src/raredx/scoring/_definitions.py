@@ -65,8 +65,7 @@ def definition_terms(kb: KnowledgeBase) -> dict[str, tuple[tuple[int, bool], ...
             starts = [x.end() for x in _SENTENCE_END.finditer(text, 0, m.start)]
             hedged = bool(_HEDGE.search(text, starts[-1] if starts else 0, m.start))
             found[t] = found.get(t, True) and hedged
-        keep = sorted(t for t in found
-                      if not any(o != t and onto.is_descendant_of(o, t) for o in found))
+        keep = sorted(onto.most_specific(found))
         if keep:
             out[oid] = tuple((t, found[t]) for t in keep)
     return out

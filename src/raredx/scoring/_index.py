@@ -31,8 +31,9 @@ class PhenotypeIndex:
     phenotypic: np.ndarray  # T bool, descendant of Phenotypic abnormality
     default_frequency: float
     prior: tuple[float, float] = (1.0, 1.0)
-    name_terms: list[dict[int, float]] | None = None  # entity -> terms named in its disease names
-    # (and stated in its Orphanet definitions): knowledge that no case report supplies
+    # entity -> terms named in its diseases' names or stated in their Orphanet definitions, with
+    # their frequency: knowledge that no case report supplies
+    name_terms: list[dict[int, float]] | None = None
     # the name_terms that come from an Orphanet definition: term -> "orphanet-definition" (the
     # disease's own) or "orphanet-group-definition" (a broader group's)
     definition_sources: list[dict[int, str]] | None = None
@@ -67,6 +68,15 @@ def _entities(kb: KnowledgeBase) -> tuple[list[str], list[str], list[tuple[int, 
             labels.append(d.label)
             members.append((i,))
     return ids, labels, members
+
+
+def _orphanet_ids(kb: KnowledgeBase, members: tuple[int, ...]) -> set[str]:
+    """The Orphanet ids of an entity: its Orphanet members and their exact equivalents'."""
+    out: set[str] = set()
+    for d in members:
+        did = kb.diseases[d].id
+        out.update(o for o in (did, *kb.equivalents.get(did, ())) if o.startswith("ORPHA:"))
+    return out
 
 
 def _related(kb: KnowledgeBase, ids: list[str], members: list[tuple[int, ...]]):
@@ -253,12 +263,8 @@ def build_index(
         for e, mem in enumerate(members):
             names = [kb.diseases[d].label for d in mem]
             if orphanet_names:  # Orphanet's names (label, synonyms) of the exact equivalents
-                for d in mem:
-                    did = kb.diseases[d].id
-                    for o in (did, *kb.equivalents.get(did, ())):
-                        if o.startswith("ORPHA:"):
-                            names.extend((kb.orphanet_labels.get(o, ""),
-                                          *kb.orphanet_synonyms.get(o, ())))
+                for o in sorted(_orphanet_ids(kb, mem)):
+                    names.extend((kb.orphanet_labels.get(o, ""), *kb.orphanet_synonyms.get(o, ())))
             for name in names:
                 present, variable = terms_of_name(name, phrases, kb)
                 for t in variable:  # "with or without X"
@@ -269,12 +275,8 @@ def build_index(
     from_definition: list[dict[int, str]] = [{} for _ in members]
     if definition_terms and (definition_frequency > 0 or group_definition_frequency > 0):
         for e, mem in enumerate(members):
-            orpha, groups = set(), set()
-            for d in mem:
-                did = kb.diseases[d].id
-                orpha.add(did)
-                orpha.update(o for o in kb.equivalents.get(did, ()) if o.startswith("ORPHA:"))
-                groups.update(kb.broader.get(did, ()))
+            orpha = _orphanet_ids(kb, mem)
+            groups = {g for d in mem for g in kb.broader.get(kb.diseases[d].id, ())}
             for source, ids_, freq in (("orphanet-definition", orpha, definition_frequency),
                                        ("orphanet-group-definition", groups - orpha,
                                         group_definition_frequency)):

@@ -53,9 +53,8 @@ def name_terms(name: str, phrases: dict[tuple[str, ...], int], kb: KnowledgeBase
             variable |= terms_in_name(m.group(2), phrases, kb)
         last = m.end()
     parts.append(name[last:])
-    found: set[int] = set().union(*(terms_in_name(p, phrases, kb) for p in parts))
-    onto = kb.ontology
-    present = {t for t in found if not any(o != t and onto.is_descendant_of(o, t) for o in found)}
+    present = kb.ontology.most_specific(
+        set().union(*(terms_in_name(p, phrases, kb) for p in parts)))
     return present, variable - present
 
 
@@ -69,6 +68,5 @@ def terms_in_name(name: str, phrases: dict[tuple[str, ...], int], kb: KnowledgeB
             t = phrases.get(words[s : s + n])
             if t is not None:
                 found.add(t)
-    onto = kb.ontology
     # keep the most specific: drop a term that is an ancestor of another found term
-    return {t for t in found if not any(o != t and onto.is_descendant_of(o, t) for o in found)}
+    return kb.ontology.most_specific(found)
