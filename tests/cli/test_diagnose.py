@@ -244,3 +244,26 @@ def test_phenopacket_on_stdin(mini_release):
     assert json.loads(r.stdout)["id"] == "from-stdin"
     r = runner.invoke(app, ["diagnose", "-", "--data-dir", str(mini_release)], input="{oops")
     assert r.exit_code == 1 and "<stdin>: malformed JSON: line 1, column 2" in r.stderr
+
+
+def test_onset_must_be_an_onset_term(run):
+    r = run("--present", "HP:0001166", "--onset", "HP:0001250")
+    assert r.exit_code == 2
+    assert "HP:0001250 (Seizure) is not an onset term" in r.output
+
+
+def test_a_missing_path_in_a_batch_is_a_failed_case(run, tmp_path):
+    good = write(tmp_path / "a.json", case(MARFAN, "A"))
+    missing = tmp_path / "missing.json"
+    r = run(str(good), str(missing))
+    assert r.exit_code == 1, r.output
+    lines = [json.loads(x) for x in r.stdout.splitlines()]
+    assert [x["source"] for x in lines] == [str(good), str(missing)]
+    assert lines[1]["error"]["reason"] == "no such file or directory"
+    assert "2 case(s): 1 ranked, 1 failed" in r.stderr
+
+
+def test_command_line_label_gets_a_hint(run):
+    r = run("--present", "HP:0001166,arachnodactyly")
+    assert r.exit_code == 0, r.output
+    assert "did you mean HP:0001166 (Arachnodactyly)?" in r.stderr

@@ -266,3 +266,51 @@ def test_time_at_last_encounter_forms(tmp_path, mini_ontology, time, years):
         assert p.age is None and "age not understood" in " ".join(messages(p))
     else:
         assert p.age is not None and p.age.years == pytest.approx(years) and p.issues == ()
+
+
+@pytest.mark.parametrize("age, problem", [
+    ("P3Yjunk", "age not understood"),
+    ("P-3Y", "age not understood"),
+    ("P", "age not understood"),
+    ("P200Y", "an age of 200 years is not plausible; ignored"),
+])
+def test_odd_ages_are_ignored_with_a_warning(tmp_path, mini_ontology, age, problem):
+    data = phenopacket(subject={"timeAtLastEncounter": {"age": {"iso8601duration": age}}})
+    p = read_phenopacket(write(tmp_path, data), mini_ontology)
+    assert p.age is None
+    assert [i.message for i in p.issues if i.where.endswith("subject.timeAtLastEncounter")][0] \
+        .startswith(problem)
+
+
+def test_an_age_in_hours_is_a_newborn(tmp_path, mini_ontology):
+    data = phenopacket(subject={"timeAtLastEncounter": {"age": {"iso8601duration": "PT5H"}}})
+    p = read_phenopacket(write(tmp_path, data), mini_ontology)
+    assert p.age is not None and p.age.years == 0 and p.issues == ()
+
+
+def test_a_phenopacket_v1_is_read_with_its_negated_features_excluded(tmp_path, mini_ontology):
+    data = {
+        "id": "v1-case",
+        "subject": {"id": "s", "sex": "MALE", "ageAtCollection": {"age": "P4Y"}},
+        "phenotypicFeatures": [
+            {"type": {"id": "HP:0001166"}, "classOfOnset": {"id": "HP:0003577"}},
+            {"type": {"id": "HP:0002650"}, "negated": True},
+            {"type": {"id": "HP:0001083"}, "negated": False},
+        ],
+        "metaData": {"phenopacketSchemaVersion": "1.0"},
+    }
+    p = read_phenopacket(write(tmp_path, data), mini_ontology)
+    assert p.present == (TermId("HP:0001166"), TermId("HP:0001083"))
+    assert p.excluded == (TermId("HP:0002650"),)
+    assert p.onset == TermId("HP:0003577")
+    assert p.age is not None and p.age.years == 4
+    assert [i.where.split(": ", 1)[1] for i in p.issues] == [
+        "phenotypicFeatures[1]", "subject.ageAtCollection"]
+    assert "`negated` is a Phenopacket v1 field; read as `excluded`" in p.issues[0].message
+
+
+def test_a_v1_phenopacket_whose_only_feature_is_negated_fails(tmp_path, mini_ontology):
+    data = {"id": "v1", "subject": {"id": "s"},
+            "phenotypicFeatures": [{"type": {"id": "HP:0001166"}, "negated": True}]}
+    with pytest.raises(InputError, match="all 1 listed features are excluded"):
+        read_phenopacket(write(tmp_path, data), mini_ontology)

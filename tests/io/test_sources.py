@@ -70,3 +70,20 @@ def test_unreadable_file_fails_when_read_not_when_listed(tmp_path):
     with pytest.raises(InputError, match="cannot read file") as ei:
         cases.sources[0].read()
     assert ei.value.reason == "cannot read file"
+
+
+def test_a_bad_path_among_several_is_a_failing_case_not_the_end(tmp_path):
+    good = tmp_path / "a.json"
+    good.write_text("{}")
+    missing = tmp_path / "missing.json"
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(b"not a zip")
+    cases = find_cases([good, missing, broken])
+    assert cases.batch
+    assert [s.where for s in cases.sources] == [str(good), str(missing), str(broken)]
+    assert cases.sources[0].read() == b"{}"
+    for src, reason in [(cases.sources[1], "no such file or directory"),
+                        (cases.sources[2], "not a readable zip archive")]:
+        with pytest.raises(InputError) as ei:
+            src.read()
+        assert ei.value.reason == reason and src.where in str(ei.value)

@@ -307,3 +307,40 @@ def test_the_readers_variant_maker_builds_the_same_variant():
     assert type(made) is Variant
     assert made == plain and repr(made) == repr(plain) and hash(made) == hash(plain)
     assert _variant_maker()(*args) == plain
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "the file is empty: not a VCF file"),
+    (b"\n\n", "the file is empty: not a VCF file"),
+    (bytes(range(256)) * 4, "line 1: binary data, not a VCF"),
+    (b"chr1\t100\t.\tA\tG\n", "line 1: a record before the #CHROM header line"),
+])
+def test_files_that_are_not_vcfs_say_why(tmp_path, content, message):
+    p = tmp_path / "x.vcf"
+    p.write_bytes(content)
+    with pytest.raises(InputError, match=message) as ei:
+        read_vcf(p)
+    assert str(p) in str(ei.value)
+
+
+def test_blank_lines_before_the_header_are_passed_over(tmp_path):
+    p = vcf(tmp_path, [rec("chr1", 100, "A", "G", "0/1:99")])
+    p.write_text("\n" + p.read_text())
+    assert len(read_vcf(p).variants) == 1
+
+
+def test_a_vcf_without_records_says_so(tmp_path):
+    c = read_vcf(vcf(tmp_path, []))
+    assert c.records == 0 and c.variants == []
+    assert [(i.level, i.message) for i in c.issues] == [
+        (IssueLevel.WARNING, "the VCF has a header but no variant record, so there are no "
+         "variants to rank genes on")]
+
+
+def test_a_ped_without_any_valid_line_names_the_skipped_lines(tmp_path):
+    p = tmp_path / "family.ped"
+    p.write_text("this is not a ped\n")
+    with pytest.raises(InputError, match=r"no individual in the PED file \(expected 6 "
+                       r"whitespace-separated columns.*1 line\(s\) skipped: .*family.ped:1: "
+                       r"5 columns instead of 6"):
+        read_ped(p)

@@ -433,8 +433,16 @@ def _single(engine: Engine, emit: _Emitter, warnings: _Warnings, err: Console,
                     onset_id = parse_term_id(onset).value
                 except ValueError as exc:
                     raise _usage(f"--onset: {exc}") from None
-                if onset_id not in engine.knowledge.ontology:
+                from raredx.knowledge import ONSET_ROOT
+
+                onto = engine.knowledge.ontology
+                if onset_id not in onto:
                     raise _usage(f"--onset {onset}: not a term of this HPO release")
+                root = onto.get_index(ONSET_ROOT)
+                if root is not None and not onto.is_descendant_of(onto.index(onset_id), root):
+                    raise _usage(f"--onset {onset}: {onset_id} ({onto.label(onset_id)}) is not "
+                                 f"an onset term (a descendant of {ONSET_ROOT} Onset, e.g. "
+                                 "HP:0003577 Congenital onset)")
             patient = engine.patient(present_ids, absent_ids, sex_value, age_years, onset_id,
                                      where=where)
             if not patient.present:

@@ -25,7 +25,9 @@ from raredx.model import Age, InputIssue, IssueLevel, Patient, Sex, TermId
 
 _ISO = re.compile(
     r"^P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?"
+    r"(?:T(?:\d+(?:\.\d+)?[HMS])+)?$"  # a time part (PT5H) is allowed; it adds nothing in years
 )
+MAX_AGE_YEARS = 150  # an older age is a typo (P200Y), not read
 _SEX = {"FEMALE": Sex.FEMALE, "MALE": Sex.MALE, "OTHER_SEX": Sex.OTHER, "UNKNOWN_SEX": Sex.UNKNOWN}
 
 # HPO onset terms, earliest first, and the age (years) at which each class ends
@@ -63,9 +65,11 @@ def parse_iso8601_age(text: str) -> float | None:
     1.5
     >>> parse_iso8601_age("twelve") is None
     True
+    >>> parse_iso8601_age("P3Yjunk") is None
+    True
     """
     m = _ISO.match(text.strip()) if isinstance(text, str) and text else None
-    if not m or not any(m.groups()):
+    if not m or m.group(0) == "P":
         return None
     y, mo, w, d = (float(g) if g else 0.0 for g in m.groups())
     return y + mo / 12 + w * 7 / 365.25 + d / 365.25
@@ -125,6 +129,19 @@ def _onset_of(block: Any, ontology: Ontology, onset_root: int | None) -> str | N
     return onset_term_for_age(years) if years is not None else None
 
 
+def _v2_onset(pf: dict) -> Any:
+    """A feature's ``onset``, or its Phenopacket v1 equivalent (``classOfOnset``, an ontology
+    class; ``ageOfOnset``, ``{"age": "P3Y"}``) in the v2 shape."""
+    if "onset" in pf:
+        return pf["onset"]
+    if isinstance(pf.get("classOfOnset"), dict):
+        return {"ontologyClass": pf["classOfOnset"]}
+    age = pf.get("ageOfOnset")
+    if isinstance(age, dict) and isinstance(age.get("age"), str):
+        return {"age": {"iso8601duration": age["age"]}}
+    return None
+
+
 def _onset_rank(term: str, ontology: Ontology) -> int:
     if term in _ONSET_RANK:
         return _ONSET_RANK[term]
@@ -179,6 +196,11 @@ def patient_from_phenopacket(data: Any, ontology: Ontology, where: str) -> Patie
             warn(loc, "skipped: it has no `type.id` (an HPO term id)")
             continue
         excluded = pf.get("excluded")
+        if excluded is None and isinstance(pf.get("negated"), bool):  # Phenopacket v1
+            excluded = pf["negated"]
+            if excluded:
+                warn(loc, f"{t['id']}: `negated` is a Phenopacket v1 field; read as `excluded` "
+                     "(absent)")
         if excluded is None:  # absent or null: the protobuf default, observed
             excluded = False
         if not isinstance(excluded, bool):
@@ -187,7 +209,7 @@ def patient_from_phenopacket(data: Any, ontology: Ontology, where: str) -> Patie
         raw.append((t["id"], excluded))
         locations.append(loc)
         if not excluded:
-            on = _onset_of(pf.get("onset"), ontology, onset_root)
+            on = _onset_of(_v2_onset(pf), ontology, onset_root)
             if on is not None:
                 onsets.append(on)
     present, excluded_terms, term_issues = resolve_terms(ontology, raw, where, locations)
@@ -205,10 +227,22 @@ def patient_from_phenopacket(data: Any, ontology: Ontology, where: str) -> Patie
         warn("subject.sex", f"unknown sex {sex_text!r} (expected FEMALE, MALE, OTHER_SEX or "
              "UNKNOWN_SEX); treated as unknown")
         sex = Sex.UNKNOWN
-    years = _years_of(subject.get("timeAtLastEncounter"), ontology)
-    if subject.get("timeAtLastEncounter") is not None and years is None:
-        warn("subject.timeAtLastEncounter", "age not understood (expected an ISO 8601 duration "
+    age_field = "timeAtLastEncounter"
+    if subject.get(age_field) is None and isinstance(subject.get("ageAtCollection"), dict):
+        age_field = "ageAtCollection"  # Phenopacket v1: {"age": "P3Y"}
+        v1_age = subject["ageAtCollection"].get("age")
+        years = parse_iso8601_age(v1_age) if isinstance(v1_age, str) else None
+        if years is not None:
+            warn("subject.ageAtCollection", "a Phenopacket v1 field; read as the age at the last "
+                 "encounter (v2: subject.timeAtLastEncounter)")
+    else:
+        years = _years_of(subject.get(age_field), ontology)
+    if subject.get(age_field) is not None and years is None:
+        warn(f"subject.{age_field}", "age not understood (expected an ISO 8601 duration "
              "such as P12Y3M); ignored")
+    elif years is not None and years > MAX_AGE_YEARS:
+        warn(f"subject.{age_field}", f"an age of {years:g} years is not plausible; ignored")
+        years = None
 
     meta = data.get("metaData")
     refs = meta.get("externalReferences") if isinstance(meta, dict) else None

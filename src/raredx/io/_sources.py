@@ -64,50 +64,74 @@ def find_cases(paths: list[Path]) -> CaseList:
     ``*.json``, ``.zip`` archives of them, ``-`` for standard input), in a stable order.
 
     Raises :class:`InputError` for a path that does not exist, a broken zip archive, or a
-    directory/archive without any ``.json`` file (nothing is silently dropped).
+    directory/archive without any ``.json`` file (nothing is silently dropped). Among several
+    paths, such a path is instead listed as a case that fails when read, so that the batch
+    goes on with the others and counts it as failed.
     """
     out = CaseList([])
     for p in paths:
-        if str(p) == "-":  # one phenopacket on standard input
-            out.sources.append(CaseSource("<stdin>", lambda: sys.stdin.buffer.read()))
+        if len(paths) == 1:
+            _add_path(out, p)
             continue
-        p = Path(p)
-        if not p.exists():
-            raise InputError("no such file or directory", str(p))
-        if p.is_dir():
-            found = 0
-            for f in sorted(p.rglob("*")):
-                rel = f.relative_to(p).parts
-                if not f.is_file() or _hidden(rel):
-                    continue
-                if f.suffix.lower() == ".json":
-                    out.sources.append(CaseSource(str(f), _file_reader(f)))
-                    found += 1
-                else:
-                    out.ignored.append(str(f))
-            if not found:
-                raise InputError("no phenopacket (*.json) file in this directory", str(p))
-        elif p.suffix.lower() == ".zip":
-            try:
-                archive = zipfile.ZipFile(p)
-            except (zipfile.BadZipFile, OSError) as exc:
-                raise InputError(f"not a readable zip archive ({exc})", str(p)) from None
-            found = 0
-            for info in sorted(archive.infolist(), key=lambda i: i.filename):
-                name = info.filename
-                if info.is_dir() or _hidden(PurePosixPath(name).parts):
-                    continue
-                if name.lower().endswith(".json"):
-                    where = f"{p}:{name}"
-                    out.sources.append(CaseSource(where, _zip_reader(archive, name, where)))
-                    found += 1
-                else:
-                    out.ignored.append(f"{p}:{name}")
-            if not found:
-                raise InputError("no phenopacket (*.json) file in this zip archive", str(p))
-        else:
-            out.sources.append(CaseSource(str(p), _file_reader(p)))
+        try:
+            _add_path(out, p)
+        except InputError as exc:
+            out.sources.append(CaseSource(exc.where or str(p), _failing_reader(exc)))
     out.batch = len(out.sources) != 1 or any(
         Path(p).is_dir() or Path(p).suffix.lower() == ".zip" for p in paths
     )
     return out
+
+
+def _failing_reader(exc: InputError) -> Callable[[], bytes]:
+    def read() -> bytes:
+        raise exc
+
+    msg = str(exc)
+    if exc.where and msg.startswith(f"{exc.where}: "):
+        msg = msg[len(exc.where) + 2:]
+    exc.reason = msg.split(" (")[0]  # type: ignore[attr-defined]
+    return read
+
+
+def _add_path(out: CaseList, p: Path) -> None:
+    """Add the cases of one path to ``out`` (raises InputError, see find_cases)."""
+    if str(p) == "-":  # one phenopacket on standard input
+        out.sources.append(CaseSource("<stdin>", lambda: sys.stdin.buffer.read()))
+        return
+    p = Path(p)
+    if not p.exists():
+        raise InputError("no such file or directory", str(p))
+    if p.is_dir():
+        found = 0
+        for f in sorted(p.rglob("*")):
+            rel = f.relative_to(p).parts
+            if not f.is_file() or _hidden(rel):
+                continue
+            if f.suffix.lower() == ".json":
+                out.sources.append(CaseSource(str(f), _file_reader(f)))
+                found += 1
+            else:
+                out.ignored.append(str(f))
+        if not found:
+            raise InputError("no phenopacket (*.json) file in this directory", str(p))
+    elif p.suffix.lower() == ".zip":
+        try:
+            archive = zipfile.ZipFile(p)
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise InputError(f"not a readable zip archive ({exc})", str(p)) from None
+        found = 0
+        for info in sorted(archive.infolist(), key=lambda i: i.filename):
+            name = info.filename
+            if info.is_dir() or _hidden(PurePosixPath(name).parts):
+                continue
+            if name.lower().endswith(".json"):
+                where = f"{p}:{name}"
+                out.sources.append(CaseSource(where, _zip_reader(archive, name, where)))
+                found += 1
+            else:
+                out.ignored.append(f"{p}:{name}")
+        if not found:
+            raise InputError("no phenopacket (*.json) file in this zip archive", str(p))
+    else:
+        out.sources.append(CaseSource(str(p), _file_reader(p)))

@@ -2,8 +2,24 @@
 
 from __future__ import annotations
 
+import re
+
 from raredx.knowledge import INHERITANCE_ROOT, ONSET_ROOT, PHENOTYPIC_ABNORMALITY, Ontology
 from raredx.model import InputIssue, IssueLevel, TermId, parse_term_id
+
+_CANONICAL = re.compile(r"^HP:\d{7}$")
+_SHORT = re.compile(r"^(?:hp[:_])?\d{1,6}$", re.IGNORECASE)
+
+
+def _label_hint(ontology: Ontology, text: str) -> str:
+    """For something given where an id is expected: the term it is the exact label of, if any."""
+    key = text.strip().casefold()
+    if not key or any(c.isdigit() for c in key):
+        return ""
+    for i, term in enumerate(ontology.terms):
+        if term.label.casefold() == key:
+            return f"; did you mean {ontology.ids[i]} ({term.label})?"
+    return "; term labels are not accepted, give the term's HPO id"
 
 
 def resolve_terms(
@@ -20,7 +36,9 @@ def resolve_terms(
     term that is an ancestor of a present one (the patient cannot lack it). A present term that
     is an ancestor of another present term is dropped with a warning (one finding, counted once).
     ``locations`` (parallel to ``raw``) says where each id was given, e.g.
-    ``phenotypicFeatures[3]``.
+    ``phenotypicFeatures[3]``. An id with fewer than seven digits (``HP:12``) is read as
+    ``HP:0000012`` with a warning, since a truncated id often names another term; an id given
+    twice is counted once, with a warning.
     """
     issues: list[InputIssue] = []
     present: dict[str, None] = {}
@@ -37,14 +55,22 @@ def resolve_terms(
         try:
             tid = parse_term_id(text).value
         except ValueError:
-            warn(k, f"skipped {text!r}: not an HPO term id (expected HP:NNNNNNN)")
+            warn(k, f"skipped {text!r}: not an HPO term id (expected HP:NNNNNNN)"
+                 + _label_hint(ontology, text))
             continue
+        tid_note = ""
+        padded = not _CANONICAL.match(text.strip()) and bool(_SHORT.match(text.strip()))
+        if padded:
+            tid_note = f"{text.strip()!r} has fewer than 7 digits; read as {tid}"
         cur, how = ontology.resolve(tid)
         if cur is None:
             why = ("is obsolete with no replacement" if how.startswith("obsolete")
                    else f"is not a term of HPO {ontology.version}")
-            warn(k, f"skipped {tid}: it {why}")
+            warn(k, (f"skipped {tid_note}, which" if padded else f"skipped {tid}: it")
+                 + f" {why}")
             continue
+        if padded:
+            warn(k, f"{tid_note} ({ontology.label(cur)}); check that this is the term meant")
         if how != "current":
             kind = "an obsolete" if how == "obsolete" else "an alternative"
             warn(k, f"{tid} is {kind} id; used {cur} ({ontology.label(cur)}) instead")
@@ -63,7 +89,11 @@ def resolve_terms(
             warn(k, f"skipped {cur} ({ontology.label(cur)}): {kind}, so it cannot be matched "
                  "against disease features")
             continue
-        (excluded if is_excluded else present)[cur] = None
+        seen = excluded if is_excluded else present
+        if cur in seen:
+            warn(k, f"{cur} ({ontology.label(cur)}) is given again"
+                 + (" as excluded" if is_excluded else "") + "; counted once")
+        seen[cur] = None
     for t in [t for t in excluded if t in present]:
         del excluded[t]
         issues.append(InputIssue(

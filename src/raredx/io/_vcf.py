@@ -525,9 +525,16 @@ def parse_vcf(
         if line.startswith("#"):
             header = line.rstrip("\r\n").split("\t")
             break
+        if not line.strip():  # a blank line before the header says nothing
+            continue
+        if "\x00" in line or sum(not c.isprintable() and c != "\t" for c in line[:200]) > 10:
+            raise InputError(f"line {lineno}: binary data, not a VCF (plain text or bgzip)",
+                             where)
         raise InputError(f"line {lineno}: a record before the #CHROM header line; not a VCF",
                          where)
     if header is None:
+        if not meta:
+            raise InputError("the file is empty: not a VCF file", where)
         raise InputError("no #CHROM header line: not a VCF file", where)
     if header[:8] != ["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO"]:
         raise InputError(f"line {lineno}: the #CHROM line does not have the 8 fixed VCF columns",
@@ -582,6 +589,10 @@ def parse_vcf(
             new(c, p, r, a, g, q, fl, db, fr, sc, an, ln, lf)
             for (c, p, r, a), (g, q, fl, db, fr, sc, _, ln, lf), an in zip(keys, rows, extra)
         ]
+    if not content.records:
+        content.issues.append(InputIssue(
+            IssueLevel.WARNING, where, "the VCF has a header but no variant record, so there "
+            "are no variants to rank genes on"))
     return content
 
 
@@ -898,7 +909,11 @@ def read_ped(path: Path) -> tuple[Pedigree, list[InputIssue]]:
             family=f[0], id=f[1], father=None if f[2] in ("0", ".") else f[2],
             mother=None if f[3] in ("0", ".") else f[3], sex=sex, affected=aff))
     if not members:
-        raise InputError("no individual in the PED file", where)
+        why = (f" ({len(issues)} line(s) skipped: {issues[0].where}: {issues[0].message})"
+               if issues else "")
+        raise InputError("no individual in the PED file (expected 6 whitespace-separated "
+                         f"columns: family, individual, father, mother, sex, phenotype){why}",
+                         where)
     ids = {m.id for m in members}
     for m in members:
         for p in (m.father, m.mother):
