@@ -92,3 +92,40 @@ def test_extract_json_shows_values_and_abilities(mini_release, tmp_path):
     got = [(t["id"], t["start"], t["end"], t["text"], t["excluded"]) for t in terms]
     assert got == [("HP:0001250", 0, 8, "Seizures", False),
                    ("HP:0001249", 28, 43, "IQ was below 60", False)]
+
+
+def test_extract_json_is_written_as_it_is_found_with_the_same_document(mini_release, tmp_path):
+    from raredx.io import load_knowledge
+    from raredx.text import Extractor, load_text_index
+
+    note = tmp_path / "note.txt"
+    note.write_text("Boy with seizures and scoliosis. No myopia.\n" * 30, encoding="utf-8")
+    res = runner.invoke(app, ["extract", str(note), "-f", "json", "--data-dir",
+                              str(mini_release)])
+    assert res.exit_code == 0, res.output
+    ex = Extractor(load_text_index(load_knowledge(mini_release))).extract_file(note)
+    assert res.stdout == json.dumps(ex.as_dict(), ensure_ascii=False, indent=1) + "\n"
+
+
+def test_extract_json_without_terms_is_valid_and_warns_naming_the_file(mini_release, tmp_path):
+    note = tmp_path / "note.txt"
+    note.write_text("Nothing of note was seen at the visit today.", encoding="utf-8")
+    res = runner.invoke(app, ["extract", str(note), "-f", "json", "--data-dir",
+                              str(mini_release)])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["terms"] == [] and doc["issues"][0]["where"] == str(note)
+    assert f"{note}: no phenotypic abnormality" in res.stderr
+
+
+def test_extract_table_of_a_long_note_comes_in_pages(mini_release, tmp_path, monkeypatch):
+    import raredx.cli._extract as extract_cli
+
+    monkeypatch.setattr(extract_cli, "TABLE_PAGE", 4)
+    note = tmp_path / "note.txt"
+    note.write_text("Seizures and scoliosis. No myopia.\n" * 3, encoding="utf-8")
+    res = runner.invoke(app, ["extract", str(note), "--data-dir", str(mini_release)])
+    assert res.exit_code == 0, res.output
+    assert "(mentions 1-4)" in res.stdout and "(mentions 5-8)" in res.stdout
+    assert "(mentions 9-9)" in res.stdout
+    assert "9 mention(s): 2 term(s) present, 1 absent" in res.stdout

@@ -97,3 +97,51 @@ def test_bom_and_crlf_keep_offsets(extractor, tmp_path):
     with open(p, encoding="utf-8-sig", newline="") as f:
         text = f.read()
     assert text[m.start:m.end] == "seizures" and m.excluded
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Der Patient zeigt eine Hypotonie und Krampfanfälle.", "German"),
+    ("Le patient présente une hypotonie et des crises.", "French"),
+])
+def test_short_foreign_text_is_refused(extractor, text, language):
+    with pytest.raises(InputError, match=language):
+        extractor.extract(text, where="note.txt")
+
+
+def test_a_sentence_in_a_script_without_spaces_is_refused(extractor):
+    with pytest.raises(InputError, match="non-Latin script"):
+        extractor.extract("患者有癫痫发作和发育迟缓。", where="note.txt")
+
+
+@pytest.mark.parametrize("text", [
+    "Seizures. Hypotonia.",
+    "Seizures, hypotonia, no fever. Cafe au lait spots.",
+    "Hypotonia in infancy; seizures; cri du chat phenotype.",
+])
+def test_terse_english_notes_are_accepted(extractor, text):
+    extractor.extract(text, where="note.txt")
+
+
+def test_utf16_text_is_named(tmp_path, extractor):
+    note = tmp_path / "note.txt"
+    note.write_bytes("The patient has seizures.".encode("utf-16"))
+    with pytest.raises(InputError, match="is UTF-16 text; save the note as plain UTF-8"):
+        extractor.extract_file(note)
+
+
+def test_no_term_warning_names_the_file(tmp_path, extractor):
+    note = tmp_path / "note.txt"
+    note.write_text("Nothing of note was seen at the visit today.")
+    ex = extractor.extract_file(note)
+    assert [(i.where, i.message) for i in ex.issues] == [
+        (str(note), "no phenotypic abnormality was recognised in the text")]
+
+
+def test_a_stream_keeps_no_mention_and_matches_extract_file(tmp_path, extractor):
+    note = tmp_path / "note.txt"
+    note.write_text("Seizures and hypotonia. No microcephaly.\n" * 50)
+    whole = extractor.extract_file(note, chunk_chars=300)
+    with extractor.stream_file(note, chunk_chars=300) as stream:
+        streamed = list(stream)
+    assert tuple(streamed) == whole.mentions and len(streamed) > 100
+    assert (stream.words, stream.characters) == (whole.words, whole.characters)

@@ -21,7 +21,7 @@ from rich.table import Table
 from raredx.cli import app
 
 if TYPE_CHECKING:
-    from raredx.text import Extraction, Extractor
+    from raredx.text import Extraction, Extractor, MentionStream
 
 
 class TextFormat(str, enum.Enum):
@@ -50,20 +50,25 @@ def _run_extraction(extractor: Extractor, note: Path) -> Extraction:
 
 
 def render_mentions(ex: Extraction, console: Console, title: str) -> None:
+    console.print(_mention_table(
+        ex.mentions, title, f"{len(ex.mentions)} mention(s): {len(ex.present())} term(s) "
+        f"present, {len(ex.excluded())} absent; HPO {ex.hpo_version}"))
+
+
+def _mention_table(mentions, title: str, caption: str | None = None) -> Table:  # type: ignore[no-untyped-def]
     table = Table(title=escape(title), title_justify="left", caption_justify="left",
-                  caption=f"{len(ex.mentions)} mention(s): {len(ex.present())} term(s) present, "
-                          f"{len(ex.excluded())} absent; HPO {ex.hpo_version}")
+                  caption=caption)
     table.add_column("offsets", no_wrap=True)
     table.add_column("text", ratio=1)
     table.add_column("id", no_wrap=True)
     table.add_column("label", ratio=1)
     table.add_column("status", no_wrap=True)
-    for m in ex.mentions:
+    for m in mentions:
         st = _status(m)
         style = "" if st == "present" else "dim" if st != "absent" else "yellow"
         table.add_row(f"{m.start}-{m.end}", escape(m.text), m.id, escape(m.label),
                       f"[{style}]{st}[/{style}]" if style else st)
-    console.print(table)
+    return table
 
 
 def _load_extractor(data_dir: Path | None, err: Console):
@@ -95,6 +100,19 @@ def extract(
 
     err = _err()
     extractor = _load_extractor(data_dir, err)
+    if str(note) != "-":  # a file of any size: mentions are written as they are found
+        try:
+            with extractor.stream_file(note) as stream:
+                if fmt is TextFormat.json:
+                    _write_json_stream(stream, sys.stdout)
+                else:
+                    _render_stream(stream, Console(highlight=False), f"HPO terms in {note}")
+        except InputError as exc:
+            err.print(f"[red]error:[/red] {escape(str(exc))}")
+            raise typer.Exit(1) from None
+        for issue in stream.issues:
+            err.print(f"[yellow]{escape(str(issue))}[/yellow]")
+        return
     try:
         ex = _run_extraction(extractor, note)
     except InputError as exc:
@@ -106,6 +124,64 @@ def extract(
         sys.stdout.write(json.dumps(ex.as_dict(), ensure_ascii=False, indent=1) + "\n")
     else:
         render_mentions(ex, Console(highlight=False), f"HPO terms in {note}")
+
+
+def _write_json_stream(stream: MentionStream, out) -> None:  # type: ignore[no-untyped-def]
+    """The document of ``Extraction.as_dict()`` (same bytes as ``json.dumps(..., indent=1)``),
+    written one mention at a time so that a note of any size fits in memory."""
+    out.write('{\n "terms": [')
+    n = 0
+    for m in stream:
+        item = json.dumps(m.as_dict(), ensure_ascii=False, indent=1).replace("\n", "\n  ")
+        out.write((",\n  " if n else "\n  ") + item)
+        n += 1
+    out.write("\n ]," if n else "],")
+    tail = {"hpo_version": stream.hpo_version, "words": stream.words,
+            "issues": [{"level": i.level.value, "where": i.where, "message": i.message}
+                       for i in stream.issues]}
+    out.write(json.dumps(tail, ensure_ascii=False, indent=1)[1:] + "\n")
+
+
+TABLE_PAGE = 2000  # mentions per table when a long note's mentions are shown page by page
+
+
+def _render_stream(stream: MentionStream, console: Console, title: str) -> None:
+    """``render_mentions`` for a stream: one table as before for up to TABLE_PAGE mentions,
+    else a table per TABLE_PAGE mentions and the totals at the end (bounded memory)."""
+    from raredx.text import Extraction
+
+    page: list = []
+    present: dict[str, None] = {}
+    absent: dict[str, None] = {}
+    total = pages = 0
+    for m in stream:
+        page.append(m)
+        if len(page) == TABLE_PAGE:
+            _count(page, present, absent)
+            total += len(page)
+            pages += 1
+            console.print(_mention_table(page, f"{title} (mentions {total - len(page) + 1}-"
+                                                f"{total})"))
+            page = []
+    if not pages:
+        render_mentions(Extraction(tuple(page), stream.hpo_version, stream.words,
+                                   stream.characters, stream.issues), console, title)
+        return
+    _count(page, present, absent)
+    total += len(page)
+    if page:
+        console.print(_mention_table(page, f"{title} (mentions {total - len(page) + 1}-{total})"))
+    n_absent = sum(1 for t in absent if t not in present)
+    console.print(f"{total} mention(s): {len(present)} term(s) present, {n_absent} absent; "
+                  f"HPO {stream.hpo_version}", highlight=False, markup=False)
+
+
+def _count(page: list, present: dict, absent: dict) -> None:
+    for m in page:
+        if m.present:
+            present[m.id] = None
+        elif m.absent:
+            absent[m.id] = None
 
 
 @app.command("diagnose-note")

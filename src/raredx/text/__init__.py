@@ -7,7 +7,7 @@ family-history detection, and offsets into the original text.
 """
 
 from raredx.text._context import Assertion, Cue
-from raredx.text._extract import Extraction, Extractor, Mention
+from raredx.text._extract import Extraction, Extractor, Mention, MentionStream
 from raredx.text._index import TextIndex, build_text_index, load_text_index, name_key
 from raredx.text._input import CHUNK_CHARS, iter_chunks, language_problem, open_note
 from raredx.text._tokens import stem, tokenize
@@ -19,6 +19,7 @@ __all__ = [
     "Extraction",
     "Extractor",
     "Mention",
+    "MentionStream",
     "TextIndex",
     "build_text_index",
     "iter_chunks",

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from raredx.errors import InputError
 from raredx.model import InputIssue, IssueLevel
@@ -174,18 +174,31 @@ class Extractor:
         if "\x00" in text:
             raise InputError("contains NUL characters: binary data, not a text note", where)
         self._check_text(text, where)
-        return self._run([(0, text)])
+        return self._run([(0, text)], where)
 
     def extract_file(self, path: Path, chunk_chars: int = CHUNK_CHARS) -> Extraction:
         """All mentions in the note at ``path``, streamed in chunks (any size)."""
+        with self.stream_file(path, chunk_chars) as stream:
+            mentions = tuple(stream)
+        return Extraction(mentions, self.index.hpo_version, stream.words, stream.characters,
+                          stream.issues)
+
+    def stream_file(self, path: Path, chunk_chars: int = CHUNK_CHARS) -> MentionStream:
+        """The note at ``path`` as a stream of mentions that keeps none of them (for a note of
+        any size: write each one out as it comes). A missing, binary, empty or non-English
+        note raises :class:`InputError` here, before the first mention."""
         where = str(path)
-        with open_note(Path(path)) as f:
+        f = open_note(Path(path))
+        try:
             chunks = iter_chunks(f, where, chunk_chars)
             first = next(chunks, None)
             if first is None:
                 raise InputError("is empty; give a note with some English text", where)
             self._check_text(first[1], where)
-            return self._run(_chain(first, chunks))
+        except BaseException:
+            f.close()
+            raise
+        return MentionStream(self, f, _chain(first, chunks), where)
 
     def mentions(self, chunks: Iterable[tuple[int, str]]) -> Iterator[Mention]:
         """Mentions of a stream of ``(offset, text)`` chunks, in order (abbreviations defined in
@@ -202,15 +215,11 @@ class Extractor:
         if problem:
             raise InputError(problem, where)
 
-    def _run(self, chunks: Iterable[tuple[int, str]]) -> Extraction:
-        counter = _Counter(chunks)
-        mentions = tuple(self.mentions(counter))
-        issues = []
-        if counter.words and not mentions:
-            issues.append(InputIssue(IssueLevel.WARNING, "text",
-                                     "no phenotypic abnormality was recognised in the text"))
-        return Extraction(mentions, self.index.hpo_version, counter.words, counter.chars,
-                          tuple(issues))
+    def _run(self, chunks: Iterable[tuple[int, str]], where: str) -> Extraction:
+        stream = MentionStream(self, None, iter(chunks), where)
+        mentions = tuple(stream)
+        return Extraction(mentions, self.index.hpo_version, stream.words, stream.characters,
+                          stream.issues)
 
     def _norms(
         self, tokens: list[Token], defined: dict[str, int]
@@ -780,6 +789,38 @@ def _mention(ix: TextIndex, t: int, start: int, end: int, text: str, a: Assertio
              nested: bool = False) -> Mention:
     return Mention(ix.term_ids[t], ix.labels[t], start, end, text, a.negated, a.uncertain,
                    a.family, nested)
+
+
+class MentionStream:
+    """The mentions of one note, found as they are iterated (see
+    :meth:`Extractor.stream_file`); a context manager that closes the note. Once iterated,
+    ``words``, ``characters`` and ``issues`` hold what :class:`Extraction` would."""
+
+    def __init__(self, extractor: Extractor, f: Any, chunks: Iterator[tuple[int, str]],
+                 where: str) -> None:
+        self.hpo_version = extractor.index.hpo_version
+        self.words = 0
+        self.characters = 0
+        self.issues: tuple[InputIssue, ...] = ()
+        self._extractor, self._file, self._chunks, self._where = extractor, f, chunks, where
+
+    def __iter__(self) -> Iterator[Mention]:
+        counter = _Counter(self._chunks)
+        found = 0
+        for m in self._extractor.mentions(counter):
+            found += 1
+            yield m
+        self.words, self.characters = counter.words, counter.chars
+        if counter.words and not found:
+            self.issues = (InputIssue(IssueLevel.WARNING, self._where,
+                                      "no phenotypic abnormality was recognised in the text"),)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._file is not None:
+            self._file.close()
 
 
 def _chain(first: tuple[int, str], rest: Iterator[tuple[int, str]]) -> Iterator[tuple[int, str]]:

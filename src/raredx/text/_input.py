@@ -12,6 +12,8 @@ from raredx.errors import InputError
 
 CHUNK_CHARS = 1 << 20  # characters per chunk when streaming a note
 MIN_WORDS_FOR_LANGUAGE = 15
+MIN_WORDS_SHORT = 5  # a shorter note is judged only if 3 of its words are another language's
+MIN_LETTERS_FOR_SCRIPT = 8
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
@@ -39,13 +41,14 @@ def language_problem(sample: str) -> str | None:
     language's, is refused.
     """
     words = [w.lower() for w in _WORD.findall(sample[:200_000])[:5000]]
-    if len(words) < MIN_WORDS_FOR_LANGUAGE:
-        return None
     joined = "".join(words)
     letters = len(joined)
     foreign = 0 if joined.isascii() else sum(1 for c in joined if ord(c) > 0x24F)
-    if foreign > 0.3 * letters:
+    # scripts without spaces (Chinese, Japanese) make one "word" of a sentence: count letters
+    if letters >= MIN_LETTERS_FOR_SCRIPT and foreign > 0.3 * letters:
         return "the text is mostly in a non-Latin script; only English text is supported"
+    if len(words) < MIN_WORDS_SHORT:
+        return None
     counts = dict.fromkeys(_SETS, 0)  # occurrences of each language's function words
     languages_of = _LANGUAGES_OF
     for w in words:
@@ -55,12 +58,15 @@ def language_problem(sample: str) -> str | None:
                 counts[lang] += 1
     en = counts.pop("English")
     lang, best = max(counts.items(), key=lambda kv: kv[1])
-    if best >= 0.1 * len(words) and best > 2 * en:
+    if best >= 0.1 * len(words) and best > 2 * en and (
+            len(words) >= MIN_WORDS_FOR_LANGUAGE or best >= 3):
         return f"the text looks like {lang}, not English; only English text is supported"
     return None
 
 
 def _check_binary(head: bytes, where: str) -> None:
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise InputError("is UTF-16 text; save the note as plain UTF-8 text", where)
     if b"\x00" in head:
         raise InputError("is a binary file, not text (found NUL bytes); give a plain-text "
                          "UTF-8 note", where)
