@@ -129,3 +129,22 @@ def test_extract_table_of_a_long_note_comes_in_pages(mini_release, tmp_path, mon
     assert "(mentions 1-4)" in res.stdout and "(mentions 5-8)" in res.stdout
     assert "(mentions 9-9)" in res.stdout
     assert "9 mention(s): 2 term(s) present, 1 absent" in res.stdout
+
+
+def test_diagnose_note_json_is_one_document_written_as_it_goes(mini_release, tmp_path):
+    note = tmp_path / "note.txt"
+    note.write_text("Tall boy with arachnodactyly and ectopia lentis. No scoliosis.\n" * 5,
+                    encoding="utf-8")
+    res = runner.invoke(app, ["diagnose-note", str(note), "-f", "json", "--top", "2",
+                              "--data-dir", str(mini_release)])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert res.stdout == json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+    assert len(doc["extraction"]["terms"]) == 15
+    assert doc["diagnosis"]["query"]["present"] == ["HP:0001166", "HP:0001083"]
+
+
+def test_stdin_is_streamed_and_checked_like_a_file(mini_release):
+    res = runner.invoke(app, ["extract", "-", "-f", "json", "--data-dir", str(mini_release)],
+                        input=b"Seizures.\xff\xfe")
+    assert res.exit_code == 1 and "<stdin>: is not UTF-8 text" in res.output

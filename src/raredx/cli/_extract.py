@@ -43,12 +43,6 @@ def _status(m) -> str:
     return "absent" if m.excluded else "present"
 
 
-def _run_extraction(extractor: Extractor, note: Path) -> Extraction:
-    if str(note) == "-":
-        return extractor.extract(sys.stdin.read(), where="<stdin>")
-    return extractor.extract_file(note)
-
-
 def render_mentions(ex: Extraction, console: Console, title: str) -> None:
     console.print(_mention_table(
         ex.mentions, title, f"{len(ex.mentions)} mention(s): {len(ex.present())} term(s) "
@@ -100,46 +94,45 @@ def extract(
 
     err = _err()
     extractor = _load_extractor(data_dir, err)
-    if str(note) != "-":  # a file of any size: mentions are written as they are found
-        try:
-            with extractor.stream_file(note) as stream:
-                if fmt is TextFormat.json:
-                    _write_json_stream(stream, sys.stdout)
-                else:
-                    _render_stream(stream, Console(highlight=False), f"HPO terms in {note}")
-        except InputError as exc:
-            err.print(f"[red]error:[/red] {escape(str(exc))}")
-            raise typer.Exit(1) from None
-        for issue in stream.issues:
-            err.print(f"[yellow]{escape(str(issue))}[/yellow]")
-        return
-    try:
-        ex = _run_extraction(extractor, note)
+    try:  # a note of any size: each mention is written out as it is found
+        with _stream(extractor, note) as stream:
+            if fmt is TextFormat.json:
+                _write_json_stream(stream, sys.stdout)
+                sys.stdout.write("\n")
+            else:
+                _render_stream(stream, Console(highlight=False), f"HPO terms in {note}")
     except InputError as exc:
         err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(1) from None
-    for issue in ex.issues:
+    for issue in stream.issues:
         err.print(f"[yellow]{escape(str(issue))}[/yellow]")
-    if fmt is TextFormat.json:
-        sys.stdout.write(json.dumps(ex.as_dict(), ensure_ascii=False, indent=1) + "\n")
-    else:
-        render_mentions(ex, Console(highlight=False), f"HPO terms in {note}")
 
 
-def _write_json_stream(stream: MentionStream, out) -> None:  # type: ignore[no-untyped-def]
-    """The document of ``Extraction.as_dict()`` (same bytes as ``json.dumps(..., indent=1)``),
-    written one mention at a time so that a note of any size fits in memory."""
-    out.write('{\n "terms": [')
-    n = 0
+def _stream(extractor: Extractor, note: Path) -> MentionStream:
+    if str(note) == "-":
+        import io
+
+        f = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="strict",
+                             newline="")
+        return extractor.stream(f, "<stdin>")
+    return extractor.stream_file(note)
+
+
+def _write_json_stream(stream: MentionStream, out, level: int = 0) -> None:  # type: ignore[no-untyped-def]
+    """The document of ``Extraction.as_dict()`` as ``json.dumps(..., indent=1)`` would write
+    it at nesting depth ``level`` (the same bytes, no final newline), one mention at a time so
+    that a note of any size fits in memory."""
+    pad = " " * level
+    out.write("{\n" + pad + ' "terms": [')
     for m in stream:
-        item = json.dumps(m.as_dict(), ensure_ascii=False, indent=1).replace("\n", "\n  ")
-        out.write((",\n  " if n else "\n  ") + item)
-        n += 1
-    out.write("\n ]," if n else "],")
+        item = json.dumps(m.as_dict(), ensure_ascii=False, indent=1)
+        out.write(("," if stream.mentions > 1 else "") + "\n" + pad + "  "
+                  + item.replace("\n", "\n" + pad + "  "))
+    out.write("\n" + pad + " ]," if stream.mentions else "],")
     tail = {"hpo_version": stream.hpo_version, "words": stream.words,
             "issues": [{"level": i.level.value, "where": i.where, "message": i.message}
                        for i in stream.issues]}
-    out.write(json.dumps(tail, ensure_ascii=False, indent=1)[1:] + "\n")
+    out.write(json.dumps(tail, ensure_ascii=False, indent=1)[1:].replace("\n", "\n" + pad))
 
 
 TABLE_PAGE = 2000  # mentions per table when a long note's mentions are shown page by page
@@ -151,43 +144,30 @@ def _render_stream(stream: MentionStream, console: Console, title: str) -> None:
     from raredx.text import Extraction
 
     page: list = []
-    present: dict[str, None] = {}
-    absent: dict[str, None] = {}
-    total = pages = 0
+    pages = 0
     for m in stream:
         page.append(m)
         if len(page) == TABLE_PAGE:
-            _count(page, present, absent)
-            total += len(page)
             pages += 1
-            console.print(_mention_table(page, f"{title} (mentions {total - len(page) + 1}-"
-                                                f"{total})"))
+            n = stream.mentions
+            console.print(_mention_table(page, f"{title} (mentions {n - len(page) + 1}-{n})"))
             page = []
     if not pages:
         render_mentions(Extraction(tuple(page), stream.hpo_version, stream.words,
                                    stream.characters, stream.issues), console, title)
         return
-    _count(page, present, absent)
-    total += len(page)
+    n = stream.mentions
     if page:
-        console.print(_mention_table(page, f"{title} (mentions {total - len(page) + 1}-{total})"))
-    n_absent = sum(1 for t in absent if t not in present)
-    console.print(f"{total} mention(s): {len(present)} term(s) present, {n_absent} absent; "
-                  f"HPO {stream.hpo_version}", highlight=False, markup=False)
-
-
-def _count(page: list, present: dict, absent: dict) -> None:
-    for m in page:
-        if m.present:
-            present[m.id] = None
-        elif m.absent:
-            absent[m.id] = None
+        console.print(_mention_table(page, f"{title} (mentions {n - len(page) + 1}-{n})"))
+    console.print(f"{n} mention(s): {len(stream.present())} term(s) present, "
+                  f"{len(stream.excluded())} absent; HPO {stream.hpo_version}",
+                  highlight=False, markup=False)
 
 
 @app.command("diagnose-note")
 def diagnose_note(
     note: Path = typer.Argument(..., help="A plain-text (UTF-8) clinical note; - for stdin."),
-    top: int = typer.Option(10, "--top", min=1, help="How many diseases to show."),
+    top: int = typer.Option(10, "--top", "-n", min=1, help="How many diseases to show."),
     fmt: TextFormat = typer.Option(TextFormat.table, "--format", "-f", help="table or json."),
     data_dir: Path | None = typer.Option(None, "--data-dir", help="Knowledge release directory."),
 ) -> None:
@@ -205,32 +185,34 @@ def diagnose_note(
         err.print(f"[red]error:[/red] knowledge: {escape(str(exc))}")
         raise typer.Exit(1) from None
     extractor = Extractor(load_text_index(engine.knowledge), normal_findings=True)
-    try:
-        ex = _run_extraction(extractor, note)
+    out, console = sys.stdout, Console(highlight=False)
+    try:  # the mentions are written out as they are found; only the term ids are kept
+        with _stream(extractor, note) as stream:
+            if fmt is TextFormat.json:
+                out.write('{\n "extraction": ')
+                _write_json_stream(stream, out, level=1)
+            else:
+                _render_stream(stream, console, f"Words that became terms in {note}")
     except InputError as exc:
         err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(1) from None
-    for issue in ex.issues:
+    for issue in stream.issues:
         err.print(f"[yellow]{escape(str(issue))}[/yellow]")
-    if not ex.present():
+    if not stream.present():
         err.print(f"[red]error:[/red] {escape(str(note))}: no phenotypic abnormality is asserted "
                   "present in the patient, so there is nothing to rank on")
         if fmt is TextFormat.json:
-            sys.stdout.write(json.dumps({"extraction": ex.as_dict(), "diagnosis": None}) + "\n")
-        else:
-            render_mentions(ex, Console(highlight=False), f"HPO terms in {note}")
+            out.write(',\n "diagnosis": null\n}\n')
         raise typer.Exit(1)
-    patient = engine.patient(ex.present(), ex.excluded(), patient_id=note.stem or "note",
-                             where=str(note))
+    patient = engine.patient(stream.present(), stream.excluded(),
+                             patient_id=note.stem or "note", where=str(note))
     d = engine.diagnose(patient, top=top)
     if fmt is TextFormat.json:
         from raredx.io._writers import diagnosis_to_dict
 
-        out = {"extraction": ex.as_dict(), "diagnosis": diagnosis_to_dict(d, str(note))}
-        sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=1) + "\n")
+        doc = json.dumps(diagnosis_to_dict(d, str(note)), ensure_ascii=False, indent=1)
+        out.write(',\n "diagnosis": ' + doc.replace("\n", "\n ") + "\n}\n")
         return
     from raredx.cli._render import render_diagnosis
 
-    console = Console(highlight=False)
-    render_mentions(ex, console, f"Words that became terms in {note}")
     render_diagnosis(d, console, title=f"Differential diagnosis from {note}")

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations
 from pathlib import Path
-from typing import Any, Self
+from typing import IO, Any, Self
 
 from raredx.errors import InputError
 from raredx.model import InputIssue, IssueLevel
@@ -187,8 +187,11 @@ class Extractor:
         """The note at ``path`` as a stream of mentions that keeps none of them (for a note of
         any size: write each one out as it comes). A missing, binary, empty or non-English
         note raises :class:`InputError` here, before the first mention."""
-        where = str(path)
-        f = open_note(Path(path))
+        return self.stream(open_note(Path(path)), str(path), chunk_chars)
+
+    def stream(self, f: IO[str], where: str, chunk_chars: int = CHUNK_CHARS) -> MentionStream:
+        """:meth:`stream_file` for an open text stream (standard input); it is closed with
+        the returned stream."""
         try:
             chunks = iter_chunks(f, where, chunk_chars)
             first = next(chunks, None)
@@ -794,26 +797,41 @@ def _mention(ix: TextIndex, t: int, start: int, end: int, text: str, a: Assertio
 class MentionStream:
     """The mentions of one note, found as they are iterated (see
     :meth:`Extractor.stream_file`); a context manager that closes the note. Once iterated,
-    ``words``, ``characters`` and ``issues`` hold what :class:`Extraction` would."""
+    ``mentions`` (how many), ``words``, ``characters``, ``issues``, :meth:`present` and
+    :meth:`excluded` hold what :class:`Extraction` would."""
 
     def __init__(self, extractor: Extractor, f: Any, chunks: Iterator[tuple[int, str]],
                  where: str) -> None:
         self.hpo_version = extractor.index.hpo_version
+        self.mentions = 0
         self.words = 0
         self.characters = 0
         self.issues: tuple[InputIssue, ...] = ()
+        self._present: dict[str, None] = {}
+        self._absent: dict[str, None] = {}
         self._extractor, self._file, self._chunks, self._where = extractor, f, chunks, where
 
     def __iter__(self) -> Iterator[Mention]:
         counter = _Counter(self._chunks)
-        found = 0
         for m in self._extractor.mentions(counter):
-            found += 1
+            self.mentions += 1
+            if m.present:
+                self._present[m.id] = None
+            elif m.absent:
+                self._absent[m.id] = None
             yield m
         self.words, self.characters = counter.words, counter.chars
-        if counter.words and not found:
+        if counter.words and not self.mentions:
             self.issues = (InputIssue(IssueLevel.WARNING, self._where,
                                       "no phenotypic abnormality was recognised in the text"),)
+
+    def present(self) -> list[str]:
+        """As :meth:`Extraction.present`, for the mentions iterated so far."""
+        return list(self._present)
+
+    def excluded(self) -> list[str]:
+        """As :meth:`Extraction.excluded`, for the mentions iterated so far."""
+        return [t for t in self._absent if t not in self._present]
 
     def __enter__(self) -> Self:
         return self
