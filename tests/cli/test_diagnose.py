@@ -267,3 +267,12 @@ def test_command_line_label_gets_a_hint(run):
     r = run("--present", "HP:0001166,arachnodactyly")
     assert r.exit_code == 0, r.output
     assert "did you mean HP:0001166 (Arachnodactyly)?" in r.stderr
+
+
+def test_hidden_json_files_in_a_batch_are_mentioned(run, tmp_path):
+    d = tmp_path / "cases"
+    write(d / "a.json", case(MARFAN, "A"))
+    write(d / "._a.json", "\x00\x05junk")
+    r = run(str(d))
+    assert r.exit_code == 0, r.output
+    assert "passed over 1 hidden *.json file(s)" in r.stderr and "._a.json" in r.stderr

@@ -87,3 +87,20 @@ def test_a_bad_path_among_several_is_a_failing_case_not_the_end(tmp_path):
         with pytest.raises(InputError) as ei:
             src.read()
         assert ei.value.reason == reason and src.where in str(ei.value)
+
+
+def test_hidden_json_files_are_passed_over_and_listed(tmp_path):
+    import zipfile
+
+    (tmp_path / "a.json").write_text("{}")
+    (tmp_path / ".b.json").write_text("{}")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "config").write_text("x")
+    cases = find_cases([tmp_path])
+    assert [s.where for s in cases.sources] == [str(tmp_path / "a.json")]
+    assert cases.hidden == [str(tmp_path / ".b.json")] and cases.ignored == []
+    z = tmp_path / "cases.zip"
+    with zipfile.ZipFile(z, "w") as archive:
+        archive.writestr("a.json", "{}")
+        archive.writestr("__MACOSX/._a.json", "junk")
+    assert find_cases([z]).hidden == [f"{z}:__MACOSX/._a.json"]

@@ -479,6 +479,10 @@ def _batch(engine: Engine, emit: _Emitter, warnings: _Warnings, err: Console, ca
     if cases.ignored:
         err.print(f"[dim]ignored {len(cases.ignored)} file(s) that are not *.json "
                   f"(e.g. {escape(cases.ignored[0])})[/dim]", highlight=False)
+    if cases.hidden:
+        err.print(f"[dim]passed over {len(cases.hidden)} hidden *.json file(s) (names starting "
+                  f"with '.' or in __MACOSX, e.g. {escape(cases.hidden[0])})[/dim]",
+                  highlight=False)
     progress = Progress(TextColumn("ranking"), BarColumn(), MofNCompleteColumn(),
                         TimeRemainingColumn(), console=err, transient=False,
                         disable=not cases.batch)

@@ -99,8 +99,10 @@ def next_questions(
             patient = engine.patient(_split(present), _split(absent), where="command line")
         if not patient.present:
             raise InputError("no usable observed phenotypic feature", str(
-                phenopacket or note or "--present"))
+                phenopacket or note or "--present"), patient.issues)
     except InputError as exc:
+        for issue in exc.issues:  # why terms were skipped
+            err.print(f"[yellow]{escape(str(issue))}[/yellow]")
         err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(1) from None
     for issue in patient.issues:

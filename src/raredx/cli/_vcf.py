@@ -63,8 +63,8 @@ def diagnose_vcf(
     leave_publication_out: bool = typer.Option(
         False, "--leave-publication-out", help="Leave out annotations citing the case's own "
         "publications (metaData.externalReferences)."),
-    top: int = typer.Option(10, "--top", min=1, help="How many diseases and genes to show."),
-    fmt: VcfFormat = typer.Option(VcfFormat.table, "--format", help="table, json or jsonl."),
+    top: int = typer.Option(10, "--top", "-n", min=1, help="How many diseases and genes to show."),
+    fmt: VcfFormat = typer.Option(VcfFormat.table, "--format", "-f", help="table, json or jsonl."),
     data_dir: Path | None = _DATA_DIR,
     genes_dir: Path | None = _GENES_DIR,
 ) -> None:

@@ -28,6 +28,7 @@ class CaseSource:
 class CaseList:
     sources: list[CaseSource]
     ignored: list[str] = field(default_factory=list)  # files passed over (not .json)
+    hidden: list[str] = field(default_factory=list)  # hidden *.json passed over (.x, __MACOSX)
     batch: bool = False  # several paths, or a directory/archive (even with a single case)
 
 
@@ -106,7 +107,11 @@ def _add_path(out: CaseList, p: Path) -> None:
         found = 0
         for f in sorted(p.rglob("*")):
             rel = f.relative_to(p).parts
-            if not f.is_file() or _hidden(rel):
+            if not f.is_file():
+                continue
+            if _hidden(rel):
+                if f.suffix.lower() == ".json":
+                    out.hidden.append(str(f))
                 continue
             if f.suffix.lower() == ".json":
                 out.sources.append(CaseSource(str(f), _file_reader(f)))
@@ -123,7 +128,11 @@ def _add_path(out: CaseList, p: Path) -> None:
         found = 0
         for info in sorted(archive.infolist(), key=lambda i: i.filename):
             name = info.filename
-            if info.is_dir() or _hidden(PurePosixPath(name).parts):
+            if info.is_dir():
+                continue
+            if _hidden(PurePosixPath(name).parts):
+                if name.lower().endswith(".json"):
+                    out.hidden.append(f"{p}:{name}")
                 continue
             if name.lower().endswith(".json"):
                 where = f"{p}:{name}"
