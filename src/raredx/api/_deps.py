@@ -57,6 +57,13 @@ def _credential(request: Request) -> tuple[str, str]:
                    headers={"WWW-Authenticate": "Bearer"})
 
 
+async def credential_given(request: Request) -> None:
+    """A dependency of the endpoints that check the caller inside their handler: a request
+    without any credential gets its 401 before its body is validated (no database here; the
+    handler checks the credential itself)."""
+    _credential(request)
+
+
 def _token_invalid() -> ApiError:
     return ApiError(401, "The API token is not valid (wrong, or revoked). Create one with "
                     "`raredx users create NAME`.", headers={"WWW-Authenticate": "Bearer"})

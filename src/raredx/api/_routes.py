@@ -24,6 +24,7 @@ from raredx.api import _patients as P
 from raredx.api import _ratelimit as ratelimit
 from raredx.api._deps import (
     SESSION_COOKIE,
+    credential_given,
     current_user,
     get_db,
     principal,
@@ -78,6 +79,8 @@ def _user(request: Request, s: DB) -> User:
 
 
 CurrentUser = Annotated[User, Depends(_user)]
+# endpoints that check the caller in their handler: 401 before body validation (422)
+_SIGNED_IN = [Depends(credential_given)]
 
 
 # -- service -------------------------------------------------------------------------------
@@ -279,7 +282,7 @@ Explanations are most of the cost of a request: `explain_top: 0` asks for the ra
 `explain_top: null` for every returned candidate explained."""
 
 
-@router.post("/diagnose", tags=["diagnosis"], response_model=DiagnosisOut,
+@router.post("/diagnose", tags=["diagnosis"], response_model=DiagnosisOut, dependencies=_SIGNED_IN,
              description=_DIAGNOSE_DOC)
 async def diagnose(body: DiagnoseIn, request: Request) -> Response:
     """Rank every disease for a patient (see ``_DIAGNOSE_DOC``: the OpenAPI description)."""
@@ -304,7 +307,8 @@ def _json_bytes(doc: dict[str, Any]) -> bytes:
     return orjson.dumps(doc)
 
 
-@router.post("/explain", tags=["diagnosis"], response_model=ExplainOut)
+@router.post("/explain", tags=["diagnosis"], response_model=ExplainOut,
+             dependencies=_SIGNED_IN)
 async def explain(body: ExplainIn, request: Request) -> Response:
     """Explain chosen candidates for a patient (nothing stored): for each disease id, the
     candidate that is (or pools) it, with its rank, score, probability, ``evidence`` and
@@ -319,7 +323,7 @@ async def explain(body: ExplainIn, request: Request) -> Response:
     return Response(await run_in_threadpool(work), media_type="application/json")
 
 
-@router.post("/questions", tags=["diagnosis"])
+@router.post("/questions", tags=["diagnosis"], dependencies=_SIGNED_IN)
 async def questions(body: QuestionsIn, request: Request) -> QuestionsOut:
     """What to examine next: the features whose presence or absence would most change the
     differential (expected information gain over the leading candidates), each with how it is
@@ -379,7 +383,7 @@ async def _read_upload(request: Request, file: UploadFile, field: str) -> Any:
                        f"column {exc.colno}.", field)
 
 
-@router.post("/diagnose/phenopacket", tags=["diagnosis"])
+@router.post("/diagnose/phenopacket", tags=["diagnosis"], dependencies=_SIGNED_IN)
 async def diagnose_upload(request: Request, file: Annotated[UploadFile, File()],
                           release_name: Annotated[str | None, Form(alias="release")] = None,
                           top: Annotated[int, Form(ge=1, le=200)] = 20) -> DiagnosisOut:
@@ -484,7 +488,7 @@ def create_case(body: CaseIn, request: Request, user: CurrentUser, s: DB) -> Cas
     return _create_case(s, request, user, body.title, body.notes, record, r.name)
 
 
-@router.post("/cases/phenopacket", status_code=201, tags=["cases"])
+@router.post("/cases/phenopacket", status_code=201, tags=["cases"], dependencies=_SIGNED_IN)
 async def create_case_upload(request: Request, file: Annotated[UploadFile, File()],
                              title: Annotated[str, Form(max_length=200)] = "") -> CaseOut:
     """Store a case from an uploaded phenopacket JSON file and analyse it."""
@@ -591,7 +595,8 @@ def _check_vcf(data: bytes, limit: int) -> None:
                        "`##fileformat=VCFv4.x` (plain or bgzip-compressed).", "vcf")
 
 
-@router.post("/cases/{case_id}/vcf", status_code=201, tags=["cases"])
+@router.post("/cases/{case_id}/vcf", status_code=201, tags=["cases"],
+             dependencies=_SIGNED_IN)
 async def upload_vcf(case_id: str, request: Request, file: Annotated[UploadFile, File()]
                      ) -> AnalysisOut:
     """Attach the patient's VCF to a case and analyse it with phenotype and genotype."""
