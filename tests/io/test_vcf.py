@@ -344,3 +344,33 @@ def test_a_ped_without_any_valid_line_names_the_skipped_lines(tmp_path):
                        r"whitespace-separated columns.*1 line\(s\) skipped: .*family.ped:1: "
                        r"5 columns instead of 6"):
         read_ped(p)
+
+
+def test_refseq_contigs_are_read_and_other_contigs_are_said(tmp_path):
+    p = vcf(tmp_path, [
+        rec("NC_000001.11", 100, "A", "G", "0/1:99"),
+        rec("NC_012920.1", 3243, "A", "G", "1/1:99"),
+        rec("chrUn_KI270742v1", 100, "A", "G", "0/1:99"),
+        rec("GL000220.1", 100, "A", "G", "0/1:99"),
+        rec("GL000220.1", 200, "A", "G", "0/1:99"),
+    ])
+    c = read_vcf(p)
+    assert [v.chrom for v in c.variants] == ["chr1", "chrM", "chrUn_KI270742v1",
+                                             "chrGL000220.1", "chrGL000220.1"]
+    assert [i.message for i in c.issues] == [
+        "3 variant(s) on 2 contig(s) that are not primary chromosomes (1-22, X, Y, MT; e.g. "
+        "'chrUn_KI270742v1', 'GL000220.1'): no gene model covers them unless the VCF annotates "
+        "them"]
+
+
+def test_reference_sites_and_alt_equal_to_ref_are_not_variants(tmp_path):
+    p = vcf(tmp_path, [
+        rec("chr1", 100, "A", ".", "0/0:99"),
+        rec("chr1", 200, "C", "c", "0/1:99"),
+        rec("chr1", 300, "G", "T", "0/1:99"),
+    ])
+    c = read_vcf(p)
+    assert [v.pos for v in c.variants] == [300]
+    assert dict(c.skipped) == {"no ALT allele (a reference site)": 1, "ALT equals REF": 1}
+    assert [(i.where, i.message) for i in c.issues] == [
+        (f"{p}:7", "ALT 'c' is the same as REF; not a variant, allele skipped")]

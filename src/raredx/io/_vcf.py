@@ -160,12 +160,25 @@ def normalise_assembly(name: str) -> str:
     return a
 
 
+PRIMARY_CHROMS = frozenset([f"chr{i}" for i in range(1, 23)] + ["chrX", "chrY", "chrM"])
+_REFSEQ_CHROM = re.compile(r"^NC_0000(\d\d)\.\d+$")
+
+
 def normalise_chrom(c: str) -> str:
-    """``1`` → ``chr1``, ``MT``/``chrMT`` → ``chrM``; other names get a ``chr`` prefix."""
+    """``1`` → ``chr1``, ``MT``/``chrMT`` → ``chrM``, RefSeq ``NC_000015.10`` → ``chr15``
+    (``NC_012920.1`` → ``chrM``); other names get a ``chr`` prefix.
+
+    >>> normalise_chrom("NC_000023.11"), normalise_chrom("MT"), normalise_chrom("GL000220.1")
+    ('chrX', 'chrM', 'chrGL000220.1')
+    """
     if c.startswith("chr"):
         return "chrM" if c == "chrMT" else c
-    if c in ("MT", "M"):
+    if c in ("MT", "M") or c.startswith("NC_012920."):
         return "chrM"
+    m = _REFSEQ_CHROM.match(c)
+    if m and 1 <= int(m.group(1)) <= 24:
+        n = int(m.group(1))
+        return "chr" + {23: "X", 24: "Y"}.get(n, str(n))
     return "chr" + c
 
 
@@ -689,6 +702,7 @@ def _records(lines: Iterator[str], lineno: int, content: VcfContent, samples: tu
     gq_cache: dict[str, float | None] = {}
     dna: dict[str, str] = {}  # allele -> upper case
     chrom_cache: dict[str, str] = {}
+    other_contigs: Counter = Counter()  # variants kept on contigs no gene model covers
     add_key, add_row = keys.append, rows.append
     not_carried = "not carried by the patient"
     miss = _MISS
@@ -803,7 +817,10 @@ def _records(lines: Iterator[str], lineno: int, content: VcfContent, samples: tu
                 zyg, carried = zc
             ualt = dna.get(alt)
             if ualt is None:
-                if alt in ("*", ".") or alt.startswith("<") or "[" in alt or "]" in alt:
+                if alt == ".":  # a reference site (gVCF-like), not a variant
+                    skipped["no ALT allele (a reference site)"] += 1
+                    continue
+                if alt == "*" or alt.startswith("<") or "[" in alt or "]" in alt:
                     if zyg.carries:
                         issue(IssueLevel.WARNING,
                               f"symbolic or structural ALT allele {alt!r} not analysed",
@@ -816,6 +833,10 @@ def _records(lines: Iterator[str], lineno: int, content: VcfContent, samples: tu
                           "malformed line")
                     continue
                 ualt = dna[alt] = alt.upper()
+            if ualt == uref:
+                issue(IssueLevel.WARNING, f"ALT {alt!r} is the same as REF; not a variant, "
+                      "allele skipped", "ALT equals REF")
+                continue
             if not carried:
                 skipped[not_carried if zyg is not Zygosity.NO_CALL
                         else "no call in the patient"] += 1
@@ -859,9 +880,18 @@ def _records(lines: Iterator[str], lineno: int, content: VcfContent, samples: tu
                 gts = tuple(
                     Genotype(s, _zygosity(al, k), gq) for s, (al, gq) in zip(samples, calls)
                 )
+            if c not in PRIMARY_CHROMS:
+                other_contigs[chrom] += 1
             add_key((c, vpos, vref, valt))
             add_row((gts, quality, filters, in_db, freq, tscores, tanns, lineno, lifted))
     content.records += records
+    if other_contigs:  # kept, but said: the built-in gene models cover primary chromosomes only
+        names = ", ".join(repr(c) for c in list(other_contigs)[:5])
+        issues.append(InputIssue(
+            IssueLevel.WARNING, where,
+            f"{sum(other_contigs.values())} variant(s) on {len(other_contigs)} contig(s) that "
+            f"are not primary chromosomes (1-22, X, Y, MT; e.g. {names}): no gene model covers "
+            "them unless the VCF annotates them"))
     return keys, rows, lineno
 
 
