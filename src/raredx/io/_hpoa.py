@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from raredx.errors import KnowledgeError
 from raredx.io._files import open_text
 from raredx.knowledge import AnnotationTable, Disease, DiseaseCourse, Ontology
 
@@ -102,6 +103,10 @@ def read_hpoa(path: Path, ontology: Ontology) -> HpoaContent:
             den_col.append(float(m.group(2)) if m else float("nan"))
             n_col.append(qual.strip() == "NOT")
             refs.append(tuple(r.strip() for r in ref.split(";") if r.strip()))
+    if not d_col:
+        why = (f"its {unknown} annotation line(s) name no term of hp.obo {ontology.version}"
+               if unknown else "no annotation line (tab-separated, 12 columns)")
+        raise KnowledgeError(f"{path}: {why}; not an HPO phenotype.hpoa file for this hp.obo")
     table = AnnotationTable(
         disease=np.array(d_col, dtype=np.int32),
         term=np.array(t_col, dtype=np.int32),

@@ -4,15 +4,46 @@ obsolete/replaced_by). It is ~10x faster than general OBO libraries and the resu
 from __future__ import annotations
 
 import re
+import zlib
 from pathlib import Path
 
+from raredx.errors import KnowledgeError
 from raredx.io._files import open_text
-from raredx.knowledge import Ontology, Term
+from raredx.knowledge import PHENOTYPIC_ABNORMALITY, Ontology, Term
 
 _SYN = re.compile(r'^"((?:[^"\\]|\\.)*)"\s+(\w+)')
+ROOT = "HP:0000001"
 
 
 def read_obo(path: Path) -> Ontology:
+    """Read hp.obo; a file that is not a complete HPO ontology (not OBO, truncated, without the
+    root terms, or with is_a parents missing) raises :class:`KnowledgeError` saying so."""
+    try:
+        version, stanzas = _stanzas(path)
+    except (OSError, EOFError, UnicodeDecodeError, zlib.error) as exc:
+        raise KnowledgeError(f"{path}: cannot be read ({exc}); re-install the release") from None
+    if not stanzas:
+        raise KnowledgeError(f"{path}: no [Term] stanza; not an OBO ontology file")
+    for k, st in enumerate(stanzas):
+        if not st.get("id"):
+            raise KnowledgeError(f"{path}: [Term] stanza {k + 1} has no id; the file is corrupt")
+    onto = _ontology(version, stanzas)
+    missing = [p for ps in _raw_parents(stanzas) for p in ps if p not in onto]
+    if missing:
+        raise KnowledgeError(f"{path}: {len(missing)} is_a parent(s) are not terms of the file "
+                             f"(e.g. {missing[0]}); it is truncated or corrupt")
+    for root in (ROOT, PHENOTYPIC_ABNORMALITY):
+        if root not in onto:
+            raise KnowledgeError(f"{path}: no term {root}; not a complete HPO ontology file")
+    return onto
+
+
+def _raw_parents(stanzas: list[dict[str, list[str]]]) -> list[list[str]]:
+    return [[p.split()[0] for p in st.get("is_a", [])] for st in stanzas
+            if st.get("is_obsolete", ["false"])[0].strip() != "true"]
+
+
+def _stanzas(path: Path) -> tuple[str, list[dict[str, list[str]]]]:
     version = ""
     stanzas: list[dict[str, list[str]]] = []
     cur: dict[str, list[str]] | None = None
@@ -32,7 +63,10 @@ def read_obo(path: Path) -> Ontology:
                     version = value.strip()
                 continue
             cur.setdefault(key, []).append(value)
+    return version, stanzas
 
+
+def _ontology(version: str, stanzas: list[dict[str, list[str]]]) -> Ontology:
     ids: list[str] = []
     terms: list[Term] = []
     raw_parents: list[list[str]] = []

@@ -16,8 +16,10 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
+from xml.etree import ElementTree as ET
 
 from raredx.errors import KnowledgeError
 from raredx.io._files import open_text
@@ -220,12 +222,17 @@ def resolve_data_dir(data_dir: Path | None, log: Callable[[str], None] = print) 
 
 def _build(files: dict[str, Path], versions: KnowledgeVersions) -> KnowledgeBase:
     ontology = read_obo(files["hp.obo"])
-    hpoa = read_hpoa(files["phenotype.hpoa"], ontology)
     orpha = OrphanetContent()
-    if "en_product1.xml" in files:
-        read_product1(files["en_product1.xml"], orpha)
-    if "en_product9_ages.xml" in files:
-        read_product9(files["en_product9_ages.xml"], orpha)
+    name = "phenotype.hpoa"
+    try:  # a truncated .gz or a binary file is a knowledge error, not a traceback
+        hpoa = read_hpoa(files[name], ontology)
+        for name, read in (("en_product1.xml", read_product1),
+                           ("en_product9_ages.xml", read_product9)):
+            if name in files:
+                read(files[name], orpha)
+    except (OSError, EOFError, UnicodeDecodeError, zlib.error, ET.ParseError) as exc:
+        raise KnowledgeError(f"{files[name]}: cannot be read ({exc}); re-install the release "
+                             "or replace the file") from None
     equivalents: dict[str, set[str]] = {}
     for o, omims in orpha.omim_exact.items():
         for m in omims:
