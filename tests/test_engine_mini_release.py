@@ -291,3 +291,43 @@ def test_a_present_term_implied_by_a_more_specific_one_is_counted_once(mini_engi
     assert any("HP:0033127" in i.message and "counted once" in i.message for i in p.issues)
     same = mini_engine.score(mini_engine.patient(MARFAN_LIKE)).total
     assert mini_engine.score(p).total.tolist() == same.tolist()
+
+
+def test_a_disease_left_without_annotations_borrows_its_named_series(
+        mini_release, raredx_cache, tmp_path):
+    from importlib import resources
+
+    from raredx.engine import EngineConfig, build_engine
+    from raredx.ranking import AnnotationSource
+
+    model = json.loads(resources.files("raredx").joinpath("data/phenotype_model.json").read_text())
+    engines = {}
+    for w in (0.0, 1.0):
+        model["parameters"]["series_weight"] = w
+        path = tmp_path / f"series{w}.json"
+        path.write_text(json.dumps(model))
+        engines[w] = build_engine(EngineConfig(mini_release, path), log=lambda _m: None)
+    on, off = engines[1.0], engines[0.0]
+    # "Epileptic encephalopathy type 1" and "... type 2" (fixture) are one named series,
+    # annotated identically; the case's publications are all of type 1's
+    patient = replace(on.patient(["HP:0001250", "HP:0001263"]),
+                      publications=("PMID:5000005", "PMID:5000006"))
+    one, two = on.candidates_for("OMIM:100100")[0], on.candidates_for("OMIM:100200")[0]
+    as_is = on.score(patient).total
+    assert as_is[one] == pytest.approx(as_is[two])  # its own annotations: nothing borrowed
+    assert as_is[one] == pytest.approx(off.score(patient).total[one])
+    lpo_off = off.score(patient, leave_publication_out=True).total
+    lpo_on = on.score(patient, leave_publication_out=True).total
+    assert lpo_off[one] < lpo_off[two]  # left with nothing
+    assert lpo_on[one] == pytest.approx(lpo_on[two])  # type 2's profile, as the series' mean
+    d = on.diagnose(patient, leave_publication_out=True, top=10)
+    c = candidate(d, "OMIM:100100")
+    seizure = evidence(c, "HP:0001250")
+    assert seizure.source is AnnotationSource.RELATED_DISEASE
+    assert seizure.frequency == pytest.approx(evidence(candidate(d, "OMIM:100200"),
+                                                       "HP:0001250").frequency)
+    prof = [x for x in c.course if x.aspect is CourseAspect.PROFILE]
+    assert len(prof) == 1 and "left out" in prof[0].message
+    assert "OMIM:100200 Epileptic encephalopathy type 2 (fixture)" in prof[0].message
+    assert not [x for x in candidate(on.diagnose(patient, top=10), "OMIM:100100").course
+                if x.aspect is CourseAspect.PROFILE]

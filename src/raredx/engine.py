@@ -263,6 +263,18 @@ class Engine:
             out.append(CourseEvidence(
                 CourseAspect.PROFILE, f"{why}; its profile is borrowed, discounted, from related "
                 f"diseases (broader Orphanet groups, same gene): {'; '.join(names)}{more}", 0.0))
+        series = sc.borrowed_series(e, scores.left_out)
+        if series:
+            labels = self._index.entity_labels
+            names = [f"{self._index.entity_ids[s]} {labels[s]}" for s in series[:3]]
+            more = f" and {len(series) - 3} more" if len(series) > 3 else ""
+            why = ("all its own annotations cite the case's publications and were left out"
+                   if scores.left_out is not None and len(scores.left_out) else
+                   "it has no phenotype annotation of its own")
+            out.append(CourseEvidence(
+                CourseAspect.PROFILE, f"{why}; it is described by the mean profile of the "
+                f"{len(series)} other diseases of its named series: {'; '.join(names)}{more}",
+                0.0))
         return tuple(out)
 
 
@@ -276,6 +288,8 @@ def build_engine(config: EngineConfig = EngineConfig(), log: Callable[[str], Non
             f"-n{params.name_frequency:g}-r{params.related_weight:g}-o{params.noisy_or:g}"
             f"-z{params.zero_count_not:g}-on{params.orphanet_names:g}"
             f"-nv{params.variable_name_frequency:g}")
+    if params.series_weight > 0:
+        name += f"-s{params.series_weight:g}"
     uses_definitions = params.definition_frequency > 0 or params.group_definition_frequency > 0
     if uses_definitions:  # the terms depend on the text extractor's version too
         version = extractor_version()
@@ -293,6 +307,7 @@ def build_engine(config: EngineConfig = EngineConfig(), log: Callable[[str], Non
             (params.hedged_definition_frequency if params.hedged_definition_frequency >= 0
              else None),
             (params.variable_name_frequency if params.variable_name_frequency >= 0 else None),
+            params.series_weight,
         )
 
     index = cached(key, name, build)

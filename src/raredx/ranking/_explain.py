@@ -10,7 +10,7 @@ import numpy as np
 
 from raredx.knowledge import PHENOTYPIC_ABNORMALITY, KnowledgeBase
 from raredx.ranking._results import AnnotationSource, MatchKind, TermEvidence
-from raredx.scoring import PhenotypeIndex, PhenotypeScores, term_frequencies
+from raredx.scoring import PhenotypeIndex, PhenotypeScores, series_borrowing, term_frequencies
 
 
 def _rows(kb: KnowledgeBase, diseases: set[int], left_out: np.ndarray | None,
@@ -28,11 +28,30 @@ def _rows(kb: KnowledgeBase, diseases: set[int], left_out: np.ndarray | None,
     return r
 
 
+def _kept(kb: KnowledgeBase, left_out: np.ndarray | None,
+          rows_of: Callable[[set[int]], dict[int, np.ndarray]] | None
+          ) -> Callable[[set[int]], dict[int, np.ndarray]]:
+    """Disease indices -> their annotation rows, ``left_out`` rows removed."""
+    ann = kb.annotations
+
+    def kept(diseases: set[int]) -> dict[int, np.ndarray]:
+        if rows_of is not None:
+            by = rows_of(diseases)
+        else:
+            by = {d: np.flatnonzero(ann.disease == d) for d in diseases}
+        if left_out is not None and len(left_out):
+            by = {d: np.setdiff1d(r, left_out) for d, r in by.items()}
+        return by
+
+    return kept
+
+
 def entity_annotations(
     kb: KnowledgeBase, index: PhenotypeIndex, e: int, left_out: np.ndarray | None,
     rows_of: Callable[[set[int]], dict[int, np.ndarray]] | None = None,
     own: np.ndarray | None = None,
     sources: dict[int, AnnotationSource] | None = None,
+    series: dict[int, float] | None = None,
 ) -> tuple[dict[int, float], set[int]]:
     """The pooled annotated terms (term -> frequency) and NOT-terms of entity ``e``.
 
@@ -58,6 +77,14 @@ def entity_annotations(
             out[t] = f
             if sources is not None:
                 sources[t] = AnnotationSource(definition.get(t, "disease-name"))
+    # with none of its own, its named series' mean profile too (``series``: if the caller has it)
+    if series is None:
+        series = series_borrowing(kb, index, e, _kept(kb, left_out, rows_of))[1]
+    for t, f in series.items():
+        if out.get(t, -1.0) < f:
+            out[t] = f
+            if sources is not None:
+                sources[t] = AnnotationSource.RELATED_DISEASE
     return out, neg
 
 
@@ -156,13 +183,16 @@ class Explainer:
         kb, index, onto = self.kb, self.index, self.kb.ontology
         own = _rows(kb, set(index.entity_members[e]), left_out, self.rows_of)
         sources: dict[int, AnnotationSource] = {}
+        _, series, series_rows = series_borrowing(kb, index, e, _kept(kb, left_out, self.rows_of))
         annotated, negated = entity_annotations(kb, index, e, left_out, self.rows_of, own,
-                                                sources)
+                                                sources, series)
         rows = own
         if index.related and index.related_weight > 0 and index.related[e]:
             # the profile may be borrowed from related diseases (see entity_annotations): their
             # rows count as used too
             rows = np.union1d(own, _rows(kb, set(index.related[e]), left_out, self.rows_of))
+        if len(series_rows):  # ... or from its named series: the siblings' rows count too
+            rows = np.union1d(rows, series_rows)
         anc, freq, term = _closure(onto, annotated)
         fe = self.frequency_exponent
         weight = np.array([f**fe for f in freq.tolist()], dtype=np.float64)

@@ -29,7 +29,7 @@ class AnnotationSource(enum.Enum):
     ORPHANET_DEFINITION = "orphanet-definition"  # stated in Orphanet's definition of the disease
     # stated in Orphanet's definition of a broader group the disease belongs to
     ORPHANET_GROUP_DEFINITION = "orphanet-group-definition"
-    RELATED_DISEASE = "related-disease"  # borrowed from broader groups or same-gene diseases
+    RELATED_DISEASE = "related-disease"  # borrowed: broader groups, same-gene diseases, series
 
 
 class ProtocolKind(enum.Enum):

@@ -1,7 +1,7 @@
 """Scorers: phenotype (likelihood ratios over every candidate) and genotype (none yet)."""
 
 from raredx.scoring._definitions import definition_terms, extractor_version
-from raredx.scoring._index import PhenotypeIndex, build_index, term_frequencies
+from raredx.scoring._index import PhenotypeIndex, build_index, series_borrowing, term_frequencies
 from raredx.scoring._phenotype import (
     BIN_NAMES,
     PhenotypeParams,
@@ -12,4 +12,4 @@ from raredx.scoring._phenotype import (
 
 __all__ = ["BIN_NAMES", "PhenotypeIndex", "PhenotypeParams", "PhenotypeScorer", "PhenotypeScores",
            "build_index", "definition_terms", "extractor_version", "leaf_tables",
-           "term_frequencies"]
+           "series_borrowing", "term_frequencies"]

@@ -9,6 +9,8 @@ descendants: the largest annotated frequency among the descendants (max-propagat
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,6 +43,12 @@ class PhenotypeIndex:
     related_weight: float = 0.0
     noisy_or: bool = False
     zero_not: float = 0.0  # pooled "0 of m" counts with m >= this are NOT annotations (0: off)
+    # entity -> the other entities of its named series ("Spermatogenic failure 89" and the other
+    # "Spermatogenic failure N"); an entity with no annotation of its own borrows their mean
+    # profile times series_weight. own_empty: entities with no annotation of their own.
+    series: list[tuple[int, ...]] | None = None
+    series_weight: float = 0.0
+    own_empty: np.ndarray | None = None
 
     @property
     def n_entities(self) -> int:
@@ -92,6 +100,102 @@ def _related(kb: KnowledgeBase, ids: list[str], members: list[tuple[int, ...]]):
                     rel.add(j)
         out.append(tuple(sorted(rel)))
     return out
+
+
+# "Spermatogenic failure 89", "Deafness, autosomal recessive 1A", "Charcot-Marie-Tooth disease,
+# axonal, type 2CC", "Ehlers-Danlos syndrome, type VII": the name of a numbered series and a number
+_NUMBERED = re.compile(r"^(.*?\S)[\s,]+(?:type\s+)?(?:\d+[a-z]{0,2}|[ivx]+[a-z]?)(?:\s+with\s.*)?$")
+# "Spondyloepimetaphyseal dysplasia, Li-Shao-Li type": a named type of a series
+_TYPED = re.compile(r"^(.*?\S),\s+[^,]+\stype$")
+
+
+def series_name(label: str) -> str | None:
+    """The series a disease's name places it in (lower case), or None."""
+    name = re.sub(r"\s*\([^()]*\)$", "", label.strip()).lower()  # "... 2 (fixture)", "... (?)"
+    for pattern in (_NUMBERED, _TYPED):
+        m = pattern.match(name)
+        if m:
+            return m.group(1).rstrip(" ,")
+    return None
+
+
+def _series(kb: KnowledgeBase, members: list[tuple[int, ...]]) -> list[tuple[int, ...]]:
+    """For each entity, the other entities whose diseases' names share a series name with its."""
+    by_name: dict[str, set[int]] = {}
+    names_of: list[set[str]] = []
+    for e, mem in enumerate(members):
+        names = {n for d in mem if (n := series_name(kb.diseases[d].label))}
+        names_of.append(names)
+        for n in names:
+            by_name.setdefault(n, set()).add(e)
+    return [tuple(sorted(set().union(*(by_name[n] for n in names)) - {e})) if names else ()
+            for e, names in enumerate(names_of)]
+
+
+def own_empty(kb: KnowledgeBase, members: list[tuple[int, ...]],
+              rows_by_disease: dict[int, np.ndarray]) -> np.ndarray:
+    """Entities with no (non-NOT) annotation row of their own among ``rows_by_disease``."""
+    neg = kb.annotations.negated
+    out = np.ones(len(members), dtype=bool)
+    for e, mem in enumerate(members):
+        for d in mem:
+            rows = rows_by_disease.get(d)
+            if rows is not None and len(rows) and not neg[rows].all():
+                out[e] = False
+                break
+    return out
+
+
+def series_profiles(profile: sp.csr_matrix, targets: list[int], series: list[tuple[int, ...]],
+                    empty: np.ndarray, weight: float) -> sp.csr_matrix:
+    """Rows (one per ``targets`` entity, in order) of ``weight`` x the mean profile of the
+    entity's series siblings that have annotations of their own (``empty`` False)."""
+    r_idx, c_idx, vals = [], [], []
+    for i, e in enumerate(targets):
+        sib = [s for s in series[e] if not empty[s]]
+        if not sib:
+            continue
+        r_idx.extend([i] * len(sib))
+        c_idx.extend(sib)
+        vals.extend([1.0 / len(sib)] * len(sib))
+    avg = sp.csr_matrix((np.array(vals, dtype=np.float64), (r_idx, c_idx)),
+                        shape=(len(targets), profile.shape[0]))
+    mean = (avg @ profile).tocsr()
+    mean.data *= weight
+    return mean.astype(np.float32)
+
+
+def series_borrowing(
+    kb: KnowledgeBase, index: PhenotypeIndex, e: int,
+    kept_rows: Callable[[set[int]], dict[int, np.ndarray]],
+) -> tuple[tuple[int, ...], dict[int, float], np.ndarray]:
+    """What entity ``e`` borrows from its named series (see :func:`build_index`) when
+    ``kept_rows`` (disease indices -> their annotation rows still in use) is all there is: the
+    sibling entities it borrows from, the borrowed profile (term -> frequency, closed over
+    ancestors, as the scorer's) and the siblings' rows. Nothing when ``e`` has annotations of
+    its own or the index borrows no series."""
+    none: tuple[tuple[int, ...], dict[int, float], np.ndarray] = ((), {}, np.zeros(0, np.int64))
+    if not index.series or index.series_weight <= 0 or not index.series[e]:
+        return none
+    members = index.entity_members
+    if not own_empty(kb, [members[e]], kept_rows(set(members[e])))[0]:
+        return none
+    sibs = list(index.series[e])
+    rbd = kept_rows({d for s in sibs for d in members[s]})
+    empty = own_empty(kb, [members[s] for s in sibs], rbd)
+    used = [s for s, em in zip(sibs, empty) if not em]
+    if not used:
+        return none
+    prof, _ = entity_profiles(
+        kb, [members[s] for s in used], rbd, index.default_frequency, len(kb.ontology),
+        index.prior, [index.name_terms[s] for s in used] if index.name_terms else None,
+        None, 0.0, index.noisy_or, index.zero_not,
+    )
+    mean = series_profiles(prof, [0], [tuple(range(len(used)))], np.zeros(len(used), dtype=bool),
+                           index.series_weight)
+    rows = [r for s in used for d in members[s] if (r := rbd.get(d)) is not None]
+    return (tuple(used), dict(zip(mean.indices.tolist(), mean.data.tolist())),
+            np.unique(np.concatenate(rows)) if rows else none[2])
 
 
 def entity_profiles(
@@ -245,6 +349,7 @@ def build_index(
     orphanet_names: bool = False,
     hedged_definition_frequency: float | None = None,
     variable_name_frequency: float | None = None,
+    series_weight: float = 0.0,
 ) -> PhenotypeIndex:
     """The phenotype index of ``kb``. ``definition_terms`` (ORPHA id -> terms its Orphanet
     definition states) describe, at ``definition_frequency`` (``hedged_definition_frequency`` for
@@ -257,6 +362,7 @@ def build_index(
     if variable_name_frequency is None:
         variable_name_frequency = name_frequency
     related = _related(kb, ids, members) if related_weight > 0 else None
+    series = _series(kb, members) if series_weight > 0 else None
     name_terms: list[dict[int, float]] = [{} for _ in members]
     if name_frequency > 0:
         phrases = phrase_index(kb)
@@ -295,16 +401,32 @@ def build_index(
         for d in set(mem) | set(related[e] if related else ()):
             d2e[d].append(e)
     n_terms = len(kb.ontology)
+    rbd = rows_by_disease(kb)
     profile, negated = entity_profiles(
-        kb, members, rows_by_disease(kb), default_frequency, n_terms, prior, name_terms,
+        kb, members, rbd, default_frequency, n_terms, prior, name_terms,
         related, related_weight, noisy_or, zero_not,
     )
+    empty = None
+    if series is not None:
+        empty = own_empty(kb, members, rbd)
+        targets = [e for e in range(len(members)) if empty[e] and series[e]]
+        borrowed = series_profiles(profile, targets, series, empty, series_weight)
+        lift = sp.csr_matrix((borrowed.data, borrowed.indices, borrowed.indptr),
+                             shape=borrowed.shape)
+        rows = sp.csr_matrix((np.ones(len(targets)), (targets, range(len(targets)))),
+                             shape=(len(members), len(targets)))
+        profile = profile.maximum((rows @ lift).astype(np.float32)).tocsr()
+        for e in targets:  # a sibling that loses rows under leave-publication-out changes e
+            for s in series[e]:
+                if not empty[s]:
+                    for d in members[s]:
+                        d2e[d].append(e)
     term_count = np.asarray((profile > 0).sum(axis=0)).ravel().astype(np.float64)
     return PhenotypeIndex(
         entity_ids=ids,
         entity_labels=labels,
         entity_members=members,
-        disease_entities=[tuple(x) for x in d2e],
+        disease_entities=[tuple(sorted(set(x))) for x in d2e],
         profile=profile.tocsc(),
         negated=negated.tocsc(),
         term_count=term_count,
@@ -317,4 +439,7 @@ def build_index(
         related_weight=related_weight,
         noisy_or=noisy_or,
         zero_not=zero_not,
+        series=series,
+        series_weight=series_weight,
+        own_empty=empty,
     )

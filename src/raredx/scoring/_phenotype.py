@@ -34,7 +34,13 @@ import scipy.sparse as sp
 
 from raredx.knowledge import KnowledgeBase
 from raredx.model import Patient, Sex
-from raredx.scoring._index import PhenotypeIndex, entity_profiles
+from raredx.scoring._index import (
+    PhenotypeIndex,
+    entity_profiles,
+    own_empty,
+    series_borrowing,
+    series_profiles,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +58,8 @@ class PhenotypeParams:
     hedged_definition_frequency: float = -1.0  # ... stated of some patients only (< 0: as others)
     orphanet_names: float = 0.0  # 1: terms named in Orphanet's labels and synonyms count too
     related_weight: float = 0.0
+    # an entity with no annotation of its own borrows its named series' mean profile, times this
+    series_weight: float = 0.0
     group_prior: float = 0.0  # log10 prior of Orphanet groups broader than annotated OMIM diseases
     zero_count_not: float = 0.0  # "0 of m" counts with m >= this are NOT annotations (0: off)
     noisy_or: float = 0.0  # 1: an ancestor's probability is the noisy-OR of its descendants'
@@ -229,6 +237,7 @@ class PhenotypeScorer:
         self._leaf_f: sp.csr_matrix | None = None  # built on first use (unreported > 0)
         self._leaf_fc: sp.csc_matrix = sp.csc_matrix((0, 0))
         self._parent_of: sp.csr_matrix | None = None
+        self._profile_rows: sp.csr_matrix | None = None  # the index's profile by rows, lazily
         if leaves is not None:
             self._leaf_f, self._leaf_fc, self._leaf_base = leaves
         self._n_pubs = (
@@ -377,6 +386,20 @@ class PhenotypeScorer:
                 return ()
         return tuple(related)
 
+    def borrowed_series(self, e: int, left_out: np.ndarray | None) -> tuple[int, ...]:
+        """The series siblings (entity indices) whose mean profile entity ``e`` borrows (its own
+        annotations are none, or all left out); empty when it has its own."""
+        if not self.index.series or self.index.series_weight <= 0 or not self.index.series[e]:
+            return ()
+
+        def kept(diseases: set[int]) -> dict[int, np.ndarray]:
+            by = self._rows_for(diseases)
+            if left_out is not None and len(left_out):
+                by = {d: np.setdiff1d(r, left_out) for d, r in by.items()}
+            return by
+
+        return series_borrowing(self.kb, self.index, e, kept)[0]
+
     def _sex_llr(self, patient: Patient) -> np.ndarray:
         out = np.zeros(self.index.n_entities)
         if patient.sex is Sex.FEMALE:
@@ -469,7 +492,38 @@ class PhenotypeScorer:
             self.index.noisy_or,
             self.index.zero_not,
         )
+        series = self.index.series
+        if series is not None and self.index.own_empty is not None:
+            prof = self._series_override(ents, members, rbd, prof)
         return np.array(ents, dtype=np.int64), prof.tocsc(), neg.tocsc()
+
+    def _series_override(self, ents: list[int], members, rbd, prof: sp.csr_matrix) -> sp.csr_matrix:
+        """The left-out profiles ``prof`` of ``ents`` with their series borrowing redone: the
+        entities left with no annotation of their own borrow their series siblings' mean
+        profile, the siblings that lost rows counted with their left-out profiles."""
+        idx = self.index
+        assert idx.series is not None and idx.own_empty is not None
+        empty_now = own_empty(self.kb, members, rbd)
+        targets = [k for k, e in enumerate(ents) if empty_now[k] and idx.series[e]]
+        if not targets:
+            return prof
+        if self._profile_rows is None:
+            self._profile_rows = idx.profile.tocsr()
+        full = self._profile_rows
+        pos = {e: k for k, e in enumerate(ents)}
+        empty = idx.own_empty.copy()
+        empty[ents] = empty_now
+        # siblings' rows: the left-out ones for entities in ents, the index's for the others
+        sib = sorted({s for k in targets for s in idx.series[ents[k]] if not empty[s]})
+        rows = sp.vstack([prof[pos[s]] if s in pos else full[s] for s in sib]).tocsr() if sib \
+            else sp.csr_matrix((0, prof.shape[1]), dtype=np.float32)
+        local = {s: i for i, s in enumerate(sib)}
+        series = [tuple(local[s] for s in idx.series[ents[k]] if s in local) for k in targets]
+        borrowed = series_profiles(rows, list(range(len(targets))), series,
+                                   np.zeros(len(sib), dtype=bool), idx.series_weight)
+        lift = sp.csr_matrix((np.ones(len(targets)), (targets, range(len(targets)))),
+                             shape=(len(ents), len(targets)))
+        return prof.maximum((lift @ borrowed).astype(np.float32)).tocsr()
 
 
     def _memo(self, key, compute, *args) -> np.ndarray:
