@@ -449,10 +449,14 @@ def _analyse(s: Session, request: Request, user: User, c: Case, release_name: st
             path = Path(tmp) / ("patient.vcf.gz" if vcf.content[:2] == b"\x1f\x8b"
                                 else "patient.vcf")
             path.write_bytes(vcf.content)
+            name = vcf.filename or "patient.vcf"
             try:
                 result = P.diagnose_with_vcf(r, p, top, path, genes)
             except InputError as exc:
-                raise ApiError(422, f"The VCF cannot be used: {exc}", "vcf")
+                raise ApiError(422, "The VCF cannot be used: "
+                               + _vcf_message(str(exc), path, name), "vcf")
+            for issue in result.issues:  # name the uploaded file, not the server's copy
+                issue.where = issue.where.replace(str(path), name)
         knowledge["genes"] = dict(genes.versions)
         knowledge["vcf_sha256"] = vcf.sha256
     else:
@@ -463,6 +467,27 @@ def _analyse(s: Session, request: Request, user: User, c: Case, release_name: st
                  created_at=datetime.now(UTC))
     s.add(a)
     return a
+
+
+# the reader's advice names command-line options; the API has none of them
+_VCF_ADVICE = (
+    ("give it with --assembly GRCh38 or --assembly GRCh37",
+     "add a `##reference=GRCh38` header line (the API reads GRCh38 VCFs)"),
+    ("name the patient with --sample (or give a PED file with one affected member)",
+     "upload a VCF with the patient's sample only (the API reads single-sample VCFs)"),
+    ("give --liftover-chain hg19ToHg38.over.chain.gz (UCSC)",
+     "lift it over to GRCh38 before uploading it (or use `raredx diagnose-vcf "
+     "--liftover-chain`)"),
+)
+
+
+def _vcf_message(message: str, path: Path, name: str) -> str:
+    """A VCF reader message for an API caller: the uploaded file's name instead of the
+    server's temporary copy, and advice the API can follow."""
+    message = message.replace(str(path), name)
+    for cli, api in _VCF_ADVICE:
+        message = message.replace(cli, api)
+    return message
 
 
 def _create_case(s: Session, request: Request, user: User, title: str, notes: str,
