@@ -49,9 +49,10 @@ def test_a_label_given_as_an_id_gets_a_hint(mini_ontology):
 def test_a_repeated_term_is_counted_once_with_a_warning(mini_ontology):
     present, excluded, issues = resolve_terms(
         mini_ontology, [("HP:0001166", False), ("HP:0001166", False), ("HP:0002650", True),
-                        ("HP:0002650", True)], "case.json", ["a", "b", "c", "d"])
+                        ("HP:0002650", True), ("HP:0001166", False)], "case.json",
+        ["a", "b", "c", "d", "e"])
     assert present == (TermId("HP:0001166"),) and excluded == (TermId("HP:0002650"),)
-    assert [(i.where, i.message) for i in issues] == [
-        ("case.json: b", "HP:0001166 (Arachnodactyly) is given again; counted once"),
-        ("case.json: d", "HP:0002650 (Scoliosis) is given again as excluded; counted once"),
+    assert [(i.where, i.message) for i in issues] == [  # one warning per term, with the count
+        ("case.json: b", "HP:0001166 (Arachnodactyly) is given 3 times; counted once"),
+        ("case.json: d", "HP:0002650 (Scoliosis) is given 2 times as excluded; counted once"),
     ]

@@ -47,6 +47,8 @@ def resolve_terms(
     onset_root = ontology.get_index(ONSET_ROOT)
     inheritance_root = ontology.get_index(INHERITANCE_ROOT)
 
+    repeats: dict[tuple[str, bool], tuple[int, int]] = {}  # (term, excluded) -> (k, times)
+
     def warn(k: int, message: str) -> None:
         loc = f"{where}: {locations[k]}" if locations else where
         issues.append(InputIssue(IssueLevel.WARNING, loc, message))
@@ -90,10 +92,13 @@ def resolve_terms(
                  "against disease features")
             continue
         seen = excluded if is_excluded else present
-        if cur in seen:
-            warn(k, f"{cur} ({ontology.label(cur)}) is given again"
-                 + (" as excluded" if is_excluded else "") + "; counted once")
+        if cur in seen:  # said once per term, at its first repeat, with the count
+            first, n = repeats.get((cur, is_excluded), (k, 1))
+            repeats[(cur, is_excluded)] = (first, n + 1)
         seen[cur] = None
+    for (t, is_excluded), (k, n) in repeats.items():
+        warn(k, f"{t} ({ontology.label(t)}) is given {n} times"
+             + (" as excluded" if is_excluded else "") + "; counted once")
     for t in [t for t in excluded if t in present]:
         del excluded[t]
         issues.append(InputIssue(
