@@ -26,3 +26,13 @@ def test_next_phenopacket_without_usable_terms_shows_its_warnings(mini_release, 
     res = CliRunner().invoke(app, ["next", str(f), "--data-dir", str(mini_release)])
     assert res.exit_code == 1
     assert "phenotypicFeatures[0]: skipped HP:0000006" in res.stderr
+
+
+def test_next_from_a_note(mini_release, tmp_path):
+    note = tmp_path / "note.txt"
+    note.write_text("Arachnodactyly and ectopia lentis. No scoliosis.\n" * 3)
+    res = CliRunner().invoke(app, ["next", "--note", str(note), "-f", "json", "--data-dir",
+                                   str(mini_release)])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["present"] == ["HP:0001166", "HP:0001083"] and doc["excluded"] == ["HP:0002650"]

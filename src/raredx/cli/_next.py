@@ -93,7 +93,10 @@ def next_questions(
         elif note is not None:
             from raredx.text import Extractor, load_text_index
 
-            ex = Extractor(load_text_index(engine.knowledge)).extract_file(note)
+            # streamed: only the term ids are kept, so a note of any size fits in memory
+            with Extractor(load_text_index(engine.knowledge)).stream_file(note) as ex:
+                for _ in ex:
+                    pass
             patient = engine.patient(ex.present(), ex.excluded(), where=str(note))
         else:
             patient = engine.patient(_split(present), _split(absent), where="command line")
