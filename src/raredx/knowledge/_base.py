@@ -11,7 +11,7 @@ from typing import Any
 from raredx.knowledge._annotations import AnnotationTable, Disease, DiseaseCourse
 from raredx.knowledge._ontology import Ontology
 
-CACHE_FORMAT = 12  # bump when a cached structure changes shape or how it is computed
+CACHE_FORMAT = 13  # bump when a cached structure changes shape or how it is computed
 
 
 @dataclass(frozen=True, slots=True)

@@ -102,17 +102,25 @@ def _related(kb: KnowledgeBase, ids: list[str], members: list[tuple[int, ...]]):
     return out
 
 
-# "Spermatogenic failure 89", "Deafness, autosomal recessive 1A", "Charcot-Marie-Tooth disease,
-# axonal, type 2CC", "Ehlers-Danlos syndrome, type VII": the name of a numbered series and a number
-_NUMBERED = re.compile(r"^(.*?\S)[\s,]+(?:type\s+)?(?:\d+[a-z]{0,2}|[ivx]+[a-z]?)(?:\s+with\s.*)?$")
+# "Spermatogenic failure 89", "Deafness, autosomal recessive 1A", "Microcephaly 31, primary,
+# autosomal recessive", "Charcot-Marie-Tooth disease, axonal, type 2CC", "Ehlers-Danlos syndrome,
+# type VII": the series' name, then a number (and qualifiers)
+_NUMBERED = re.compile(
+    r"^(.*?\S)[\s,]+(?:type\s+)?(?:\d+[a-z]{0,3}|[ivx]+[a-z]{0,3})(?:(?:,|\s+with\s).*)?$")
 # "Spondyloepimetaphyseal dysplasia, Li-Shao-Li type": a named type of a series
 _TYPED = re.compile(r"^(.*?\S),\s+[^,]+\stype$")
+# "Neurodevelopmental disorder with microcephaly, absent speech, and hypotonia"
+_WITH = re.compile(r"^(.*?\S),?\s+(?:with|plus)\s.+$")
+
+
+def _normal(label: str) -> str:
+    return re.sub(r"\s*\([^()]*\)$", "", label.strip()).lower()  # "... 2 (fixture)", "... (?)"
 
 
 def series_name(label: str) -> str | None:
     """The series a disease's name places it in (lower case), or None."""
-    name = re.sub(r"\s*\([^()]*\)$", "", label.strip()).lower()  # "... 2 (fixture)", "... (?)"
-    for pattern in (_NUMBERED, _TYPED):
+    name = _normal(label)
+    for pattern in (_NUMBERED, _TYPED, _WITH):
         m = pattern.match(name)
         if m:
             return m.group(1).rstrip(" ,")
@@ -120,16 +128,25 @@ def series_name(label: str) -> str | None:
 
 
 def _series(kb: KnowledgeBase, members: list[tuple[int, ...]]) -> list[tuple[int, ...]]:
-    """For each entity, the other entities whose diseases' names share a series name with its."""
+    """For each entity, the other entities of its series: those whose diseases' names share a
+    series name with its, and the series' unnumbered founder ("Birt-Hogg-Dube syndrome" and
+    "Birt-Hogg-Dube syndrome 2" are one series)."""
     by_name: dict[str, set[int]] = {}
+    by_label: dict[str, set[int]] = {}
     names_of: list[set[str]] = []
     for e, mem in enumerate(members):
         names = {n for d in mem if (n := series_name(kb.diseases[d].label))}
         names_of.append(names)
         for n in names:
             by_name.setdefault(n, set()).add(e)
-    return [tuple(sorted(set().union(*(by_name[n] for n in names)) - {e})) if names else ()
-            for e, names in enumerate(names_of)]
+        for d in mem:
+            by_label.setdefault(_normal(kb.diseases[d].label), set()).add(e)
+    for name, ents in by_label.items():  # the founder belongs to its numbered series too
+        if name in by_name:
+            for e in ents:
+                names_of[e].add(name)
+    return [tuple(sorted(set().union(*(by_name[n] | by_label.get(n, set()) for n in names)) - {e}))
+            if names else () for e, names in enumerate(names_of)]
 
 
 def own_empty(kb: KnowledgeBase, members: list[tuple[int, ...]],
