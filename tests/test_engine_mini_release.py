@@ -331,3 +331,33 @@ def test_a_disease_left_without_annotations_borrows_its_named_series(
     assert "OMIM:100200 Epileptic encephalopathy type 2 (fixture)" in prof[0].message
     assert not [x for x in candidate(on.diagnose(patient, top=10), "OMIM:100100").course
                 if x.aspect is CourseAspect.PROFILE]
+
+
+def test_questions_see_the_borrowed_series_profile(mini_release, raredx_cache, tmp_path):
+    from importlib import resources
+
+    import numpy as np
+
+    from raredx.engine import EngineConfig, build_engine
+    from raredx.questions._model import CandidateFeatures
+
+    model = json.loads(resources.files("raredx").joinpath("data/phenotype_model.json").read_text())
+    model["parameters"]["series_weight"] = 1.0
+    path = tmp_path / "series.json"
+    path.write_text(json.dumps(model))
+    eng = build_engine(EngineConfig(mini_release, path), log=lambda _m: None)
+    kb = eng.knowledge
+    feats = CandidateFeatures.build(kb, eng.candidate_ids, eng.candidates_for,
+                                    eng.descriptive_terms, eng.borrowed_terms)
+    one, two = eng.candidates_for("OMIM:100100")[0], eng.candidates_for("OMIM:100200")[0]
+    left = eng.left_out_rows(replace(eng.patient(["HP:0001250"]),
+                                     publications=("PMID:5000005", "PMID:5000006")))
+    terms, p = feats.probabilities(kb, [one, two], left)
+    seizure = terms.index(kb.ontology.index("HP:0001250"))
+    # type 1 has lost every annotation: it shows seizures as type 2, its series, does
+    assert p[seizure, 0] == pytest.approx(p[seizure, 1]) and p[seizure, 0] > 0.5
+    without = CandidateFeatures.build(kb, eng.candidate_ids, eng.candidates_for,
+                                      eng.descriptive_terms)
+    terms0, p0 = without.probabilities(kb, [one, two], left)
+    assert p0[terms0.index(kb.ontology.index("HP:0001250")), 0] < 0.1
+    assert np.all(np.isfinite(p))

@@ -110,6 +110,13 @@ class Engine:
         terms = self._index.name_terms
         return terms[candidate] if terms else {}
 
+    def borrowed_terms(self, candidate: int, left_out: np.ndarray | None = None
+                       ) -> dict[int, float]:
+        """Terms (ontology indices -> frequency, closed over ancestors) a candidate with no
+        annotation of its own (never annotated, or all ``left_out``) borrows from its named
+        series, as its profile has them; empty for the others."""
+        return self._scorer.series_terms(candidate, left_out)
+
     def candidates_for(self, disease_id: str) -> list[int]:
         """Indices of the candidates that are, or pool, ``disease_id``."""
         return self._entity_of.get(disease_id, [])

@@ -32,10 +32,15 @@ class CandidateFeatures:
     _cache: dict = field(default_factory=dict, repr=False)
     # per candidate, terms known without a publication (names, Orphanet definitions) -> frequency
     descriptive: Callable[[int], dict[int, float]] | None = None
+    # per candidate and left-out rows, the profile it borrows from its named series (closed over
+    # ancestors; empty when it has annotations of its own): the engine's ``borrowed_terms``
+    borrowed: Callable[[int, np.ndarray | None], dict[int, float]] | None = None
 
     @classmethod
     def build(cls, kb: KnowledgeBase, candidate_ids: list[str], candidates_for,
-              descriptive: Callable[[int], dict[int, float]] | None = None) -> CandidateFeatures:
+              descriptive: Callable[[int], dict[int, float]] | None = None,
+              borrowed: Callable[[int, np.ndarray | None], dict[int, float]] | None = None,
+              ) -> CandidateFeatures:
         n = len(candidate_ids)
         per: list[list[int]] = [[] for _ in range(n)]
         ann = kb.annotations
@@ -49,7 +54,7 @@ class CandidateFeatures:
         root = o.index(PHENOTYPIC_ABNORMALITY)
         phen = np.array([o.is_descendant_of(i, root) and i != root for i in range(len(o))])
         return cls([np.array(sorted(set(r)), dtype=np.int64) for r in per], phen,
-                   descriptive=descriptive)
+                   descriptive=descriptive, borrowed=borrowed)
 
     def _profile(
         self, kb: KnowledgeBase, e: int, left_out: np.ndarray | None
@@ -85,6 +90,14 @@ class CandidateFeatures:
                 q = min(q, MAX_P)
                 if self.phenotypic[t] and q > best.get(t, -1.0):
                     best[t] = q
+        if self.borrowed is not None:
+            # with no annotation left, the series' mean profile, as the engine has it; its
+            # leaves only, since the sum below carries each term up to its ancestors
+            lent = {t: q for t, q in self.borrowed(e, left_out).items() if self.phenotypic[t]}
+            inner = {a for t in lent for a in o.ancestors(t).tolist() if a != t}
+            for t, q in lent.items():
+                if t not in inner and q > best.get(t, -1.0):
+                    best[t] = min(q, MAX_P)
         acc: dict[int, float] = {}
         for t, q in best.items():
             lq = float(np.log1p(-q))

@@ -185,7 +185,7 @@ class QuestionEngine:
         self._reported = self._report_counts() if self.answerability else None
         kb = engine.knowledge
         self.features = CandidateFeatures.build(kb, engine.candidate_ids, engine.candidates_for,
-                                                engine.descriptive_terms)
+                                                engine.descriptive_terms, engine.borrowed_terms)
         self.kinds = _Kinds(engine)
         self._labels: dict[str, str] = {}
 

@@ -386,11 +386,10 @@ class PhenotypeScorer:
                 return ()
         return tuple(related)
 
-    def borrowed_series(self, e: int, left_out: np.ndarray | None) -> tuple[int, ...]:
-        """The series siblings (entity indices) whose mean profile entity ``e`` borrows (its own
-        annotations are none, or all left out); empty when it has its own."""
+    def _series(self, e: int, left_out: np.ndarray | None
+                ) -> tuple[tuple[int, ...], dict[int, float]]:
         if not self.index.series or self.index.series_weight <= 0 or not self.index.series[e]:
-            return ()
+            return (), {}
 
         def kept(diseases: set[int]) -> dict[int, np.ndarray]:
             by = self._rows_for(diseases)
@@ -398,7 +397,17 @@ class PhenotypeScorer:
                 by = {d: np.setdiff1d(r, left_out) for d, r in by.items()}
             return by
 
-        return series_borrowing(self.kb, self.index, e, kept)[0]
+        used, terms, _ = series_borrowing(self.kb, self.index, e, kept)
+        return used, terms
+
+    def borrowed_series(self, e: int, left_out: np.ndarray | None) -> tuple[int, ...]:
+        """The series siblings (entity indices) whose mean profile entity ``e`` borrows (its own
+        annotations are none, or all left out); empty when it has its own."""
+        return self._series(e, left_out)[0]
+
+    def series_terms(self, e: int, left_out: np.ndarray | None) -> dict[int, float]:
+        """The profile entity ``e`` borrows from its series (term -> frequency), if any."""
+        return self._series(e, left_out)[1]
 
     def _sex_llr(self, patient: Patient) -> np.ndarray:
         out = np.zeros(self.index.n_entities)
