@@ -5,7 +5,7 @@ and how much does the truth's top-1 drop? Run with weights w (series_weight).
     nice .venv/bin/python benchmarks/series_decoys_asis.py tune K SERIES_WEIGHT
 
 Analysis code (reads the engine's private scorer and index, and the phenopackets' diagnoses to
-score); knowledge in /tmp/inst (see benchmarks/tune_phenotype.py). Results: the v8.3 report.
+score); knowledge in $RAREDX_DATA_DIR (default /tmp/inst). Results: the v8.3 report.
 """
 import json
 import sys
@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+DATA = Path(__import__('os').environ.get('RAREDX_DATA_DIR', '/tmp/inst'))  # the knowledge release
 from importlib import resources
 
 from tune_phenotype import load
@@ -25,7 +26,7 @@ half=sys.argv[1]; K=int(sys.argv[2]); w=float(sys.argv[3])
 m=json.loads(resources.files("raredx").joinpath("data/phenotype_model.json").read_text())
 m['parameters']['series_weight']=w
 f=tempfile.NamedTemporaryFile('w',suffix='.json',delete=False); json.dump(m,f); f.close()
-eng=build_engine(EngineConfig(Path('/tmp/inst'),Path(f.name)), log=lambda s: None)
+eng=build_engine(EngineConfig(DATA,Path(f.name)), log=lambda s: None)
 sc=eng._scorer; idx=eng._index; kb=eng.knowledge
 from raredx.scoring._index import _series
 

@@ -5,7 +5,7 @@ rows (they then borrow the same series mean). If the truth's gain came from bein
     nice .venv/bin/python benchmarks/series_decoys_lpo.py tune K [SERIES_WEIGHT]
 
 Analysis code (reads the engine's private scorer and index, and the phenopackets' diagnoses to
-score); knowledge in /tmp/inst (see benchmarks/tune_phenotype.py). Results: the v8.3 report.
+score); knowledge in $RAREDX_DATA_DIR (default /tmp/inst). Results: the v8.3 report.
 """
 import sys
 from pathlib import Path
@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+DATA = Path(__import__('os').environ.get('RAREDX_DATA_DIR', '/tmp/inst'))  # the knowledge release
 from tune_phenotype import load
 
 from raredx.engine import EngineConfig, build_engine
@@ -23,12 +24,12 @@ import json
 import tempfile
 from importlib import resources
 
-eng=build_engine(EngineConfig(Path('/tmp/inst')), log=lambda s: None)
+eng=build_engine(EngineConfig(DATA), log=lambda s: None)
 w=float(sys.argv[3]) if len(sys.argv)>3 else 1.0
 if w!=1.0:
     m=json.loads(resources.files("raredx").joinpath("data/phenotype_model.json").read_text()); m['parameters']['series_weight']=w
     f=tempfile.NamedTemporaryFile('w',suffix='.json',delete=False); json.dump(m,f); f.close()
-    eng0=build_engine(EngineConfig(Path('/tmp/inst'),Path(f.name)), log=lambda s: None)
+    eng0=build_engine(EngineConfig(DATA,Path(f.name)), log=lambda s: None)
 else:
     eng0=eng
 sc=eng._scorer; idx=eng._index; kb=eng.knowledge; ann=kb.annotations
