@@ -260,29 +260,29 @@ class Engine:
             out.append(CourseEvidence(
                 CourseAspect.UNREPORTED, f"{len(feats)} annotated features of the disease are "
                 f"not reported: {named}{more}", lacking))
+        why = ("all its own annotations cite the case's publications and were left out"
+               if scores.left_out is not None and len(scores.left_out) else
+               "it has no phenotype annotation of its own")
         borrowed = sc.borrowed_from(e, scores.left_out)
         if borrowed:
-            names = [f"{kb.diseases[d].id} {kb.diseases[d].label}" for d in borrowed[:3]]
-            more = f" and {len(borrowed) - 3} more" if len(borrowed) > 3 else ""
-            why = ("all its own annotations cite the case's publications and were left out"
-                   if scores.left_out is not None and len(scores.left_out) else
-                   "it has no phenotype annotation of its own")
+            named = _listed([f"{kb.diseases[d].id} {kb.diseases[d].label}" for d in borrowed])
             out.append(CourseEvidence(
                 CourseAspect.PROFILE, f"{why}; its profile is borrowed, discounted, from related "
-                f"diseases (broader Orphanet groups, same gene): {'; '.join(names)}{more}", 0.0))
+                f"diseases (broader Orphanet groups, same gene): {named}", 0.0))
         series = sc.borrowed_series(e, scores.left_out)
         if series:
-            labels = self._index.entity_labels
-            names = [f"{self._index.entity_ids[s]} {labels[s]}" for s in series[:3]]
-            more = f" and {len(series) - 3} more" if len(series) > 3 else ""
-            why = ("all its own annotations cite the case's publications and were left out"
-                   if scores.left_out is not None and len(scores.left_out) else
-                   "it has no phenotype annotation of its own")
+            idx = self._index
+            named = _listed([f"{idx.entity_ids[s]} {idx.entity_labels[s]}" for s in series])
             out.append(CourseEvidence(
                 CourseAspect.PROFILE, f"{why}; it is described by the mean profile of the "
-                f"{len(series)} other diseases of its named series: {'; '.join(names)}{more}",
-                0.0))
+                f"{len(series)} other diseases of its named series: {named}", 0.0))
         return tuple(out)
+
+
+def _listed(names: list[str], shown: int = 3) -> str:
+    """The first ``shown`` names, '; '-separated, and how many more there are."""
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return "; ".join(names[:shown]) + more
 
 
 def build_engine(config: EngineConfig = EngineConfig(), log: Callable[[str], None] = print) -> Engine:

@@ -114,7 +114,8 @@ class Ontology:
     def most_specific(self, terms) -> set[int]:
         """The terms (indices) of ``terms`` that have no descendant among them."""
         found = set(terms)
-        return {t for t in found if not any(o != t and self.is_descendant_of(o, t) for o in found)}
+        inner = {a for t in found for a in self.ancestors(t).tolist() if a != t}
+        return found - inner
 
     def descendants_mask(self, root: str) -> np.ndarray:
         r = self._index[root]

@@ -94,10 +94,9 @@ class CandidateFeatures:
             # with no annotation left, the series' mean profile, as the engine has it; its
             # leaves only, since the sum below carries each term up to its ancestors
             lent = {t: q for t, q in self.borrowed(e, left_out).items() if self.phenotypic[t]}
-            inner = {a for t in lent for a in o.ancestors(t).tolist() if a != t}
-            for t, q in lent.items():
-                if t not in inner and q > best.get(t, -1.0):
-                    best[t] = min(q, MAX_P)
+            for t in o.most_specific(lent):
+                if lent[t] > best.get(t, -1.0):
+                    best[t] = min(lent[t], MAX_P)
         acc: dict[int, float] = {}
         for t, q in best.items():
             lq = float(np.log1p(-q))

@@ -10,7 +10,13 @@ import numpy as np
 
 from raredx.knowledge import PHENOTYPIC_ABNORMALITY, KnowledgeBase
 from raredx.ranking._results import AnnotationSource, MatchKind, TermEvidence
-from raredx.scoring import PhenotypeIndex, PhenotypeScores, series_borrowing, term_frequencies
+from raredx.scoring import (
+    PhenotypeIndex,
+    PhenotypeScores,
+    kept_rows,
+    series_borrowing,
+    term_frequencies,
+)
 
 
 def _rows(kb: KnowledgeBase, diseases: set[int], left_out: np.ndarray | None,
@@ -31,19 +37,11 @@ def _rows(kb: KnowledgeBase, diseases: set[int], left_out: np.ndarray | None,
 def _kept(kb: KnowledgeBase, left_out: np.ndarray | None,
           rows_of: Callable[[set[int]], dict[int, np.ndarray]] | None
           ) -> Callable[[set[int]], dict[int, np.ndarray]]:
-    """Disease indices -> their annotation rows, ``left_out`` rows removed."""
-    ann = kb.annotations
-
-    def kept(diseases: set[int]) -> dict[int, np.ndarray]:
-        if rows_of is not None:
-            by = rows_of(diseases)
-        else:
-            by = {d: np.flatnonzero(ann.disease == d) for d in diseases}
-        if left_out is not None and len(left_out):
-            by = {d: np.setdiff1d(r, left_out) for d, r in by.items()}
-        return by
-
-    return kept
+    """Disease indices -> their annotation rows (``rows_of``, or a search of the whole table),
+    ``left_out`` rows removed."""
+    disease = kb.annotations.disease
+    return kept_rows(rows_of or (lambda ds: {d: np.flatnonzero(disease == d) for d in ds}),
+                     left_out)
 
 
 def entity_annotations(

@@ -182,6 +182,14 @@ def series_profiles(profile: sp.csr_matrix, targets: list[int], series: list[tup
     return mean.astype(np.float32)
 
 
+def kept_rows(rows_of: Callable[[set[int]], dict[int, np.ndarray]], left_out: np.ndarray | None
+              ) -> Callable[[set[int]], dict[int, np.ndarray]]:
+    """``rows_of`` (disease indices -> their annotation rows) with the ``left_out`` rows removed."""
+    if left_out is None or not len(left_out):
+        return rows_of
+    return lambda diseases: {d: np.setdiff1d(r, left_out) for d, r in rows_of(diseases).items()}
+
+
 def series_borrowing(
     kb: KnowledgeBase, index: PhenotypeIndex, e: int,
     kept_rows: Callable[[set[int]], dict[int, np.ndarray]],

@@ -37,6 +37,7 @@ from raredx.model import Patient, Sex
 from raredx.scoring._index import (
     PhenotypeIndex,
     entity_profiles,
+    kept_rows,
     own_empty,
     series_borrowing,
     series_profiles,
@@ -378,26 +379,14 @@ class PhenotypeScorer:
         related = self.index.related[e] if self.index.related else ()
         if not related or self.index.related_weight == 0:
             return ()
-        rows = self._rows_for(set(self.index.entity_members[e]))
-        ann = self.kb.annotations
-        gone = set(left_out.tolist()) if left_out is not None else set()
-        for rs in rows.values():
-            if any(r not in gone and not ann.negated[r] for r in rs.tolist()):
-                return ()
-        return tuple(related)
+        members = self.index.entity_members[e]
+        rows = kept_rows(self._rows_for, left_out)(set(members))
+        return tuple(related) if own_empty(self.kb, [members], rows)[0] else ()
 
     def _series(self, e: int, left_out: np.ndarray | None
                 ) -> tuple[tuple[int, ...], dict[int, float]]:
-        if not self.index.series or self.index.series_weight <= 0 or not self.index.series[e]:
-            return (), {}
-
-        def kept(diseases: set[int]) -> dict[int, np.ndarray]:
-            by = self._rows_for(diseases)
-            if left_out is not None and len(left_out):
-                by = {d: np.setdiff1d(r, left_out) for d, r in by.items()}
-            return by
-
-        used, terms, _ = series_borrowing(self.kb, self.index, e, kept)
+        used, terms, _ = series_borrowing(self.kb, self.index, e,
+                                          kept_rows(self._rows_for, left_out))
         return used, terms
 
     def borrowed_series(self, e: int, left_out: np.ndarray | None) -> tuple[int, ...]:
