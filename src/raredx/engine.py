@@ -83,10 +83,13 @@ class Engine:
         onset: str | None = None,
         patient_id: str = "patient",
         where: str = "command line",
+        locations: list[str] | None = None,
     ) -> Patient:
-        """Build a patient from term ids, validating them (issues are kept on the patient)."""
+        """Build a patient from term ids, validating them (issues are kept on the patient).
+        ``locations``, parallel to ``present + excluded``, says where each id was given
+        (``--present item 2``); warnings name it."""
         raw = [(t, False) for t in present] + [(t, True) for t in excluded]
-        p, x, issues = resolve_terms(self.knowledge.ontology, raw, where)
+        p, x, issues = resolve_terms(self.knowledge.ontology, raw, where, locations)
         return Patient(
             id=patient_id, present=p, excluded=x, sex=sex,
             age=Age(age_years) if age_years is not None else None,

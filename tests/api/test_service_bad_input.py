@@ -17,6 +17,10 @@ PATIENT = {"present": ["HP:0001250"]}
     ("/api/diagnose/phenopacket", {"data": {"top": "1"}}),
     ("/api/cases/phenopacket", {"data": {"title": "x"}}),
     ("/api/cases/abc/vcf", {"data": {}}),
+    ("/api/diagnose", {"content": b'{"patient": {', "headers": {
+        "content-type": "application/json"}}),
+    ("/api/cases", {"content": b'{"patient": {', "headers": {
+        "content-type": "application/json"}}),
 ])
 def test_no_credential_is_401_even_with_a_bad_body(server: Server, path, kwargs) -> None:
     r = httpx.post(server.url + path, **kwargs)

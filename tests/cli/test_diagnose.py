@@ -116,6 +116,13 @@ def test_command_line_patient(run):
     assert rec["id"] == "patient"
 
 
+def test_command_line_warnings_name_the_item(run):
+    r = run("--present", "HP:0001083,HP:9999999", "--absent", "banana", "-f", "json")
+    assert r.exit_code == 0, r.output
+    assert "--present item 2: skipped HP:9999999" in r.stderr
+    assert "--absent item 1: skipped 'banana'" in r.stderr
+
+
 def test_example(run, tmp_path):
     r = run("--example", "--top", "5")
     assert r.exit_code == 0, r.output

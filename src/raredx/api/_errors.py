@@ -47,11 +47,37 @@ async def api_error_handler(_request: Request, exc: Exception) -> JSONResponse:
                         headers=exc.headers)
 
 
-async def validation_handler(_request: Request, exc: Exception) -> JSONResponse:
+def _needs_credential(request: Request) -> bool:
+    """Whether the matched route checks its caller (a ``credential_given`` or user dependency
+    anywhere in its dependency tree)."""
+    from raredx.api._deps import credential_given
+    from raredx.api._routes import _user
+
+    route = request.scope.get("route")
+    stack = list(getattr(getattr(route, "dependant", None), "dependencies", []))
+    while stack:
+        d = stack.pop()
+        call = getattr(d, "call", None)
+        if call is credential_given or call is _user:
+            return True
+        stack.extend(getattr(d, "dependencies", []))
+    return False
+
+
+async def validation_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = []
     for e in exc.errors():
         if e.get("type") == "json_invalid":
+            # FastAPI decodes the body before it runs any dependency: a caller with no
+            # credential still gets its 401 first, and learns nothing about the body
+            if _needs_credential(request):
+                from raredx.api._deps import credential_given
+
+                try:
+                    await credential_given(request)
+                except ApiError as denied:
+                    return await api_error_handler(request, denied)
             why = (e.get("ctx") or {}).get("error", "")
             pos = e["loc"][-1] if e.get("loc") else "?"
             msg = f"The request body is not valid JSON ({why} at character {pos})."

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import enum
-import re
 import sys
 from collections import defaultdict
 from collections.abc import Iterator
@@ -23,6 +22,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from raredx.cli import app
+from raredx.cli._render import split_terms, term_locations
 
 if TYPE_CHECKING:
     from raredx.engine import Engine
@@ -47,13 +47,6 @@ def _stderr() -> Console:
 def _usage(message: str) -> typer.Exit:
     _stderr().print(f"[red]usage error:[/red] {escape(message)}")
     return typer.Exit(2)
-
-
-def _split(values: list[str] | None) -> list[str]:
-    out: list[str] = []
-    for v in values or []:
-        out.extend(x for x in re.split(r"[,;\s]+", v) if x)
-    return out
 
 
 def _parse_age(text: str) -> float:
@@ -295,7 +288,7 @@ def diagnose(
     """Rank every annotated disease (OMIM, Orphanet, DECIPHER) for a patient's phenotype."""
     err = _stderr()
     paths = list(paths or [])
-    present_ids, absent_ids = _split(present), _split(absent)
+    present_ids, absent_ids = split_terms(present), split_terms(absent)
     if note is not None or vcf is not None:
         _delegate(note, vcf, paths, present_ids or example, fmt, top, leave_publication_out,
                   data_dir, ped, sample, assembly, liftover_chain, genes_dir)
@@ -444,7 +437,8 @@ def _single(engine: Engine, emit: _Emitter, warnings: _Warnings, err: Console,
                                  f"an onset term (a descendant of {ONSET_ROOT} Onset, e.g. "
                                  "HP:0003577 Congenital onset)")
             patient = engine.patient(present_ids, absent_ids, sex_value, age_years, onset_id,
-                                     where=where)
+                                     where=where,
+                                     locations=term_locations(present_ids, absent_ids))
             if not patient.present:
                 warnings.show(patient.issues)
                 raise InputError("no usable observed phenotypic feature among --present",

@@ -20,6 +20,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from raredx.cli import app
+from raredx.cli._render import split_terms, term_locations
 
 if TYPE_CHECKING:
     from raredx.questions import Question
@@ -28,13 +29,6 @@ if TYPE_CHECKING:
 class NextFormat(str, enum.Enum):
     table = "table"
     json = "json"
-
-
-def _split(values: list[str] | None) -> list[str]:
-    out: list[str] = []
-    for v in values or []:
-        out.extend(x.strip() for x in v.replace(";", ",").split(",") if x.strip())
-    return out
 
 
 def render_questions(qs: list[Question], console: Console, title: str) -> None:
@@ -99,7 +93,9 @@ def next_questions(
                     pass
             patient = engine.patient(ex.present(), ex.excluded(), where=str(note))
         else:
-            patient = engine.patient(_split(present), _split(absent), where="command line")
+            p_ids, a_ids = split_terms(present), split_terms(absent)
+            patient = engine.patient(p_ids, a_ids, where="command line",
+                                     locations=term_locations(p_ids, a_ids))
         if not patient.present:
             raise InputError("no usable observed phenotypic feature", str(
                 phenopacket or note or "--present"), patient.issues)

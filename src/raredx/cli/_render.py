@@ -29,6 +29,22 @@ _MARK = {
 }
 
 
+def split_terms(values: list[str] | None) -> list[str]:
+    """Term ids from repeatable, comma/semicolon/space-separated options (``-p A,B -p C``)."""
+    import re
+
+    out: list[str] = []
+    for v in values or []:
+        out.extend(x for x in re.split(r"[,;\s]+", v) if x)
+    return out
+
+
+def term_locations(present: list[str], absent: list[str]) -> list[str]:
+    """Where each id of ``present + absent`` was given, for warnings: ``--present item 2``."""
+    return ([f"--present item {k + 1}" for k in range(len(present))]
+            + [f"--absent item {k + 1}" for k in range(len(absent))])
+
+
 def knowledge_line(k: KnowledgeVersions) -> str:
     parts = [f"HPO {k.hpo or '?'}", f"annotations {k.annotations or '?'}"]
     if k.orphanet:
