@@ -55,6 +55,34 @@ def test_diagnose_vcf_json_and_table(tmp_path, mini_release):
     assert r.exit_code == 0 and "SEIZ2" in r.stdout and "OMIM:100200" in r.stdout
 
 
+def test_diagnose_with_vcf_or_note_writes_output_and_refuses_unused_options(tmp_path,
+                                                                            mini_release):
+    pp = phenopacket(tmp_path / "case.json")
+    vcf = tmp_path / "p.vcf"
+    vcf.write_text(HEAD + "chr3\t6100\t.\tAT\tA\t50\tPASS\t.\tGT\t0/1\n")
+    common = ["--vcf", str(vcf), "--data-dir", str(mini_release), "--genes-dir", str(GENES)]
+    out = tmp_path / "out.json"
+    r = invoke("diagnose", str(pp), *common, "--format", "json", "-o", str(out))
+    assert r.exit_code == 0, r.output
+    assert "{" not in r.stdout and json.loads(out.read_text())["genes"][0]["symbol"] == "SEIZ2"
+    table = tmp_path / "out.txt"
+    r = invoke("diagnose-vcf", str(pp), *common, "--output", str(table))
+    assert r.exit_code == 0 and "SEIZ2" in table.read_text() and "SEIZ2" not in r.stdout
+    note = tmp_path / "note.txt"
+    note.write_text("A girl with seizures.\n")
+    noted = tmp_path / "note.json"
+    r = invoke("diagnose", "--note", str(note), "--data-dir", str(mini_release), "-f", "json",
+               "-o", str(noted))
+    assert r.exit_code == 0, r.output
+    assert json.loads(noted.read_text())["extraction"]["terms"] and "{" not in r.stdout
+    # options that the VCF and note pipelines do not use are refused, not silently dropped
+    r = invoke("diagnose", str(pp), *common, "--sex", "male", "--explain-top", "2")
+    assert r.exit_code == 2 and "--sex, --explain-top: not used with --vcf" in r.output
+    r = invoke("diagnose", "--present", "HP:0001250", "--ped", "f.ped",
+               "--data-dir", str(mini_release))
+    assert r.exit_code == 2 and "--ped: only used with --vcf" in r.output
+
+
 def test_diagnose_vcf_bad_input_exits_1(tmp_path, mini_release):
     pp = phenopacket(tmp_path / "case.json")
     vcf = tmp_path / "p.vcf"

@@ -278,6 +278,26 @@ def test_hypervariable_genes_expect_more_rare_variants(genes, params):
     assert tuple(GenotypeParams.load().hypervariable_prefixes) == ("HLA-",)
 
 
+def test_no_qualifying_variant_is_never_evidence_for_a_gene(genes, params):
+    """A gene with no variant fitting a mode of inheritance (none at all, or an X-linked mode
+    for an autosomal gene) is the cause only if its causal variant was missed: LR =
+    missed_causal, however many background calls the gene expects (a dense, unfiltered exome
+    or a hypervariable gene used to turn "nothing found" into evidence for the gene)."""
+    from raredx.genotype._scoring import no_variant_log10_lr
+
+    g = genes.gene("SEIZ1")
+    v = [var("chr3", 2100, "AT", "A")]
+    floor = math.log10(params.missed_causal)
+    for p in (params, dataclasses.replace(params, background_rate_per_kb=50.0),
+              dataclasses.replace(params, hypervariable_prefixes=("SEIZ",),
+                                  hypervariable_rate_factor=1000.0)):
+        assert no_variant_log10_lr(genes, g, p) == pytest.approx(floor)
+        e = ev(genes, p, v)[g]
+        assert e.llr(Moi.XLR) == pytest.approx(floor) and e.llr(Moi.XLD) == pytest.approx(floor)
+        assert "not on chromosome X" in e.why(Moi.XLR)
+        assert e.llr(Moi.AD) >= floor  # a variant seen never counts below "missed"
+
+
 def test_de_novo_and_inherited_variants_in_a_trio(genes, params):
     g = genes.gene("SEIZ1")
 

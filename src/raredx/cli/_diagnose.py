@@ -290,9 +290,22 @@ def diagnose(
     paths = list(paths or [])
     present_ids, absent_ids = split_terms(present), split_terms(absent)
     if note is not None or vcf is not None:
+        unused = [name for name, given in (
+            ("--sex", sex), ("--age", age), ("--onset", onset),
+            ("--explain-top", explain_top is not None), ("--no-explain", not explain),
+            ("--no-schema-check", not schema_check)) if given]
+        if unused:
+            raise _usage(f"{', '.join(unused)}: not used with {'--note' if note else '--vcf'} "
+                         "(the note or the phenopacket is the patient; every candidate shown "
+                         "is explained)")
         _delegate(note, vcf, paths, present_ids or example, fmt, top, leave_publication_out,
-                  data_dir, ped, sample, assembly, liftover_chain, genes_dir)
+                  data_dir, ped, sample, assembly, liftover_chain, genes_dir, output)
         raise typer.Exit(0)
+    vcf_only = [name for name, given in (
+        ("--ped", ped), ("--sample", sample), ("--assembly", assembly),
+        ("--liftover-chain", liftover_chain), ("--genes-dir", genes_dir)) if given]
+    if vcf_only:
+        raise _usage(f"{', '.join(vcf_only)}: only used with --vcf")
     modes = sum([bool(paths), bool(present_ids), example])
     if modes == 0:
         raise _usage("give phenopacket PATH(s), --present HP:…, or --example "
@@ -346,7 +359,7 @@ def diagnose(
 
 
 def _delegate(note, vcf, paths, other_input, fmt, top, lpo, data_dir, ped, sample, assembly,
-              chain, genes_dir) -> None:
+              chain, genes_dir, output) -> None:
     """`--note` and `--vcf` run the text and genotype pipelines (same options as
     `raredx diagnose-note` and `raredx diagnose-vcf`)."""
     if note is not None and vcf is not None:
@@ -361,7 +374,7 @@ def _delegate(note, vcf, paths, other_input, fmt, top, lpo, data_dir, ped, sampl
         from raredx.cli._extract import TextFormat, diagnose_note
 
         diagnose_note(note=note, top=top, fmt=TextFormat((fmt or OutputFormat.table).value),
-                      data_dir=data_dir)
+                      data_dir=data_dir, output=output)
         return
     if len(paths) != 1 or other_input:
         raise _usage("--vcf goes with exactly one phenopacket file")
@@ -372,7 +385,7 @@ def _delegate(note, vcf, paths, other_input, fmt, top, lpo, data_dir, ped, sampl
     diagnose_vcf(phenopacket=paths[0], vcf=vcf, ped=ped, sample=sample, assembly=assembly,
                  liftover_chain=chain, leave_publication_out=lpo, top=top,
                  fmt=VcfFormat((fmt or OutputFormat.table).value), data_dir=data_dir,
-                 genes_dir=genes_dir)
+                 genes_dir=genes_dir, output=output)
     raise typer.Exit(0)
 
 

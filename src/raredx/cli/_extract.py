@@ -170,12 +170,14 @@ def diagnose_note(
     top: int = typer.Option(10, "--top", "-n", min=1, help="How many diseases to show."),
     fmt: TextFormat = typer.Option(TextFormat.table, "--format", "-f", help="table or json."),
     data_dir: Path | None = typer.Option(None, "--data-dir", help="Knowledge release directory."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write the results here "
+                                          "instead of stdout.", show_default=False),
 ) -> None:
     """Rank diseases straight from a clinical note: the terms found present in the patient are
     its features, those found absent its excluded features (uncertain and family mentions are
     shown, not used)."""
     from raredx.engine import EngineConfig, build_engine
-    from raredx.errors import InputError, KnowledgeError
+    from raredx.errors import KnowledgeError
     from raredx.text import Extractor, load_text_index
 
     err = _err()
@@ -185,7 +187,26 @@ def diagnose_note(
         err.print(f"[red]error:[/red] knowledge: {escape(str(exc))}")
         raise typer.Exit(1) from None
     extractor = Extractor(load_text_index(engine.knowledge), normal_findings=True)
-    out, console = sys.stdout, Console(highlight=False)
+    try:
+        out = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
+    except OSError as exc:
+        err.print(f"[red]error:[/red] --output {escape(str(output))}: cannot write "
+                  f"({escape(str(exc.strerror))})")
+        raise typer.Exit(1) from None
+    try:
+        _diagnose_note(engine, extractor, note, top, fmt, out, err)
+    finally:
+        if output:
+            out.close()
+    if output:
+        err.print(f"wrote {escape(str(output))}")
+
+
+def _diagnose_note(engine, extractor, note: Path, top: int, fmt: TextFormat, out,  # type: ignore[no-untyped-def]
+                   err: Console) -> None:
+    from raredx.errors import InputError
+
+    console = Console(file=out, highlight=False)
     try:  # the mentions are written out as they are found; only the term ids are kept
         with _stream(extractor, note) as stream:
             if fmt is TextFormat.json:

@@ -67,6 +67,8 @@ def diagnose_vcf(
     fmt: VcfFormat = typer.Option(VcfFormat.table, "--format", "-f", help="table, json or jsonl."),
     data_dir: Path | None = _DATA_DIR,
     genes_dir: Path | None = _GENES_DIR,
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write the results here "
+                                          "instead of stdout.", show_default=False),
 ) -> None:
     """Rank diseases and genes for a patient's phenotype and VCF."""
     from raredx.engine import EngineConfig, build_engine
@@ -112,14 +114,29 @@ def diagnose_vcf(
     err.print(f"{s.get('records', 0)} records read, {s.get('variants_used', 0)} variants used "
               f"(annotation: {escape(d.annotation_source)}); skipped: {escape(skipped)}; "
               f"{dt:.2f} s")
+    try:
+        sink = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
+    except OSError as exc:
+        raise _fail(f"--output {output}: cannot write ({exc.strerror})") from None
+    try:
+        _write_genomic(d, fmt, sink, genomic_to_dict)
+    finally:
+        if output:
+            sink.close()
+    if output:
+        err.print(f"wrote {escape(str(output))}")
+
+
+def _write_genomic(d, fmt: VcfFormat, sink, to_dict) -> None:  # type: ignore[no-untyped-def]
     if fmt is VcfFormat.json:
-        json.dump(genomic_to_dict(d), sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        json.dump(to_dict(d), sink, indent=2)
+        sink.write("\n")
         return
     if fmt is VcfFormat.jsonl:
-        sys.stdout.write(json.dumps(genomic_to_dict(d)) + "\n")
+        sink.write(json.dumps(to_dict(d)) + "\n")
         return
-    out = Console(highlight=False, soft_wrap=False, width=max(120, Console().width))
+    out = Console(file=sink, highlight=False, soft_wrap=False,
+                  width=max(120, Console().width))
     t = Table(title=f"Diagnoses for {escape(d.patient_id)} (phenotype + VCF, log10 LR)")
     for c in ("#", "disease", "label", "pheno", "geno", "total", "prob", "gene", "inheritance"):
         t.add_column(c)

@@ -331,9 +331,11 @@ class GeneEvidence:
         kind, idx, s, q, factor, note = self.recipes[i]
         eps = self.missed_causal
         if kind == "none":
-            return f"no variant fits {moi.value}; LR = {eps:g} / {1 - q:.3g}"
+            return (f"no variant fits {moi.value}: the causal variant would have to be missed; "
+                    f"LR = {eps:g}")
         if kind == "not-x":
-            return f"{self.symbol} is not on chromosome X; LR = {eps:g} / {1 - q:.3g}"
+            return (f"{self.symbol} is not on chromosome X: an X-linked cause would have to be "
+                    f"missed; LR = {eps:g}")
         vs = " and ".join(_desc(self.variants[j]) for j in idx)
         what = {
             "one": f"one allele fits {moi.value}",
@@ -510,8 +512,14 @@ def in_par(pos: int) -> bool:
 
 
 def no_variant_log10_lr(genes: GeneKnowledge, g: int, params: GenotypeParams) -> float:
-    q1 = 1.0 - math.exp(-_lambda(genes, g, params))
-    return math.log10(params.missed_causal / (1.0 - q1))
+    """A gene with no qualifying variant is the cause only if its causal variant was missed:
+    P(no qualifying call | causal) = missed x P(no background call), P(no qualifying call | not
+    causal) = P(no background call), so the LR is ``missed_causal`` whatever the gene's size
+    (until v6.3 the background term was left in the numerator's denominator, eps / P(no
+    background call), which let a large or hypervariable gene with no variant at all gain
+    evidence in an unfiltered exome: TTN, HLA-DPB1 up to LR 80)."""
+    del genes, g
+    return math.log10(params.missed_causal)
 
 
 def _lambda(genes: GeneKnowledge, g: int, params: GenotypeParams) -> float:
@@ -579,7 +587,7 @@ def _gene_evidence(g: int, evs: list[VariantEvidence], genes: GeneKnowledge,
         s = top[hets[0]].pathogenicity * params.second_hit_missed
         two.append((_lr(s, q1, eps), ("single", (hets[0],), s, q1, 1.0, "")))
     best_two = max(two, key=lambda x: x[0]) if two else None
-    none = (eps / (1.0 - q1), ("none", (), 0.0, q1, 1.0, ""))
+    none = (eps, ("none", (), 0.0, q1, 1.0, ""))  # see no_variant_log10_lr
     # MOIS order: AD, AR, XLD, XLR, MT (plain tuples: this runs for every gene of an exome)
     if best_one is None:
         one_lr, one_rec = none
@@ -595,7 +603,7 @@ def _gene_evidence(g: int, evs: list[VariantEvidence], genes: GeneKnowledge,
     if on_x:
         xl = (one_lr, one_rec), (plain_lr, plain_rec) if male else (two_lr, two_rec)
     else:
-        not_x = (eps / (1.0 - q1), ("not-x", (), 0.0, q1, 1.0, ""))
+        not_x = (eps, ("not-x", (), 0.0, q1, 1.0, ""))
         xl = not_x, not_x
     pairs = ((one_lr, one_rec), (two_lr, two_rec), xl[0], xl[1], (plain_lr, plain_rec))
     lrs = [math.log10(lr) for lr, _ in pairs]
