@@ -411,6 +411,38 @@ def test_questions_what_to_examine_next(server: Server, tokens: dict) -> None:
     assert httpx.post(server.url + "/api/questions", json=body).status_code == 401
 
 
+def test_answers_supersede_what_they_imply(server: Server, tokens: dict) -> None:
+    # the web app applies answers through the server, as `raredx next` and the simulation do
+    seizure, gtcs = "HP:0001250", "HP:0002069"  # gtcs is a kind of seizure
+
+    def ans(c, present, excluded, term, reply):
+        r = c.post("/api/questions/answer", json={
+            "patient": {"present": present, "excluded": excluded}, "term": term,
+            "reply": reply})
+        assert r.status_code == 200, r.text
+        return r.json()["present"], r.json()["excluded"]
+
+    with server.client(tokens["alice"]) as c:
+        # a more specific present answer replaces the general term (one finding, not two)
+        assert ans(c, [seizure, "HP:0000256"], [], gtcs, "present") == (
+            ["HP:0000256", gtcs], [])
+        # an absent answer above a present term contradicts it: the latest answer wins
+        assert ans(c, [gtcs, "HP:0000256"], [], seizure, "absent") == (
+            ["HP:0000256"], [seizure])
+        # a present answer drops an exclusion at or above it; unknown changes nothing
+        assert ans(c, ["HP:0000256"], [seizure], gtcs, "present") == (
+            ["HP:0000256", gtcs], [])
+        assert ans(c, [seizure], [], gtcs, "unknown") == ([seizure], [])
+        bad = c.post("/api/questions/answer", json={
+            "patient": {"present": [seizure]}, "term": "HP:7654321", "reply": "present"})
+        assert bad.status_code == 422 and bad.json()["field"] == "term"
+        bad = c.post("/api/questions/answer", json={
+            "patient": {"present": [seizure]}, "term": gtcs, "reply": "maybe"})
+        assert bad.status_code == 422 and bad.json()["field"] == "reply"
+    assert httpx.post(server.url + "/api/questions/answer", json={
+        "patient": {"present": [seizure]}, "term": gtcs, "reply": "present"}).status_code == 401
+
+
 def test_reports_render_unicode_labels_and_titles(server: Server, tokens: dict) -> None:
     label = "Elevated α-fetoprotein (≥ 2× normal, Müller–Weiß)"
     title = "Öztürk α-case ≥ 1"

@@ -39,6 +39,8 @@ from raredx.api._schemas import (
     AnalysisOut,
     AnalysisSummary,
     AnnotationOut,
+    AnsweredOut,
+    AnswerIn,
     CaseIn,
     CaseListItem,
     CaseOut,
@@ -351,6 +353,30 @@ async def questions(body: QuestionsIn, request: Request) -> QuestionsOut:
             "release": r.name, "knowledge": r.versions,
             "present": [t.value for t in p.present], "excluded": [t.value for t in p.excluded],
             "questions": out})
+    return await run_in_threadpool(work)
+
+
+@router.post("/questions/answer", tags=["diagnosis"], response_model=AnsweredOut,
+             dependencies=_SIGNED_IN)
+async def answer_question(body: AnswerIn, request: Request) -> AnsweredOut:
+    """The patient's features after answering one question, as `raredx next` and the
+    simulation apply it: a more specific answer supersedes what it implies, a contradicting
+    answer replaces what it contradicts (unknown changes nothing)."""
+
+    def work() -> AnsweredOut:
+        from raredx.questions import Answer
+
+        principal(request)
+        r = release(request, body.release)
+        onto = r.engine.knowledge.ontology
+        cur, _how = onto.resolve(body.term)
+        if cur is None:
+            raise ApiError(422, f"term: {body.term!r} is not a term of HPO {onto.version}.",
+                           "term")
+        p = P.patient_from_terms(r, body.patient)
+        p = r.questions().answer(p, cur, Answer(body.reply))
+        return AnsweredOut(present=[t.value for t in p.present],
+                           excluded=[t.value for t in p.excluded])
     return await run_in_threadpool(work)
 
 

@@ -74,6 +74,24 @@ class QuestionsIn(_In):
         "HPO ids already asked and answered \"unknown\" (not suggested again)"))
 
 
+class AnswerIn(_In):
+    """A patient (terms) and the answer to one suggested question."""
+
+    patient: PatientIn
+    release: str | None = None
+    term: str = Field(..., description="The HPO id asked about")
+    reply: Literal["present", "absent", "unknown"]
+
+
+class AnsweredOut(BaseModel):
+    """The patient's features after the answer: a present answer replaces the present terms
+    above it and drops exclusions at or above it; an absent answer replaces the exclusions below
+    it and drops present terms at or below it (the latest answer wins)."""
+
+    present: list[str]
+    excluded: list[str]
+
+
 class CaseIn(_In):
     title: str = Field("", max_length=200)
     notes: str = Field("", max_length=20_000)

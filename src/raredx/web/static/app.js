@@ -461,10 +461,24 @@ async function answerQuestion(q, reply) {
     await loadQuestions();
     return;
   }
-  const excluded = reply === "absent";
-  const f = state.features.find((x) => x.id === q.id);
-  if (f) f.excluded = excluded;
-  else state.features.push({ id: q.id, label: q.label, excluded });
+  // the server applies the answer as `raredx next` does: a more specific answer replaces the
+  // features it implies, a contradicting one replaces what it contradicts
+  let d;
+  try {
+    d = await api("POST", "/api/questions/answer", {
+      patient: patientFromForm(), release: state.analysis ? state.analysis.release : null,
+      term: q.id, reply,
+    });
+  } catch (err) {
+    setError("err-questions", err.message);
+    return;
+  }
+  const labels = new Map(state.features.map((f) => [f.id, f.label]));
+  labels.set(q.id, q.label);
+  state.features = [
+    ...d.present.map((id) => ({ id, label: labels.get(id) || id, excluded: false })),
+    ...d.excluded.map((id) => ({ id, label: labels.get(id) || id, excluded: true })),
+  ];
   renderFeatures();
   await analyse(null); // store the answer in the case and rank again
 }
