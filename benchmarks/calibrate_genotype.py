@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from tune_genotype import SHARED, fast_cases, fast_eval, setting
+from tune_genotype import SHARED, fast_cases, fast_eval, parse_with_groups, setting
 
 from raredx.benchmark._metrics import (
     brier_score,
@@ -85,23 +85,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--half", choices=("tune", "check"), default="tune")
     ap.add_argument("--by", action="store_true")
-    argv = sys.argv[1:]
-    groups: list[list[str]] = [[]]
-    opts: list[str] = []
-    i = 0
-    while i < len(argv):
-        if argv[i] == "--half":
-            opts += argv[i:i + 2]
-            i += 2
-            continue
-        if argv[i] == "--by":
-            opts.append(argv[i])
-        elif argv[i] == "--":
-            groups.append([])
-        else:
-            groups[-1].append(argv[i])
-        i += 1
-    a = ap.parse_args(opts)
+    a, groups = parse_with_groups(ap, sys.argv[1:])
     engine = build_engine(EngineConfig(None), log=lambda m: None)
     genes = load_genes(SHARED, log=lambda m: None)
     base = GenotypeParams.load()

@@ -54,6 +54,31 @@ from raredx.knowledge import cache_root, cached, file_sha256
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
 
 
+def parse_with_groups(ap: argparse.ArgumentParser, argv: list[str]
+                      ) -> tuple[argparse.Namespace, list[list[str]]]:
+    """The options, and the ``key=value`` setting groups separated by ``--`` (the first group
+    is what precedes the first ``--``). argparse would swallow the first ``--``, so the options
+    the parser knows are taken out first: flags alone, the others with their value."""
+    flags = {o for act in ap._actions for o in act.option_strings if act.nargs == 0}
+    valued = {o for act in ap._actions for o in act.option_strings} - flags
+    opts: list[str] = []
+    groups: list[list[str]] = [[]]
+    i = 0
+    while i < len(argv):
+        if argv[i] in valued and i + 1 < len(argv):
+            opts += argv[i:i + 2]
+            i += 2
+            continue
+        if argv[i] in flags:
+            opts.append(argv[i])
+        elif argv[i] == "--":
+            groups.append([])
+        else:
+            groups[-1].append(argv[i])
+        i += 1
+    return ap.parse_args(opts), groups
+
+
 def setting(base: GenotypeParams, items: list[str]) -> GenotypeParams:
     d = dataclasses.asdict(base)
     for it in items:
@@ -175,24 +200,7 @@ def main() -> None:
     # Orphanet synonyms are not (yet) in the knowledge base: read them from product1 for the
     # name links of raredx.genotype._names (what a KnowledgeBase.orphanet_synonyms would hold)
     ap.add_argument("--orphanet-synonyms", action="store_true")
-    # argparse would swallow the first "--": options are parsed apart from the setting groups
-    valued = ("--n", "--seed", "--data-dir", "--half")
-    argv, opts = sys.argv[1:], []
-    groups: list[list[str]] = [[]]
-    i = 0
-    while i < len(argv):
-        if argv[i] in valued and i + 1 < len(argv):
-            opts += argv[i:i + 2]
-            i += 2
-            continue
-        if argv[i] in ("--fast", "--orphanet-synonyms"):
-            opts.append(argv[i])
-        elif argv[i] == "--":
-            groups.append([])
-        else:
-            groups[-1].append(argv[i])
-        i += 1
-    a = ap.parse_args(opts)
+    a, groups = parse_with_groups(ap, sys.argv[1:])
     engine = build_engine(EngineConfig(a.data_dir), log=lambda m: None)
     genes = load_genes(SHARED, log=lambda m: None)
     base = GenotypeParams.load()

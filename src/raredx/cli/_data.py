@@ -9,16 +9,13 @@ from rich.console import Console
 from rich.markup import escape
 
 from raredx.cli import app
+from raredx.cli._render import stderr
 
 data_app = typer.Typer(
     help="Install the knowledge release (HPO + annotations + Orphanet) and show what is in use.",
     no_args_is_help=True,
 )
 app.add_typer(data_app, name="data")
-
-
-def _err() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 @data_app.command("install")
@@ -35,7 +32,7 @@ def install(
     from raredx.errors import KnowledgeError
     from raredx.io import DEFAULT_RELEASE, install_release
 
-    err = _err()
+    err = stderr()
     try:
         where = install_release(source, target, log=lambda m: err.print(escape(m)))
     except KnowledgeError as exc:
@@ -67,7 +64,7 @@ def info(
     from raredx.knowledge import cache_root
 
     out = Console(highlight=False, soft_wrap=True)
-    err = _err()
+    err = stderr()
     if data_dir is not None:
         d, how = data_dir, "--data-dir"
     elif os.environ.get("RAREDX_DATA_DIR"):

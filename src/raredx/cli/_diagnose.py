@@ -22,7 +22,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from raredx.cli import app
-from raredx.cli._render import split_terms, term_locations
+from raredx.cli._render import split_terms, stderr, term_locations, usage_error
 
 if TYPE_CHECKING:
     from raredx.engine import Engine
@@ -40,15 +40,6 @@ class OutputFormat(str, enum.Enum):
     jsonl = "jsonl"
 
 
-def _stderr() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-def _usage(message: str) -> typer.Exit:
-    _stderr().print(f"[red]usage error:[/red] {escape(message)}")
-    return typer.Exit(2)
-
-
 def _parse_age(text: str) -> float:
     from raredx.io import parse_iso8601_age
 
@@ -59,9 +50,9 @@ def _parse_age(text: str) -> float:
     except ValueError:
         years = parse_iso8601_age(t.upper()) if t.upper().startswith("P") else None
     if years is None:
-        raise _usage(f"--age {text!r}: give years (12, 1.5) or an ISO 8601 duration (P12Y6M)")
+        raise usage_error(f"--age {text!r}: give years (12, 1.5) or an ISO 8601 duration (P12Y6M)")
     if not 0 <= years < 150:
-        raise _usage(f"--age {text!r}: not a plausible age in years")
+        raise usage_error(f"--age {text!r}: not a plausible age in years")
     return years
 
 
@@ -75,7 +66,7 @@ def _parse_sex(text: str | None):
     try:
         return Sex(aliases.get(key, key))
     except ValueError:
-        raise _usage(f"--sex {text!r}: use male, female, other or unknown") from None
+        raise usage_error(f"--sex {text!r}: use male, female, other or unknown") from None
 
 
 class _Warnings:
@@ -124,7 +115,7 @@ def _open_output(output: Path | None) -> Iterator[IO[str]]:
     try:
         f = open(output, "w", encoding="utf-8", newline="\n")
     except OSError as exc:
-        raise _usage(f"--output {output}: {exc.strerror or exc}") from None
+        raise usage_error(f"--output {output}: {exc.strerror or exc}") from None
     with f:
         yield f
 
@@ -286,7 +277,7 @@ def diagnose(
         "installed one].", show_default=False),
 ) -> None:
     """Rank every annotated disease (OMIM, Orphanet, DECIPHER) for a patient's phenotype."""
-    err = _stderr()
+    err = stderr()
     paths = list(paths or [])
     present_ids, absent_ids = split_terms(present), split_terms(absent)
     if note is not None or vcf is not None:
@@ -295,7 +286,7 @@ def diagnose(
             ("--explain-top", explain_top is not None), ("--no-explain", not explain),
             ("--no-schema-check", not schema_check)) if given]
         if unused:
-            raise _usage(f"{', '.join(unused)}: not used with {'--note' if note else '--vcf'} "
+            raise usage_error(f"{', '.join(unused)}: not used with {'--note' if note else '--vcf'} "
                          "(the note or the phenopacket is the patient; every candidate shown "
                          "is explained)")
         _delegate(note, vcf, paths, present_ids or example, fmt, top, leave_publication_out,
@@ -305,15 +296,15 @@ def diagnose(
         ("--ped", ped), ("--sample", sample), ("--assembly", assembly),
         ("--liftover-chain", liftover_chain), ("--genes-dir", genes_dir)) if given]
     if vcf_only:
-        raise _usage(f"{', '.join(vcf_only)}: only used with --vcf")
+        raise usage_error(f"{', '.join(vcf_only)}: only used with --vcf")
     modes = sum([bool(paths), bool(present_ids), example])
     if modes == 0:
-        raise _usage("give phenopacket PATH(s), --present HP:…, or --example "
+        raise usage_error("give phenopacket PATH(s), --present HP:…, or --example "
                      "(see `raredx diagnose --help`)")
     if modes > 1:
-        raise _usage("give only one of: phenopacket PATH(s), --present, --example")
+        raise usage_error("give only one of: phenopacket PATH(s), --present, --example")
     if (absent_ids or sex or age or onset) and not present_ids:
-        raise _usage("--absent, --sex, --age and --onset describe a --present patient; "
+        raise usage_error("--absent, --sex, --age and --onset describe a --present patient; "
                      "phenopackets carry their own")
     sex_value = _parse_sex(sex)
     age_years = _parse_age(age) if age is not None else None
@@ -327,7 +318,7 @@ def diagnose(
         try:
             cases = find_cases(paths)
         except InputError as exc:
-            raise _usage(str(exc)) from None
+            raise usage_error(str(exc)) from None
     batch = bool(cases and cases.batch)
     fmt = fmt or (OutputFormat.jsonl if batch else OutputFormat.table)
 
@@ -363,23 +354,23 @@ def _delegate(note, vcf, paths, other_input, fmt, top, lpo, data_dir, ped, sampl
     """`--note` and `--vcf` run the text and genotype pipelines (same options as
     `raredx diagnose-note` and `raredx diagnose-vcf`)."""
     if note is not None and vcf is not None:
-        raise _usage("give --note or --vcf, not both")
+        raise usage_error("give --note or --vcf, not both")
     if note is not None:
         if paths or other_input:
-            raise _usage("--note is the patient: give no phenopacket, --present or --example")
+            raise usage_error("--note is the patient: give no phenopacket, --present or --example")
         if fmt not in (None, OutputFormat.table, OutputFormat.json):
-            raise _usage("with --note the formats are table and json")
+            raise usage_error("with --note the formats are table and json")
         if lpo:
-            raise _usage("--leave-publication-out needs phenopackets (a note cites no PMID)")
+            raise usage_error("--leave-publication-out needs phenopackets (a note cites no PMID)")
         from raredx.cli._extract import TextFormat, diagnose_note
 
         diagnose_note(note=note, top=top, fmt=TextFormat((fmt or OutputFormat.table).value),
                       data_dir=data_dir, output=output)
         return
     if len(paths) != 1 or other_input:
-        raise _usage("--vcf goes with exactly one phenopacket file")
+        raise usage_error("--vcf goes with exactly one phenopacket file")
     if fmt not in (None, OutputFormat.table, OutputFormat.json, OutputFormat.jsonl):
-        raise _usage("with --vcf the formats are table, json and jsonl")
+        raise usage_error("with --vcf the formats are table, json and jsonl")
     from raredx.cli._vcf import VcfFormat, diagnose_vcf
 
     diagnose_vcf(phenopacket=paths[0], vcf=vcf, ped=ped, sample=sample, assembly=assembly,
@@ -438,15 +429,15 @@ def _single(engine: Engine, emit: _Emitter, warnings: _Warnings, err: Console,
                 try:
                     onset_id = parse_term_id(onset).value
                 except ValueError as exc:
-                    raise _usage(f"--onset: {exc}") from None
+                    raise usage_error(f"--onset: {exc}") from None
                 from raredx.knowledge import ONSET_ROOT
 
                 onto = engine.knowledge.ontology
                 if onset_id not in onto:
-                    raise _usage(f"--onset {onset}: not a term of this HPO release")
+                    raise usage_error(f"--onset {onset}: not a term of this HPO release")
                 root = onto.get_index(ONSET_ROOT)
                 if root is not None and not onto.is_descendant_of(onto.index(onset_id), root):
-                    raise _usage(f"--onset {onset}: {onset_id} ({onto.label(onset_id)}) is not "
+                    raise usage_error(f"--onset {onset}: {onset_id} ({onto.label(onset_id)}) is not "
                                  f"an onset term (a descendant of {ONSET_ROOT} Onset, e.g. "
                                  "HP:0003577 Congenital onset)")
             patient = engine.patient(present_ids, absent_ids, sex_value, age_years, onset_id,

@@ -19,6 +19,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from raredx.cli import app
+from raredx.cli._render import stderr
 
 if TYPE_CHECKING:
     from raredx.text import Extraction, Extractor, MentionStream
@@ -27,10 +28,6 @@ if TYPE_CHECKING:
 class TextFormat(str, enum.Enum):
     table = "table"
     json = "json"
-
-
-def _err() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _status(m) -> str:
@@ -92,7 +89,7 @@ def extract(
     """
     from raredx.errors import InputError
 
-    err = _err()
+    err = stderr()
     extractor = _load_extractor(data_dir, err)
     try:  # a note of any size: each mention is written out as it is found
         with _stream(extractor, note) as stream:
@@ -180,7 +177,7 @@ def diagnose_note(
     from raredx.errors import KnowledgeError
     from raredx.text import Extractor, load_text_index
 
-    err = _err()
+    err = stderr()
     try:
         engine = build_engine(EngineConfig(data_dir), log=lambda m: err.print(escape(m)))
     except KnowledgeError as exc:

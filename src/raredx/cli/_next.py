@@ -20,7 +20,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from raredx.cli import app
-from raredx.cli._render import split_terms, term_locations
+from raredx.cli._render import split_terms, stderr, term_locations
 
 if TYPE_CHECKING:
     from raredx.questions import Question
@@ -71,7 +71,7 @@ def next_questions(
     from raredx.engine import EngineConfig, build_engine
     from raredx.errors import InputError, KnowledgeError
 
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    err = stderr()
     sources = sum(x is not None and x != [] for x in (phenopacket, present or None, note))
     if sources != 1:
         err.print("[red]usage error:[/red] give one of: a phenopacket, --present ids, --note file")

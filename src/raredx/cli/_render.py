@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+import typer
 from rich.console import Console, Group
 from rich.markup import escape
 from rich.table import Table
@@ -28,6 +29,22 @@ _MARK = {
     "consistent-absence": ("·", "dim"),
 }
 
+
+def stderr() -> Console:
+    """The console for messages (warnings, errors, progress): standard error, text as given."""
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def usage_error(message: str) -> typer.Exit:
+    """Print a usage error and return the exit (status 2) to raise."""
+    stderr().print(f"[red]usage error:[/red] {escape(message)}")
+    return typer.Exit(2)
+
+
+def fail(message: str) -> typer.Exit:
+    """Print an error and return the exit (status 1) to raise."""
+    stderr().print(f"[red]error:[/red] {escape(message)}")
+    return typer.Exit(1)
 
 def split_terms(values: list[str] | None) -> list[str]:
     """Term ids from repeatable, comma/semicolon/space-separated options (``-p A,B -p C``)."""

@@ -20,21 +20,13 @@ from rich.table import Table
 
 from raredx.cli import app
 from raredx.cli._data import data_app
+from raredx.cli._render import fail, stderr
 
 
 class VcfFormat(str, enum.Enum):
     table = "table"
     json = "json"
     jsonl = "jsonl"
-
-
-def _err() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-def _fail(message: str) -> typer.Exit:
-    _err().print(f"[red]error:[/red] {escape(message)}")
-    return typer.Exit(1)
 
 
 _DATA_DIR = typer.Option(None, "--data-dir", help="Knowledge release directory (HPO, "
@@ -78,7 +70,7 @@ def diagnose_vcf(
     from raredx.io import load_genes
     from raredx.io._gc import gc_paused
 
-    err = _err()
+    err = stderr()
     log = lambda m: err.print(escape(m))
     # one patient, then the process ends: the cyclic garbage collector would only re-scan the
     # knowledge and the exome's objects (about 0.3 s of CPU), so it is off for the analysis
@@ -104,7 +96,7 @@ def diagnose_vcf(
                                        leave_publication_out=leave_publication_out)
             dt = time.perf_counter() - t0
         except (InputError, KnowledgeError) as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
     for issue in d.issues[:30]:
         err.print(f"[yellow]{escape(str(issue))}[/yellow]")
     if len(d.issues) > 30:
@@ -117,7 +109,7 @@ def diagnose_vcf(
     try:
         sink = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
     except OSError as exc:
-        raise _fail(f"--output {output}: cannot write ({exc.strerror})") from None
+        raise fail(f"--output {output}: cannot write ({exc.strerror})") from None
     try:
         _write_genomic(d, fmt, sink, genomic_to_dict)
     finally:
@@ -171,21 +163,21 @@ def spike_vcf(
     from raredx.errors import InputError
     from raredx.io._spike import load_background, spike_lines, write_bgzf
 
-    err = _err()
+    err = stderr()
     try:
         data = json.loads(Path(phenopacket).read_text())
     except (OSError, ValueError) as exc:
-        raise _fail(f"{phenopacket}: cannot read the phenopacket ({exc})") from None
+        raise fail(f"{phenopacket}: cannot read the phenopacket ({exc})") from None
     spikes, genes, problems = causal_variants(data)
     for p in problems:
         err.print(f"[yellow]{phenopacket}: {escape(p)}[/yellow]")
     if not spikes:
-        raise _fail(f"{phenopacket}: no causal variant with an hg38 vcfRecord to spike")
+        raise fail(f"{phenopacket}: no causal variant with an hg38 vcfRecord to spike")
     try:
         bg = load_background(background, assembly, liftover_chain).subset(rare_only)
         _, merged = spike_lines(bg, spikes, spike_seed(data, phenopacket.name))
     except InputError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     write_bgzf(out, bg.header + ["\t".join(r) for r in merged])
     err.print(f"wrote {out}: {len(merged)} records, {len(spikes)} spiked "
               f"({', '.join(genes) or 'genes not named'})")
@@ -213,7 +205,7 @@ def benchmark_vcf(
     from raredx.errors import InputError, KnowledgeError
     from raredx.io import load_genes
 
-    err = _err()
+    err = stderr()
     log = lambda m: err.print(escape(m))
 
     def select(names: list[str]) -> list[str]:
@@ -231,7 +223,7 @@ def benchmark_vcf(
         rep = run_vcf_benchmark(engine, genes, path, background, liftover_chain, select, log,
                                 progress)
     except (InputError, KnowledgeError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     from raredx.benchmark._vcf import half_summaries
 
     if str(path).endswith(".zip"):
@@ -257,9 +249,9 @@ def install_genes_cmd(
     from raredx.errors import KnowledgeError
     from raredx.io import install_genes
 
-    err = _err()
+    err = stderr()
     try:
         where = install_genes(source, target, log=lambda m: err.print(escape(m)))
     except KnowledgeError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     err.print(f"[green]gene knowledge installed in {escape(str(where))}[/green]")
