@@ -83,6 +83,35 @@ def test_diagnose_with_vcf_or_note_writes_output_and_refuses_unused_options(tmp_
     assert r.exit_code == 2 and "--ped: only used with --vcf" in r.output
 
 
+def test_diagnose_vcf_batch_reads_each_phenopackets_own_vcf(tmp_path, mini_release):
+    cohort = tmp_path / "cohort"
+    (cohort / "a").mkdir(parents=True)
+    (cohort / "b").mkdir()
+    (cohort / "a" / "p.vcf").write_text(HEAD + "chr3\t6100\t.\tAT\tA\t50\tPASS\t.\tGT\t0/1\n")
+    with_vcf = phenopacket(cohort / "a" / "case.json")
+    data = json.loads(with_vcf.read_text())
+    data["files"] = [{"uri": "p.vcf", "fileAttributes": {"fileFormat": "vcf"}}]
+    with_vcf.write_text(json.dumps(data))
+    phenopacket(cohort / "b" / "no_vcf.json")  # names no VCF: fails, the batch goes on
+    (cohort / "b" / "broken.json").write_text('{"id": ')
+    common = ["--data-dir", str(mini_release), "--genes-dir", str(GENES)]
+    out = tmp_path / "out.jsonl"
+    r = invoke("diagnose-vcf", str(cohort), *common, "-o", str(out))
+    assert r.exit_code == 1, r.output
+    recs = {Path(x["source"]).name: x for x in map(json.loads, out.read_text().splitlines())}
+    assert set(recs) == {"case.json", "no_vcf.json", "broken.json"}
+    assert recs["case.json"]["genes"][0]["symbol"] == "SEIZ2"
+    assert recs["no_vcf.json"]["error"]["reason"] == "not exactly one VCF in `files`"
+    assert "not valid JSON" in recs["broken.json"]["error"]["message"]
+    assert "3 case(s): 1 ranked, 2 failed" in r.output
+    # options for one patient are refused in a batch; so is a table
+    assert invoke("diagnose-vcf", str(cohort), *common, "--vcf", "x.vcf").exit_code == 2
+    assert invoke("diagnose-vcf", str(cohort), *common, "-f", "table").exit_code == 2
+    # `raredx diagnose` ranks on the phenotype and says which VCFs it did not read
+    r = invoke("diagnose", str(cohort / "a"), "--data-dir", str(mini_release))
+    assert r.exit_code == 0 and "name a VCF in `files`" in r.output
+
+
 def test_diagnose_vcf_bad_input_exits_1(tmp_path, mini_release):
     pp = phenopacket(tmp_path / "case.json")
     vcf = tmp_path / "p.vcf"

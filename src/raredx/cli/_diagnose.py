@@ -373,7 +373,7 @@ def _delegate(note, vcf, paths, other_input, fmt, top, lpo, data_dir, ped, sampl
         raise usage_error("with --vcf the formats are table, json and jsonl")
     from raredx.cli._vcf import VcfFormat, diagnose_vcf
 
-    diagnose_vcf(phenopacket=paths[0], vcf=vcf, ped=ped, sample=sample, assembly=assembly,
+    diagnose_vcf(paths=[paths[0]], vcf=vcf, ped=ped, sample=sample, assembly=assembly,
                  liftover_chain=chain, leave_publication_out=lpo, top=top,
                  fmt=VcfFormat((fmt or OutputFormat.table).value), data_dir=data_dir,
                  genes_dir=genes_dir, output=output)
@@ -470,9 +470,11 @@ def _batch(engine: Engine, emit: _Emitter, warnings: _Warnings, err: Console, ca
     )
 
     from raredx.io import patient_from_bytes
+    from raredx.io._vcf import names_vcf
 
     onto = engine.knowledge.ontology
     failures: dict[str, list[str]] = defaultdict(list)
+    with_vcf: list[str] = []
     ok = 0
     if cases.ignored:
         err.print(f"[dim]ignored {len(cases.ignored)} file(s) that are not *.json "
@@ -488,7 +490,10 @@ def _batch(engine: Engine, emit: _Emitter, warnings: _Warnings, err: Console, ca
         task = progress.add_task("cases", total=len(cases.sources))
         for src in cases.sources:
             try:
-                patient = patient_from_bytes(src.read(), onto, src.where, schema_check)
+                raw = src.read()
+                if names_vcf(raw):
+                    with_vcf.append(src.where)
+                patient = patient_from_bytes(raw, onto, src.where, schema_check)
                 warnings.show(patient.issues)
                 d = _diagnose(engine, patient, src.where, top, lpo, n_explain)
                 if lpo and not patient.publications:
@@ -505,6 +510,11 @@ def _batch(engine: Engine, emit: _Emitter, warnings: _Warnings, err: Console, ca
                 emit.result(d, src.where)
                 ok += 1
             progress.advance(task)
+    if with_vcf:  # never silently: the VCF a phenopacket names is not read here
+        err.print(f"[yellow]{len(with_vcf)} phenopacket(s) name a VCF in `files` (e.g. "
+                  f"{escape(with_vcf[0])}), which `raredx diagnose` does not read: "
+                  f"`raredx diagnose-vcf` ranks them with their variants[/yellow]",
+                  highlight=False)
     n_failed = sum(len(v) for v in failures.values())
     if not cases.batch:  # one file: its error (if any) was printed, no summary needed
         return 1 if n_failed else 0

@@ -20,7 +20,7 @@ from rich.table import Table
 
 from raredx.cli import app
 from raredx.cli._data import data_app
-from raredx.cli._render import fail, stderr
+from raredx.cli._render import fail, stderr, usage_error
 
 
 class VcfFormat(str, enum.Enum):
@@ -42,7 +42,10 @@ _ASSEMBLY = typer.Option(None, "--assembly", help="GRCh37 or GRCh38, when the VC
 
 @app.command("diagnose-vcf")
 def diagnose_vcf(
-    phenopacket: Path = typer.Argument(..., help="The patient's phenopacket (JSON)."),
+    paths: list[Path] = typer.Argument(
+        ..., help="The patient's phenopacket (JSON); or a batch: several phenopackets, or "
+        "directories of them (searched recursively), each pointing to its own VCF in `files`.",
+        show_default=False),
     vcf: Path | None = typer.Option(
         None, "--vcf", help="The patient's VCF (plain or bgzipped) [default: the VCF the "
         "phenopacket's `files` point to].", show_default=False),
@@ -56,7 +59,9 @@ def diagnose_vcf(
         False, "--leave-publication-out", help="Leave out annotations citing the case's own "
         "publications (metaData.externalReferences)."),
     top: int = typer.Option(10, "--top", "-n", min=1, help="How many diseases and genes to show."),
-    fmt: VcfFormat = typer.Option(VcfFormat.table, "--format", "-f", help="table, json or jsonl."),
+    fmt: VcfFormat | None = typer.Option(
+        None, "--format", "-f", help="table, json or jsonl [default: table for one patient, "
+        "jsonl for a batch].", show_default=False),
     data_dir: Path | None = _DATA_DIR,
     genes_dir: Path | None = _GENES_DIR,
     output: Path | None = typer.Option(None, "--output", "-o", help="Write the results here "
@@ -72,6 +77,17 @@ def diagnose_vcf(
 
     err = stderr()
     log = lambda m: err.print(escape(m))
+    if len(paths) > 1 or paths[0].is_dir() or paths[0].suffix.lower() == ".zip":
+        given = [n for n, v in (("--vcf", vcf), ("--ped", ped), ("--sample", sample)) if v]
+        if given:
+            raise usage_error(f"{', '.join(given)}: these describe one patient; in a batch each "
+                              "phenopacket's `files` name its VCF")
+        if fmt is VcfFormat.table:
+            raise usage_error("a batch is written as jsonl (default) or json")
+        raise typer.Exit(_batch(paths, fmt or VcfFormat.jsonl, top, leave_publication_out,
+                                assembly, liftover_chain, data_dir, genes_dir, output, err))
+    fmt = fmt or VcfFormat.table
+    phenopacket = paths[0]
     # one patient, then the process ends: the cyclic garbage collector would only re-scan the
     # knowledge and the exome's objects (about 0.3 s of CPU), so it is off for the analysis
     with gc_paused():
@@ -117,6 +133,118 @@ def diagnose_vcf(
             sink.close()
     if output:
         err.print(f"wrote {escape(str(output))}")
+
+
+def _batch(paths: list[Path], fmt: VcfFormat, top: int, lpo: bool, assembly: str | None,
+           chain: Path | None, data_dir: Path | None, genes_dir: Path | None,
+           output: Path | None, err: Console) -> int:
+    """Every phenopacket of ``paths`` with the VCF its ``files`` name: one JSON object per case
+    (failed cases too, with an ``error``), the knowledge loaded once, a progress bar; a failing
+    case never stops the others. Returns the exit status (1 if any case failed)."""
+    from collections import defaultdict
+
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from raredx.engine import EngineConfig, build_engine
+    from raredx.errors import InputError, KnowledgeError
+    from raredx.genotype import diagnose_with_variants, prepare_variants
+    from raredx.genotype._output import genomic_to_dict
+    from raredx.io import failure_to_dict, find_cases, load_genes, patient_from_bytes
+    from raredx.io._vcf import vcfs_of_phenopacket
+
+    try:
+        cases = find_cases(paths)
+    except InputError as exc:
+        raise usage_error(str(exc)) from None
+    def log(m: str) -> None:
+        err.print(escape(m))
+
+    try:
+        engine = build_engine(EngineConfig(data_dir), log=log)
+        genes = load_genes(genes_dir, log=log)
+    except KnowledgeError as exc:
+        raise fail(f"knowledge: {exc}") from None
+    try:
+        sink = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
+    except OSError as exc:
+        raise fail(f"--output {output}: cannot write ({exc.strerror})") from None
+    records: list[dict] = []
+
+    def emit(rec: dict) -> None:
+        if fmt is VcfFormat.jsonl:
+            sink.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            sink.flush()
+        else:
+            records.append(rec)
+
+    failures: dict[str, list[str]] = defaultdict(list)
+    ok = 0
+    progress = Progress(TextColumn("ranking with VCFs"), BarColumn(), MofNCompleteColumn(),
+                        TimeRemainingColumn(), console=err)
+    try:
+        with progress:
+            task = progress.add_task("cases", total=len(cases.sources))
+            for src in cases.sources:
+                try:
+                    raw = src.read()
+                    data = json.loads(raw)
+                    on_disk = Path(src.where).is_file()
+                    found = vcfs_of_phenopacket(data, Path(src.where).parent if on_disk
+                                                else None, src.where)
+                    if len(found) != 1:
+                        bad = InputError(f"the phenopacket's `files` name {len(found)} VCF "
+                                         "files; a batch needs exactly one per phenopacket",
+                                         src.where)
+                        bad.reason = "not exactly one VCF in `files`"  # type: ignore[attr-defined]
+                        raise bad
+                    vcf, asm = found[0]
+                    patient = patient_from_bytes(raw, engine.knowledge.ontology, src.where,
+                                                 True)
+                    variants = prepare_variants(vcf, genes, assembly=assembly or asm,
+                                                liftover_chain=chain)
+                    d = diagnose_with_variants(engine, patient, variants, genes, top=top,
+                                               leave_publication_out=lpo)
+                except Exception as exc:  # noqa: BLE001 - one failing case never stops the batch
+                    msg = str(exc)
+                    if isinstance(exc, InputError) and exc.where and msg.startswith(
+                            f"{exc.where}: "):
+                        msg = msg[len(exc.where) + 2:]
+                    if isinstance(exc, ValueError) and not isinstance(exc, InputError):
+                        msg = f"not valid JSON ({exc})"
+                    reason = getattr(exc, "reason", None) or (
+                        msg.split(" (")[0].split(":")[0] if isinstance(
+                            exc, (InputError, ValueError)) else
+                        f"internal error ({type(exc).__name__})")
+                    failures[reason].append(src.where)
+                    progress.console.print(f"[red]failed:[/red] {escape(src.where)}: "
+                                           f"{escape(msg)}", highlight=False)
+                    emit(failure_to_dict(src.where, reason, msg))
+                else:
+                    rec = genomic_to_dict(d)
+                    rec["source"] = src.where
+                    emit(rec)
+                    ok += 1
+                progress.advance(task)
+        if fmt is VcfFormat.json:
+            json.dump(records, sink, indent=2, ensure_ascii=False)
+            sink.write("\n")
+    finally:
+        if output:
+            sink.close()
+    n_failed = sum(len(v) for v in failures.values())
+    style = "green" if not n_failed else "red"
+    err.print(f"[{style}]{ok + n_failed} case(s): {ok} ranked, {n_failed} failed[/{style}]"
+              + (f"; wrote {escape(str(output))}" if output else ""), highlight=False)
+    for reason, wheres in sorted(failures.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        examples = ", ".join(wheres[:3]) + (", …" if len(wheres) > 3 else "")
+        err.print(f"  {len(wheres)} × {escape(reason)}: {escape(examples)}", highlight=False)
+    return 1 if n_failed else 0
 
 
 def _write_genomic(d, fmt: VcfFormat, sink, to_dict) -> None:  # type: ignore[no-untyped-def]

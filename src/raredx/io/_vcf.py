@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from types import MemberDescriptorType
+from typing import Any
 
 from raredx.errors import InputError
 from raredx.io._gc import gc_paused
@@ -958,12 +959,37 @@ def phenopacket_vcfs(path: Path) -> list[tuple[Path, str | None]]:
     ``.vcf.gz`` name), with the assembly its ``fileAttributes`` give; relative paths and
     ``file://`` URIs are resolved against the phenopacket's folder."""
     import json
-    from urllib.parse import unquote, urlparse
 
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
         raise InputError(f"cannot read the phenopacket ({e})", str(path)) from None
+    return vcfs_of_phenopacket(data, Path(path).parent, str(path))
+
+
+def names_vcf(raw: bytes) -> bool:
+    """Whether a phenopacket's ``files`` name a VCF (a cheap check, for a warning)."""
+    if b'"files"' not in raw:
+        return False
+    import json
+
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return False
+    files = data.get("files") if isinstance(data, dict) else None
+    return any(isinstance(f, dict) and isinstance(f.get("uri"), str) and (
+        re.search(r"\.vcf(\.b?gz)?$", f["uri"], re.I) or str(
+            (f.get("fileAttributes") or {}).get("fileFormat", "")).lower() == "vcf")
+        for f in files or [])
+
+
+def vcfs_of_phenopacket(data: Any, base: Path | None, where: str
+                        ) -> list[tuple[Path, str | None]]:
+    """:func:`phenopacket_vcfs` on a parsed phenopacket; relative paths are resolved against
+    ``base`` (None, e.g. for a phenopacket inside an archive: relative paths are an error)."""
+    from urllib.parse import unquote, urlparse
+
     out = []
     for i, f in enumerate(data.get("files") or [] if isinstance(data, dict) else []):
         if not isinstance(f, dict) or not isinstance(f.get("uri"), str):
@@ -975,11 +1001,14 @@ def phenopacket_vcfs(path: Path) -> list[tuple[Path, str | None]]:
             continue
         u = urlparse(uri)
         if u.scheme not in ("", "file"):
-            raise InputError(f"files[{i}].uri {uri!r}: only local files can be read",
-                             str(path))
+            raise InputError(f"files[{i}].uri {uri!r}: only local files can be read", where)
         p = Path(unquote(u.path if u.scheme == "file" else uri))
         if not p.is_absolute():
-            p = Path(path).parent / p
+            if base is None:
+                raise InputError(f"files[{i}].uri {uri!r}: a relative path cannot be resolved "
+                                 "for a phenopacket inside an archive (unpack it, or give an "
+                                 "absolute path)", where)
+            p = base / p
         asm = attrs.get("genomeAssembly") or attrs.get("genome_assembly")
         out.append((p, str(asm) if asm else None))
     return out
