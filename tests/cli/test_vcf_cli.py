@@ -93,17 +93,20 @@ def test_diagnose_vcf_batch_reads_each_phenopackets_own_vcf(tmp_path, mini_relea
     data["files"] = [{"uri": "p.vcf", "fileAttributes": {"fileFormat": "vcf"}}]
     with_vcf.write_text(json.dumps(data))
     phenopacket(cohort / "b" / "no_vcf.json")  # names no VCF: fails, the batch goes on
+    gone = phenopacket(cohort / "b" / "gone.json")  # names a VCF that is not there
+    gone.write_text(json.dumps({**json.loads(gone.read_text()), "files": [{"uri": "x.vcf"}]}))
     (cohort / "b" / "broken.json").write_text('{"id": ')
     common = ["--data-dir", str(mini_release), "--genes-dir", str(GENES)]
     out = tmp_path / "out.jsonl"
     r = invoke("diagnose-vcf", str(cohort), *common, "-o", str(out))
     assert r.exit_code == 1, r.output
     recs = {Path(x["source"]).name: x for x in map(json.loads, out.read_text().splitlines())}
-    assert set(recs) == {"case.json", "no_vcf.json", "broken.json"}
+    assert set(recs) == {"case.json", "no_vcf.json", "broken.json", "gone.json"}
+    assert str(cohort / "b" / "x.vcf") in recs["gone.json"]["error"]["message"]
     assert recs["case.json"]["genes"][0]["symbol"] == "SEIZ2"
     assert recs["no_vcf.json"]["error"]["reason"] == "not exactly one VCF in `files`"
     assert "not valid JSON" in recs["broken.json"]["error"]["message"]
-    assert "3 case(s): 1 ranked, 2 failed" in r.output
+    assert "4 case(s): 1 ranked, 3 failed" in r.output
     # options for one patient are refused in a batch; so is a table
     assert invoke("diagnose-vcf", str(cohort), *common, "--vcf", "x.vcf").exit_code == 2
     assert invoke("diagnose-vcf", str(cohort), *common, "-f", "table").exit_code == 2

@@ -212,8 +212,8 @@ def _batch(paths: list[Path], fmt: VcfFormat, top: int, lpo: bool, assembly: str
                                                leave_publication_out=lpo)
                 except Exception as exc:  # noqa: BLE001 - one failing case never stops the batch
                     msg = str(exc)
-                    if isinstance(exc, InputError) and exc.where and msg.startswith(
-                            f"{exc.where}: "):
+                    if isinstance(exc, InputError) and exc.where == src.where and \
+                            msg.startswith(f"{exc.where}: "):
                         msg = msg[len(exc.where) + 2:]
                     if isinstance(exc, ValueError) and not isinstance(exc, InputError):
                         msg = f"not valid JSON ({exc})"
