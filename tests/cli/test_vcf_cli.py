@@ -115,6 +115,30 @@ def test_diagnose_vcf_batch_reads_each_phenopackets_own_vcf(tmp_path, mini_relea
     assert r.exit_code == 0 and "name a VCF in `files`" in r.output
 
 
+def test_benchmark_with_vcf_spikes_each_case_into_the_background(tmp_path, mini_release):
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    phenopacket(cases / "case.json", [("SEIZ2", "chr3", 6100, "AT", "A", "heterozygous")])
+    bg = tmp_path / "bg.vcf"
+    bg.write_text(HEAD + "".join(f"chr3\t{p}\t{i}\tG\tA\t50\tPASS\t.\tGT\t0/1\n"
+                                 for p, i in ((1200, "."), (2300, "rs1"), (7000, "."))))
+    out = tmp_path / "report"
+    r = invoke("benchmark", str(cases), "--vcf", str(bg), "--data-dir", str(mini_release),
+               "--genes-dir", str(GENES), "-o", str(out))
+    assert r.exit_code == 0, r.output
+    rep = json.loads((out / "report.json").read_text())
+    summary = rep["summary"]
+    # the phenotype alone does not tell SEIZ2 from SEIZ1; the spiked variant does
+    assert summary["leave-publication-out/phenotype/gene"]["top1"] == 0.0, summary
+    assert summary["leave-publication-out/rare/gene"]["top1"] == 100.0, summary
+    assert "phenotype + VCF, rare background" in (out / "report.md").read_text()
+    # options of the phenotype benchmark that the VCF benchmark has no use for are refused
+    r = invoke("benchmark", str(cases), "--vcf", str(bg), "--limit", "3")
+    assert r.exit_code == 2 and "--limit: not used with --vcf" in r.output
+    r = invoke("benchmark", str(cases), "--genes-dir", str(GENES))
+    assert r.exit_code == 2 and "go with --vcf" in r.output
+
+
 def test_diagnose_vcf_bad_input_exits_1(tmp_path, mini_release):
     pp = phenopacket(tmp_path / "case.json")
     vcf = tmp_path / "p.vcf"

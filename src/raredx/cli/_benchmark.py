@@ -16,6 +16,7 @@ from typing import Any
 import typer
 
 from raredx.cli import app
+from raredx.cli._render import usage_error
 
 
 class _ProtocolChoice(str, enum.Enum):
@@ -65,6 +66,22 @@ def _command_line(path: Path, **opts: Any) -> str:
     return " ".join(parts)
 
 
+def _benchmark_vcf(path: Path, background: Path, chain: Path | None, genes_dir: Path | None,
+                   data_dir: Path | None, output_dir: Path | None, sample: int | None, seed: int,
+                   unused: dict[str, bool]) -> None:
+    """`raredx benchmark --vcf BG` is `raredx benchmark-vcf --background BG` (both protocols,
+    both backgrounds); options of the phenotype benchmark it has no use for are refused."""
+    given = [name for name, on in unused.items() if on]
+    if given:
+        raise usage_error(f"{', '.join(given)}: not used with --vcf (see `raredx "
+                          "benchmark-vcf --help`)")
+    from raredx.cli._vcf import benchmark_vcf
+
+    benchmark_vcf(path=path, background=background, liftover_chain=chain, sample=sample,
+                  seed=seed, out_dir=output_dir or Path("benchmark-vcf"), data_dir=data_dir,
+                  genes_dir=genes_dir)
+
+
 @app.command()
 def benchmark(
     path: Path = typer.Argument(
@@ -91,8 +108,26 @@ def benchmark(
     weights: Path | None = typer.Option(
         None, "--weights", help="Model weights file [default: the packaged one]."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    vcf: Path | None = typer.Option(
+        None, "--vcf", help="Benchmark genotype-aware ranking instead: spike each case's causal "
+        "variants into this background exome (as `raredx benchmark-vcf --background`).",
+        show_default=False),
+    liftover_chain: Path | None = typer.Option(
+        None, "--liftover-chain", help="With --vcf: UCSC GRCh37→GRCh38 chain file for a GRCh37 "
+        "background.", show_default=False),
+    genes_dir: Path | None = typer.Option(
+        None, "--genes-dir", help="With --vcf: gene knowledge directory.", show_default=False),
 ) -> None:
     """Measure top-1/3/10, MRR, calibration, speed and memory as-is and leave-publication-out."""
+    if vcf is not None:
+        _benchmark_vcf(path, vcf, liftover_chain, genes_dir, data_dir, output_dir, sample, seed,
+                       {"--limit": limit is not None, "--include": bool(include),
+                        "--protocol": protocol is not _ProtocolChoice.BOTH,
+                        "--no-peers": no_peers, "--weights": weights is not None,
+                        "--quiet": quiet})
+        return
+    if liftover_chain is not None or genes_dir is not None:
+        raise usage_error("--liftover-chain and --genes-dir go with --vcf")
     from rich.console import Console
     from rich.progress import (
         BarColumn,

@@ -328,28 +328,44 @@ def benchmark_vcf(
     """Phenotype-only vs phenotype + spiked exome: ranks of the true disease and gene."""
     import random
 
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     from raredx.benchmark._vcf import markdown_report, run_vcf_benchmark
     from raredx.engine import EngineConfig, build_engine
     from raredx.errors import InputError, KnowledgeError
     from raredx.io import load_genes
 
     err = stderr()
-    log = lambda m: err.print(escape(m))
+
+    def log(m: str) -> None:
+        err.print(escape(m))
+
+    bar = Progress(TextColumn("spiking and ranking"), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn(), TimeRemainingColumn(), console=err)
+    task = bar.add_task("cases", total=None)
 
     def select(names: list[str]) -> list[str]:
-        if sample is None or sample >= len(names):
-            return names
-        return sorted(random.Random(seed).sample(names, sample))
+        if sample is not None and sample < len(names):
+            names = sorted(random.Random(seed).sample(names, sample))
+        bar.update(task, total=len(names))
+        return names
 
     def progress(i: int) -> None:
-        if i % 100 == 0:
-            err.print(f"{i} cases")
+        bar.update(task, completed=i)
 
     try:
         engine = build_engine(EngineConfig(data_dir), log=log)
         genes = load_genes(genes_dir, log=log)
-        rep = run_vcf_benchmark(engine, genes, path, background, liftover_chain, select, log,
-                                progress)
+        with bar:
+            rep = run_vcf_benchmark(engine, genes, path, background, liftover_chain, select,
+                                    log, progress)
     except (InputError, KnowledgeError) as exc:
         raise fail(str(exc)) from None
     from raredx.benchmark._vcf import half_summaries
