@@ -87,6 +87,35 @@ def test_intergenic_and_lncrna_are_not_annotated(genes):
     assert n == 2 and all(not v.annotations for v in out)
 
 
+def test_small_rna_disease_genes_are_annotated_and_scored(genes, params):
+    # RNUX (snRNA, linked to a disease) is indexed, its interval its one exon; SNRX (snRNA, no
+    # disease) is not: a variant there is in no gene
+    from raredx.knowledge import RNA_GENE_NOTE
+    from raredx.model import AnnotationSource, VariantAnnotation
+
+    (inside, other), n = annotate_builtin(
+        [var("chr5", 1100, "T", "TA"), var("chr5", 5050, "A", "G")], genes)
+    assert n == 1 and not other.annotations
+    (a,) = inside.annotations
+    assert (a.gene_symbol, a.effect, a.note) == ("RNUX", VariantEffect.NON_CODING_EXON,
+                                                 RNA_GENE_NOTE)
+    g = genes.gene("RNUX")
+    e = score_genes([inside], 0, genes, params)[g]
+    assert e.variants[0].pathogenicity == params.rna_gene_pathogenicity == 0.4
+    assert e.llr(Moi.AD) > 1.5  # a rare variant in a short single-exon gene
+    # a VCF's own annotation of that exon (VEP: non_coding_transcript_exon_variant) counts alike,
+    # while a non-coding exon of another gene stays below the threshold
+    vep = Variant("chr5", 1100, "T", "TA", (Genotype("p", Zygosity.HETEROZYGOUS),),
+                  annotations=(VariantAnnotation("RNUX", VariantEffect.NON_CODING_EXON,
+                                                 AnnotationSource.VEP),))
+    (ve,) = score_genes([vep], 0, genes, params)[g].variants
+    assert ve.pathogenicity == 0.4 and ve.annotation.note == RNA_GENE_NOTE
+    lnc = Variant("chr2", 11000, "T", "A", (Genotype("p", Zygosity.HETEROZYGOUS),),
+                  annotations=(VariantAnnotation("LENSB", VariantEffect.NON_CODING_EXON,
+                                                 AnnotationSource.VEP),))
+    assert score_genes([lnc], 0, genes, params) == {}
+
+
 def test_mitochondrial_genes_are_annotated_and_scored(genes, params):
     # no MANE exons on chrM: each mitochondrial gene is its own exon, with no UTR guesses
     (trna, prot, indel, outside), n = annotate_builtin(

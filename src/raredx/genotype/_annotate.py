@@ -20,7 +20,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from raredx.knowledge import GeneKnowledge
+from raredx.knowledge import RNA_GENE_NOTE, SMALL_RNA_BIOTYPES, GeneKnowledge
 from raredx.model import AnnotationSource, Variant, VariantAnnotation, VariantEffect
 
 __all__ = ["annotate_builtin", "attach_gene_ids"]
@@ -74,6 +74,8 @@ def _exon_effect(genes: GeneKnowledge, table, rows: range, lo: int, hi: int, cha
             gi = genes.genes[g]
             if gi.chrom == "chrM" and gi.biotype not in _CODING_BIOTYPES:
                 eff, note = VariantEffect.NON_CODING_EXON, "mitochondrial RNA gene (tRNA or rRNA)"
+            elif gi.biotype in SMALL_RNA_BIOTYPES:
+                eff, note = VariantEffect.NON_CODING_EXON, RNA_GENE_NOTE
             elif change == 0:
                 eff, note = VariantEffect.CODING_UNKNOWN, "exonic; effect unknown (no reference genome)"
             elif change % 3:

@@ -37,7 +37,7 @@ from importlib import resources
 from pathlib import Path
 
 from raredx.genotype._annotate import _span, exon_position
-from raredx.knowledge import GeneKnowledge
+from raredx.knowledge import RNA_GENE_NOTE, SMALL_RNA_BIOTYPES, GeneKnowledge
 from raredx.model import (
     AnnotationSource,
     Sex,
@@ -159,6 +159,9 @@ class GenotypeParams:
     # chrM): the classic cause of mitochondrial disease (MELAS, MERRF, aminoglycoside deafness),
     # not the near-neutral nuclear non-coding exon variant
     mitochondrial_rna_pathogenicity: float = 0.01
+    # a variant in the exon of a small nuclear RNA gene the gene file links to a disease
+    # (RNU4-2, RNU4ATAC, RMRP, SNORD118, MIR96 ...; raredx.knowledge.SMALL_RNA_BIOTYPES)
+    rna_gene_pathogenicity: float = 0.01
     # the disease posterior of phenotype + VCF is a softmax of the combined score at the
     # phenotype model's temperature times this factor
     posterior_temperature_factor: float = 1.0
@@ -183,8 +186,11 @@ class GenotypeParams:
     def base_pathogenicity(self, v: Variant, a: VariantAnnotation) -> float:
         """The pathogenicity of ``a``'s effect for ``v``: by effect, except mitochondrial RNA
         genes' variants."""
-        if v.chrom == "chrM" and a.effect is VariantEffect.NON_CODING_EXON:
-            return self.mitochondrial_rna_pathogenicity
+        if a.effect is VariantEffect.NON_CODING_EXON:
+            if v.chrom == "chrM":
+                return self.mitochondrial_rna_pathogenicity
+            if a.note == RNA_GENE_NOTE:
+                return self.rna_gene_pathogenicity
         return self.effect_probabilities[a.effect]
 
     def effective_kb(self, kb):  # type: ignore[no-untyped-def]
@@ -474,13 +480,20 @@ def score_genes(
         x_het = (male and v.chrom == "chrX" and gt.zygosity is Zygosity.HETEROZYGOUS
                  and not in_par(v.pos))
         for a in v.annotations:
+            rna = a.effect is VariantEffect.NON_CODING_EXON
             if plain:
                 p = params.base_pathogenicity(v, a)  # the common case
-                if p < pmin:
+                if p < pmin and not rna:
                     continue
             g = genes.gene(a.gene_id) if a.gene_id else genes.gene(a.gene_symbol)
             if g is None or (only is not None and g not in only):
                 continue
+            if rna and a.note != RNA_GENE_NOTE and v.chrom != "chrM" and \
+                    genes.genes[g].biotype in SMALL_RNA_BIOTYPES:
+                # an annotation from the VCF (VEP, SnpEff) of a small RNA disease gene's exon
+                a = replace(a, note=RNA_GENE_NOTE)
+                if plain:
+                    p = params.base_pathogenicity(v, a)
             if not plain:
                 p, _ = pathogenicity(v, a, params, gt.quality)
             note = None

@@ -38,7 +38,7 @@ from raredx.io._release import (
     resolve_installed,
 )
 from raredx.knowledge import cached, file_sha256
-from raredx.knowledge._genes import GeneInfo, GeneKnowledge, IntervalTable
+from raredx.knowledge._genes import SMALL_RNA_BIOTYPES, GeneInfo, GeneKnowledge, IntervalTable
 
 __all__ = ["GENE_FILES", "default_genes_dir", "install_gene_file", "install_genes", "load_genes",
            "locate_genes", "resolve_genes_dir"]
@@ -191,6 +191,19 @@ def _bed_like(path: Path, what: str, parse) -> list:  # type: ignore[no-untyped-
 MITOCHONDRIAL_RNA_BIOTYPES = ("Mt_tRNA", "Mt_rRNA")
 
 
+_GENE_FILE_COLUMNS = ("ncbi_gene_id", "gene_symbol", "disease_id", "hpo_id")
+# version of what parse_genes builds (v4: small RNA disease genes)
+GENE_FORMAT = "gene-knowledge-v4"
+
+
+def _linked_symbols(path: Path) -> set[str]:
+    """The gene symbols HPO's gene file links to a disease."""
+    it = _rows(path)
+    cols = _columns(it, path, _GENE_FILE_COLUMNS)
+    col = cols["gene_symbol"]
+    return {f[col] for f in it if len(f) >= len(cols)}
+
+
 def _table(rows: list[tuple[str, int, int, int, int, int]]) -> dict[str, IntervalTable]:
     by: dict[str, list] = {}
     for r in rows:
@@ -270,14 +283,20 @@ def parse_genes(files: dict[str, Path]) -> GeneKnowledge:
     gene_rows = []
     gencode = _bed_like(files["gencode_v44_hg38_genes.tsv"], "GENCODE gene",
                         lambda f: (f[0], int(f[1]), int(f[2]), f[3], f[5], f[6]))
+    rna_disease_genes = _linked_symbols(files["genes_to_phenotype.txt"])
     for chrom, start, end, sym, strand, biotype in gencode:
         mito = chrom == "chrM"
-        if biotype != "protein_coding" and not (mito and biotype in MITOCHONDRIAL_RNA_BIOTYPES):
+        small_rna = biotype in SMALL_RNA_BIOTYPES and sym in rna_disease_genes
+        if biotype != "protein_coding" and not small_rna and not (
+                mito and biotype in MITOCHONDRIAL_RNA_BIOTYPES):
             continue  # only protein-coding genes are scored; others would only slow look-ups
         g = gene_of(sym, chrom, 1 if strand == "+" else -1, biotype)
+        if small_rna and genes[g].biotype != biotype:  # first named by HGNC without a biotype
+            genes[g] = GeneInfo(genes[g].symbol, genes[g].hgnc_id, genes[g].name,
+                                genes[g].chrom, genes[g].strand, biotype)
         gene_rows.append((chrom, start, end, g, 0, 0))
-        if mito and g not in exon_len:
-            # MANE has no mitochondrial transcripts; the mitochondrial genes have no introns,
+        if (mito or small_rna) and g not in exon_len:
+            # MANE has no mitochondrial or small RNA transcripts; these genes have no introns,
             # so each gene interval is its one exon
             exon_rows.append((chrom, start, end, g, 1, 1))
             exon_len[g] = end - start
@@ -287,8 +306,7 @@ def parse_genes(files: dict[str, Path]) -> GeneKnowledge:
     pair_inh: dict[tuple[int, str], set[str]] = {}
     gene_terms: dict[int, set[str]] = {}
     it = _rows(files["genes_to_phenotype.txt"])
-    col = _columns(it, files["genes_to_phenotype.txt"],
-                   ("ncbi_gene_id", "gene_symbol", "disease_id", "hpo_id"))
+    col = _columns(it, files["genes_to_phenotype.txt"], _GENE_FILE_COLUMNS)
     for f in it:
         if len(f) < len(col):
             continue
@@ -353,9 +371,11 @@ def load_genes(genes_dir: Path | None = None, log: Callable[[str], None] = print
     """Load (parse once and cache) the gene knowledge in ``genes_dir``."""
     files = locate_genes(resolve_genes_dir(genes_dir, log))
     sums = tuple(sorted((n, file_sha256(p)) for n, p in files.items()))
-    key = "genes-" + hashlib.sha256(repr(sums).encode()).hexdigest()[:20]
+    # the parser's version is part of the key, so that every cache derived from the gene
+    # knowledge (tuning and benchmark caches keyed by ``cache_key``) is rebuilt when it changes
+    key = "genes-" + hashlib.sha256(repr((sums, GENE_FORMAT)).encode()).hexdigest()[:20]
     with gc_paused():
-        gk = _unpack(cached(key, "gene-knowledge-v3", lambda: _pack(parse_genes(files))))
+        gk = _unpack(cached(key, GENE_FORMAT, lambda: _pack(parse_genes(files))))
         if gk is None:  # cached by a version of raredx whose GeneInfo had other fields
             gk = parse_genes(files)
     gk.versions = {"release": GENES_RELEASE, **dict(sums)}

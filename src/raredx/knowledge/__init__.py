@@ -35,6 +35,12 @@ __all__ = [
     "cached",
     "file_sha256",
 ]
-from raredx.knowledge._genes import GeneInfo, GeneKnowledge, IntervalTable
+from raredx.knowledge._genes import (
+    RNA_GENE_NOTE,
+    SMALL_RNA_BIOTYPES,
+    GeneInfo,
+    GeneKnowledge,
+    IntervalTable,
+)
 
-__all__ += ["GeneInfo", "GeneKnowledge", "IntervalTable"]
+__all__ += ["RNA_GENE_NOTE", "SMALL_RNA_BIOTYPES", "GeneInfo", "GeneKnowledge", "IntervalTable"]

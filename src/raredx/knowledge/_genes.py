@@ -10,7 +10,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["GeneInfo", "GeneKnowledge", "IntervalTable"]
+__all__ = ["RNA_GENE_NOTE", "SMALL_RNA_BIOTYPES", "GeneInfo", "GeneKnowledge", "IntervalTable"]
+
+# GENCODE biotypes of the small nuclear RNA genes loaded besides the protein-coding ones when
+# the gene file links them to a disease (RNU4-2: ReNU syndrome; RNU4ATAC: MOPD1; RMRP:
+# cartilage-hair hypoplasia; SNORD118: leukoencephalopathy with calcifications and cysts;
+# MIR96, MIR184, MIR204 ...): single-exon genes whose exonic variants are the disease's cause
+SMALL_RNA_BIOTYPES = ("snRNA", "snoRNA", "scaRNA", "miRNA", "ribozyme", "misc_RNA")
+# the note of a variant in the exon of such a gene (it weighs as an RNA gene variant)
+RNA_GENE_NOTE = "exon of a small RNA gene linked to a disease"
 
 
 @dataclass(frozen=True, slots=True)
