@@ -122,15 +122,36 @@ def test_benchmark_with_vcf_spikes_each_case_into_the_background(tmp_path, mini_
     bg = tmp_path / "bg.vcf"
     bg.write_text(HEAD + "".join(f"chr3\t{p}\t{i}\tG\tA\t50\tPASS\t.\tGT\t0/1\n"
                                  for p, i in ((1200, "."), (2300, "rs1"), (7000, "."))))
+    # a second case whose publications are its disease's only source: leave-publication-out
+    # empties OMIM:100200, and the strict protocol drops its gene link too
+    cited = phenopacket(cases / "cited.json",
+                        [("SEIZ2", "chr3", 6100, "AT", "A", "heterozygous")])
+    data = json.loads(cited.read_text())
+    data["metaData"] = {"externalReferences": [{"id": "PMID:6000006"}, {"id": "PMID:6000007"}]}
+    cited.write_text(json.dumps(data))
     out = tmp_path / "report"
     r = invoke("benchmark", str(cases), "--vcf", str(bg), "--data-dir", str(mini_release),
                "--genes-dir", str(GENES), "-o", str(out))
     assert r.exit_code == 0, r.output
     rep = json.loads((out / "report.json").read_text())
+    row = next(x for x in rep["rows"] if x["case"].endswith("cited.json"))
+    # with the link, the variant lifts the emptied disease (it borrows its series' profile,
+    # the same as OMIM:100100's) to first place; without it, the two tie and the id decides
+    assert row["leave-publication-out/rare/disease"] == 1
+    assert row["leave-publication-out-strict/rare/disease"] == 2
+    # SEIZ2 is then only the cause of an undescribed disease (phenotype LR 1, the novel-disease
+    # prior), behind SEIZ1, whose disease fits and which carries no variant
+    assert row["leave-publication-out/rare/gene"] == 1
+    assert row["leave-publication-out-strict/rare/gene"] == 2
+    plain = next(x for x in rep["rows"] if x["case"].endswith("case.json"))
+    assert plain["leave-publication-out-strict/rare/disease"] == plain[
+        "leave-publication-out/rare/disease"] == 1
+    rep["rows"] = [plain]
     summary = rep["summary"]
     # the phenotype alone does not tell SEIZ2 from SEIZ1; the spiked variant does
     assert summary["leave-publication-out/phenotype/gene"]["top1"] == 0.0, summary
     assert summary["leave-publication-out/rare/gene"]["top1"] == 100.0, summary
+    assert "leave-publication-out-strict/rare/gene" in summary
     assert "phenotype + VCF, rare background" in (out / "report.md").read_text()
     # options of the phenotype benchmark that the VCF benchmark has no use for are refused
     r = invoke("benchmark", str(cases), "--vcf", str(bg), "--limit", "3")

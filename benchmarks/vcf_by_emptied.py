@@ -1,0 +1,80 @@
+"""Gene ranks of a `raredx benchmark-vcf` run, split by whether leave-publication-out leaves the
+true disease any annotation of its own (and, within that, by the groups of `vcf_by_link.py`).
+
+    python benchmarks/vcf_by_emptied.py REPORT.json [--data-dir DIR] [--key KEY]
+
+Leave-publication-out removes the annotations that cite the case's PMIDs, as the brief defines
+it; the gene file's gene->disease links carry no PMIDs and stay. Where the left-out paper is the
+disease's only source (the disease is "emptied"), its gene link most likely comes from that
+paper too. This split shows how much the genotype figures rest on such links: a stricter
+protocol that also dropped them would score those cases like genes linked to other diseases
+only (`vcf_by_link.py`, group B) or to none (group C). It depends on the knowledge and the
+cases' PMIDs only, never on a rank. Benchmark code: it reads the truth the report recorded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import zipfile
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+from raredx.benchmark._vcf import half_of
+from raredx.engine import EngineConfig, build_engine
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from vcf_by_link import SHARED, gene_links, group  # noqa: E402
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("report", type=Path)
+    ap.add_argument("--data-dir", type=Path, default=None)
+    ap.add_argument("--key", default="leave-publication-out/rare/gene")
+    ap.add_argument("--genes-file", type=Path,
+                    default=SHARED / "hpo-2025-01-16" / "genes_to_phenotype.txt.gz")
+    a = ap.parse_args()
+    links = gene_links(a.genes_file)
+    engine = build_engine(EngineConfig(a.data_dir), log=lambda m: None)
+    kb = engine.knowledge
+    ann = kb.annotations
+    index = {d.id: i for i, d in enumerate(kb.diseases)}
+    rows_of: dict[int, np.ndarray] = {}
+    order = np.argsort(ann.disease, kind="stable")
+    bounds = np.searchsorted(ann.disease[order], np.arange(len(kb.diseases) + 1))
+    for i in range(len(kb.diseases)):
+        rows_of[i] = order[bounds[i]:bounds[i + 1]]
+    rep = json.loads(a.report.read_text())
+    zips: dict[str, zipfile.ZipFile] = {}
+    agg: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for r in rep["rows"]:
+        path, _, member = r["case"].rpartition(":")
+        z = zips.setdefault(path, zipfile.ZipFile(path))
+        patient = engine.patient_from_phenopacket(json.loads(z.read(member)), member)
+        left = set(engine.left_out_rows(patient).tolist())
+        truth = r["truth"] if isinstance(r["truth"], list) else [r["truth"]]
+        own = [rows_of[index[t]] for t in truth if t in index]
+        n_left = sum(len(set(x.tolist()) - left) for x in own)
+        g = ("emptied: the true disease keeps no annotation" if n_left == 0
+             else "the true disease keeps annotations")
+        lk = group(truth, r["genes"], links)[0]  # A, B or C (vcf_by_link.py)
+        rank = r[a.key]
+        for h in ("all", half_of(member)):
+            for c in (g, f"{g}; gene-file group {lk}", "all cases"):
+                x = agg[(h, c)]
+                x[0] += 1
+                for j, k in enumerate((1, 3, 10), start=1):
+                    x[j] += rank is not None and rank <= k
+    print(f"| half | group | n | top-1 % | top-3 % | top-10 % |  ({a.key})")
+    print("|---|---|---|---|---|---|")
+    for (h, c), x in sorted(agg.items()):
+        print(f"| {h} | {c} | {x[0]} | " + " | ".join(f"{100 * v / x[0]:.1f}" for v in x[1:])
+              + " |")
+
+
+if __name__ == "__main__":
+    main()
