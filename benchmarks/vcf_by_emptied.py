@@ -18,16 +18,14 @@ import argparse
 import json
 import sys
 import zipfile
-from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
 
-from raredx.benchmark._vcf import half_of
 from raredx.engine import EngineConfig, build_engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from vcf_by_link import SHARED, gene_links, group  # noqa: E402
+from vcf_by_link import SHARED, Tally, gene_links, group  # noqa: E402
 
 
 def main() -> None:
@@ -50,7 +48,7 @@ def main() -> None:
         rows_of[i] = order[bounds[i]:bounds[i + 1]]
     rep = json.loads(a.report.read_text())
     zips: dict[str, zipfile.ZipFile] = {}
-    agg: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    agg = Tally()
     for r in rep["rows"]:
         path, _, member = r["case"].rpartition(":")
         z = zips.setdefault(path, zipfile.ZipFile(path))
@@ -62,18 +60,8 @@ def main() -> None:
         g = ("emptied: the true disease keeps no annotation" if n_left == 0
              else "the true disease keeps annotations")
         lk = group(truth, r["genes"], links)[0]  # A, B or C (vcf_by_link.py)
-        rank = r[a.key]
-        for h in ("all", half_of(member)):
-            for c in (g, f"{g}; gene-file group {lk}", "all cases"):
-                x = agg[(h, c)]
-                x[0] += 1
-                for j, k in enumerate((1, 3, 10), start=1):
-                    x[j] += rank is not None and rank <= k
-    print(f"| half | group | n | top-1 % | top-3 % | top-10 % |  ({a.key})")
-    print("|---|---|---|---|---|---|")
-    for (h, c), x in sorted(agg.items()):
-        print(f"| {h} | {c} | {x[0]} | " + " | ".join(f"{100 * v / x[0]:.1f}" for v in x[1:])
-              + " |")
+        agg.add(member, [g, f"{g}; gene-file group {lk}"], r[a.key])
+    agg.print(a.key)
 
 
 if __name__ == "__main__":

@@ -57,23 +57,34 @@ def main() -> None:
     a = ap.parse_args()
     links = gene_links(a.genes_file)
     rows = json.loads(a.report.read_text())["rows"]
-    agg: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    agg = Tally()
     for r in rows:
-        name = r["case"].split(":", 1)[-1]
         truth = r["truth"] if isinstance(r["truth"], list) else [r["truth"]]
-        g = group(truth, r["genes"], links)
-        rank = r[a.key]
-        for h in ("all", half_of(name)):
-            for c in (g, "all cases"):
-                x = agg[(h, c)]
+        agg.add(r["case"].split(":", 1)[-1], [group(truth, r["genes"], links)], r[a.key])
+    agg.print(a.key)
+
+
+class Tally:
+    """Top-1/3/10 counts of the true gene's rank per (half, group), every case also under
+    "all" and "all cases"."""
+
+    def __init__(self) -> None:
+        self.counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+
+    def add(self, case: str, groups: list[str], rank: int | None) -> None:
+        for h in ("all", half_of(case)):
+            for c in (*groups, "all cases"):
+                x = self.counts[(h, c)]
                 x[0] += 1
                 for j, k in enumerate((1, 3, 10), start=1):
                     x[j] += rank is not None and rank <= k
-    print(f"| half | group | n | top-1 % | top-3 % | top-10 % |  ({a.key})")
-    print("|---|---|---|---|---|---|")
-    for (h, c), x in sorted(agg.items()):
-        print(f"| {h} | {c} | {x[0]} | " + " | ".join(f"{100 * v / x[0]:.1f}" for v in x[1:])
-              + " |")
+
+    def print(self, key: str) -> None:
+        print(f"| half | group | n | top-1 % | top-3 % | top-10 % |  ({key})")
+        print("|---|---|---|---|---|---|")
+        for (h, c), x in sorted(self.counts.items()):
+            print(f"| {h} | {c} | {x[0]} | "
+                  + " | ".join(f"{100 * v / x[0]:.1f}" for v in x[1:]) + " |")
 
 
 if __name__ == "__main__":
