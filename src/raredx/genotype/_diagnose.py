@@ -12,6 +12,7 @@ re-ranking with changed phenotypes never re-reads the VCF.
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 from collections import Counter
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ import numpy as np
 from raredx.errors import InputError
 from raredx.genotype._annotate import annotate_builtin, attach_gene_ids, builtin_annotations
 from raredx.genotype._links import MENDELIAN_TERMS, MULTIFACTORIAL, unscored_links
+from raredx.genotype._names import NAME_RULES
 from raredx.genotype._names import links as inferred_links
 from raredx.genotype._scoring import (
     HPO_MOI,
@@ -39,7 +41,7 @@ from raredx.genotype._scoring import (
 )
 from raredx.io import VcfContent, read_ped, read_vcf
 from raredx.io._gc import gc_paused
-from raredx.knowledge import GeneKnowledge
+from raredx.knowledge import GeneKnowledge, cached
 from raredx.model import AnnotationSource, InputIssue, IssueLevel, Patient, Pedigree, Variant
 
 __all__ = [
@@ -190,7 +192,10 @@ class GenotypeLinks:
                 ld.append(d)
 
         # links kept for display but not scored (susceptibility, contiguous-gene syndromes)
-        self.unscored = unscored_links(kb, genes, params)
+        self.unscored = _cached_per_release(
+            kb, genes, f"unscored-links-{params.skip_susceptibility_links}-"
+            f"{params.contiguous_gene_count:g}-{params.contiguous_gene_window_bp:g}",
+            lambda: unscored_links(kb, genes, params))
         for g, diseases in sorted(genes.gene_diseases.items()):
             for d in diseases:
                 if (g, d) in self.unscored:
@@ -202,8 +207,12 @@ class GenotypeLinks:
         # gene file does not link: (gene, disease) -> (source, the text that names the gene)
         self.inferred: dict[tuple[int, str], tuple[str, str]] = {}
         if params.gene_links_from_names or params.gene_links_from_definitions:
-            for d, found in sorted(inferred_links(
-                    kb, genes, definitions=params.gene_links_from_definitions).items()):
+            defs = params.gene_links_from_definitions
+            synonyms = len(getattr(kb, "orphanet_synonyms", None) or {})
+            found_links = _cached_per_release(
+                kb, genes, f"name-links-{NAME_RULES}-{defs}-{synonyms}",
+                lambda: inferred_links(kb, genes, definitions=defs))
+            for d, found in sorted(found_links.items()):
                 course = kb.course.get(d)
                 inh = set(course.inheritance) if course is not None else set()
                 if params.skip_susceptibility_links and (
@@ -305,6 +314,16 @@ def _moi_mask(pair_terms, course_terms, on_x: bool, on_m: bool) -> list[bool]:  
     if on_m:
         allowed |= {Moi.MT}
     return [m in allowed for m in MOIS]
+
+
+def _cached_per_release(kb: Any, genes: GeneKnowledge, name: str, build: Any) -> Any:
+    """``build()``, cached on disk per knowledge release and gene knowledge (what only they
+    and ``name`` decide: the unscored and the inferred links, about 0.7 s per process)."""
+    kkey, gkey = getattr(kb, "cache_key", None), getattr(genes, "cache_key", None)
+    if not kkey or not gkey:
+        return build()
+    key = "genotype-" + hashlib.sha256(f"{kkey}/{gkey}".encode()).hexdigest()[:20]
+    return cached(key, name, build)
 
 
 _LINKS: dict[tuple[int, int, int], GenotypeLinks] = {}

@@ -128,6 +128,10 @@ def approved_symbols(genes: GeneKnowledge) -> dict[str, int]:
     return {g.symbol: i for i, g in enumerate(genes.genes) if g.hgnc_id}
 
 
+# version of the rules below: part of the key of the inferred links cached per release
+NAME_RULES = "v1"
+
+
 def links(kb: Any, genes: GeneKnowledge, definitions: bool = False,
           diseases: Iterable[str] | None = None, only_unlinked: bool = True
           ) -> dict[str, tuple[tuple[int, str, str], ...]]:
