@@ -105,7 +105,9 @@ def test_diagnose_vcf_batch_reads_each_phenopackets_own_vcf(tmp_path, mini_relea
     assert str(cohort / "b" / "x.vcf") in recs["gone.json"]["error"]["message"]
     assert recs["case.json"]["genes"][0]["symbol"] == "SEIZ2"
     assert recs["no_vcf.json"]["error"]["reason"] == "not exactly one VCF in `files`"
-    assert "not valid JSON" in recs["broken.json"]["error"]["message"]
+    # broken JSON is named as `raredx diagnose` names it (the same decoder), with its position
+    assert recs["broken.json"]["error"]["reason"] == "malformed JSON"
+    assert "line 1, column 8" in recs["broken.json"]["error"]["message"]
     assert "4 case(s): 1 ranked, 3 failed" in r.output
     # options for one patient are refused in a batch; so is a table
     assert invoke("diagnose-vcf", str(cohort), *common, "--vcf", "x.vcf").exit_code == 2

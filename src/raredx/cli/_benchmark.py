@@ -16,7 +16,7 @@ from typing import Any
 import typer
 
 from raredx.cli import app
-from raredx.cli._render import usage_error
+from raredx.cli._common import usage_error
 
 
 class _ProtocolChoice(str, enum.Enum):

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from raredx.cli import app
-from raredx.cli._render import stderr
+from raredx.cli._common import stderr
 
 data_app = typer.Typer(
     help="Install the knowledge release (HPO + annotations + Orphanet) and show what is in use.",

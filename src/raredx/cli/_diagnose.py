@@ -7,11 +7,9 @@ not be loaded), 2 usage error.
 
 from __future__ import annotations
 
-import contextlib
 import enum
 import sys
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
@@ -22,7 +20,17 @@ from rich.console import Console
 from rich.markup import escape
 
 from raredx.cli import app
-from raredx.cli._render import split_terms, stderr, term_locations, usage_error
+from raredx.cli._common import (
+    failure_message,
+    failure_reason,
+    open_output,
+    print_batch_summary,
+    progress_bar,
+    split_terms,
+    stderr,
+    term_locations,
+    usage_error,
+)
 
 if TYPE_CHECKING:
     from raredx.engine import Engine
@@ -107,19 +115,6 @@ def _with_lpo_issue(patient: Patient, where: str) -> Patient:
     return replace(patient, issues=tuple(patient.issues) + (issue,))
 
 
-@contextlib.contextmanager
-def _open_output(output: Path | None) -> Iterator[IO[str]]:
-    if output is None:
-        yield sys.stdout
-        return
-    try:
-        f = open(output, "w", encoding="utf-8", newline="\n")
-    except OSError as exc:
-        raise usage_error(f"--output {output}: {exc.strerror or exc}") from None
-    with f:
-        yield f
-
-
 class _Emitter:
     """Writes results in the chosen format as they come (JSON is written at the end)."""
 
@@ -193,22 +188,6 @@ class _Emitter:
         if self.fmt is OutputFormat.json:
             write_json(self.records if self.batch else (self.records or [{}])[0], self.out)
         self.out.flush()
-
-
-def _reason_of(exc: Exception) -> str:
-    from raredx.errors import InputError
-
-    if isinstance(exc, InputError):
-        return getattr(exc, "reason", None) or str(exc).split(": ", 1)[-1].split(":")[0]
-    return f"internal error ({type(exc).__name__})"
-
-
-def _message_of(exc: Exception) -> str:
-    from raredx.errors import InputError
-
-    if isinstance(exc, InputError) and exc.where and str(exc).startswith(f"{exc.where}: "):
-        return str(exc)[len(exc.where) + 2:]
-    return str(exc) or type(exc).__name__
 
 
 @app.command()
@@ -385,7 +364,7 @@ def _run(engine: Engine, fmt: OutputFormat, output: Path | None, explain: bool,
          err: Console, present_ids: list[str], absent_ids: list[str], sex_value,
          age_years: float | None, onset: str | None, example: bool,
          leave_publication_out: bool, schema_check: bool) -> int:
-    with _open_output(output) as out:
+    with open_output(output) as out:
         n_explain = 0 if not explain else (
             explain_top if explain_top is not None else (3 if batch else top))
         emit = _Emitter(fmt, out, n_explain, batch, output is not None,
@@ -461,15 +440,7 @@ def _single(engine: Engine, emit: _Emitter, warnings: _Warnings, err: Console,
 
 def _batch(engine: Engine, emit: _Emitter, warnings: _Warnings, err: Console, cases, top: int,
            lpo: bool, n_explain: int, schema_check: bool) -> int:
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-    )
-
-    from raredx.io import patient_from_bytes
+    from raredx.io import decode_json, patient_from_data
     from raredx.io._vcf import names_vcf
 
     onto = engine.knowledge.ontology
@@ -483,29 +454,27 @@ def _batch(engine: Engine, emit: _Emitter, warnings: _Warnings, err: Console, ca
         err.print(f"[dim]passed over {len(cases.hidden)} hidden *.json file(s) (names starting "
                   f"with '.' or in __MACOSX, e.g. {escape(cases.hidden[0])})[/dim]",
                   highlight=False)
-    progress = Progress(TextColumn("ranking"), BarColumn(), MofNCompleteColumn(),
-                        TimeRemainingColumn(), console=err, transient=False,
-                        disable=not cases.batch)
+    progress = progress_bar("ranking", err, disable=not cases.batch)
     with progress:
         task = progress.add_task("cases", total=len(cases.sources))
         for src in cases.sources:
             try:
-                raw = src.read()
-                if names_vcf(raw):
+                data = decode_json(src.read(), src.where)
+                if names_vcf(data):
                     with_vcf.append(src.where)
-                patient = patient_from_bytes(raw, onto, src.where, schema_check)
+                patient = patient_from_data(data, onto, src.where, schema_check)
                 warnings.show(patient.issues)
                 d = _diagnose(engine, patient, src.where, top, lpo, n_explain)
                 if lpo and not patient.publications:
                     warnings.show(d.issues[-1:])
             except Exception as exc:  # one failing case never stops the batch
-                reason = _reason_of(exc)
+                reason, message = failure_reason(exc), failure_message(exc, src.where)
                 failures[reason].append(src.where)
                 warnings.show(getattr(exc, "issues", ()))
                 what = "failed" if cases.batch else "error"
-                err.print(f"[red]{what}:[/red] {escape(src.where)}: {escape(_message_of(exc))}",
+                err.print(f"[red]{what}:[/red] {escape(src.where)}: {escape(message)}",
                           highlight=False, soft_wrap=True)
-                emit.failure(src.where, reason, _message_of(exc), getattr(exc, "issues", ()))
+                emit.failure(src.where, reason, message, getattr(exc, "issues", ()))
             else:  # writing is outside the per-case guard: a broken output stops the batch
                 emit.result(d, src.where)
                 ok += 1
@@ -515,16 +484,9 @@ def _batch(engine: Engine, emit: _Emitter, warnings: _Warnings, err: Console, ca
                   f"{escape(with_vcf[0])}), which `raredx diagnose` does not read: "
                   f"`raredx diagnose-vcf` ranks them with their variants[/yellow]",
                   highlight=False)
-    n_failed = sum(len(v) for v in failures.values())
     if not cases.batch:  # one file: its error (if any) was printed, no summary needed
-        return 1 if n_failed else 0
-    total = ok + n_failed
-    style = "green" if not n_failed else "red"
-    err.print(f"[{style}]{total} case(s): {ok} ranked, {n_failed} failed[/{style}]"
-              + (f"; {warnings.cases_with_issues} with input warnings"
-                 if warnings.cases_with_issues else ""), highlight=False)
-    for reason, wheres in sorted(failures.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        examples = ", ".join(wheres[:3]) + (", …" if len(wheres) > 3 else "")
-        err.print(f"  {len(wheres)} × {escape(reason)}: {escape(examples)}", highlight=False)
-    return 1 if n_failed else 0
+        return 1 if failures else 0
+    return print_batch_summary(err, ok, failures, (
+        f"; {warnings.cases_with_issues} with input warnings"
+        if warnings.cases_with_issues else ""))
 

@@ -19,7 +19,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from raredx.cli import app
-from raredx.cli._render import stderr
+from raredx.cli._common import open_output, stderr
 
 if TYPE_CHECKING:
     from raredx.text import Extraction, Extractor, MentionStream
@@ -184,17 +184,8 @@ def diagnose_note(
         err.print(f"[red]error:[/red] knowledge: {escape(str(exc))}")
         raise typer.Exit(1) from None
     extractor = Extractor(load_text_index(engine.knowledge), normal_findings=True)
-    try:
-        out = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
-    except OSError as exc:
-        err.print(f"[red]error:[/red] --output {escape(str(output))}: cannot write "
-                  f"({escape(str(exc.strerror))})")
-        raise typer.Exit(1) from None
-    try:
+    with open_output(output) as out:
         _diagnose_note(engine, extractor, note, top, fmt, out, err)
-    finally:
-        if output:
-            out.close()
     if output:
         err.print(f"wrote {escape(str(output))}")
 

@@ -20,7 +20,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from raredx.cli import app
-from raredx.cli._render import split_terms, stderr, term_locations
+from raredx.cli._common import split_terms, stderr, term_locations
 
 if TYPE_CHECKING:
     from raredx.questions import Question

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-import typer
 from rich.console import Console, Group
 from rich.markup import escape
 from rich.table import Table
@@ -28,38 +27,6 @@ _MARK = {
     "contradicted": ("-", "red"),
     "consistent-absence": ("·", "dim"),
 }
-
-
-def stderr() -> Console:
-    """The console for messages (warnings, errors, progress): standard error, text as given."""
-    return Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-def usage_error(message: str) -> typer.Exit:
-    """Print a usage error and return the exit (status 2) to raise."""
-    stderr().print(f"[red]usage error:[/red] {escape(message)}")
-    return typer.Exit(2)
-
-
-def fail(message: str) -> typer.Exit:
-    """Print an error and return the exit (status 1) to raise."""
-    stderr().print(f"[red]error:[/red] {escape(message)}")
-    return typer.Exit(1)
-
-def split_terms(values: list[str] | None) -> list[str]:
-    """Term ids from repeatable, comma/semicolon/space-separated options (``-p A,B -p C``)."""
-    import re
-
-    out: list[str] = []
-    for v in values or []:
-        out.extend(x for x in re.split(r"[,;\s]+", v) if x)
-    return out
-
-
-def term_locations(present: list[str], absent: list[str]) -> list[str]:
-    """Where each id of ``present + absent`` was given, for warnings: ``--present item 2``."""
-    return ([f"--present item {k + 1}" for k in range(len(present))]
-            + [f"--absent item {k + 1}" for k in range(len(absent))])
 
 
 def knowledge_line(k: KnowledgeVersions) -> str:

@@ -19,8 +19,17 @@ from rich.markup import escape
 from rich.table import Table
 
 from raredx.cli import app
+from raredx.cli._common import (
+    fail,
+    failure_message,
+    failure_reason,
+    open_output,
+    print_batch_summary,
+    progress_bar,
+    stderr,
+    usage_error,
+)
 from raredx.cli._data import data_app
-from raredx.cli._render import fail, stderr, usage_error
 
 
 class VcfFormat(str, enum.Enum):
@@ -71,7 +80,6 @@ def diagnose_vcf(
     from raredx.engine import EngineConfig, build_engine
     from raredx.errors import InputError, KnowledgeError
     from raredx.genotype import diagnose_with_variants, prepare_variants
-    from raredx.genotype._output import genomic_to_dict
     from raredx.io import load_genes
     from raredx.io._gc import gc_paused
 
@@ -122,15 +130,8 @@ def diagnose_vcf(
     err.print(f"{s.get('records', 0)} records read, {s.get('variants_used', 0)} variants used "
               f"(annotation: {escape(d.annotation_source)}); skipped: {escape(skipped)}; "
               f"{dt:.2f} s")
-    try:
-        sink = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
-    except OSError as exc:
-        raise fail(f"--output {output}: cannot write ({exc.strerror})") from None
-    try:
-        _write_genomic(d, fmt, sink, genomic_to_dict)
-    finally:
-        if output:
-            sink.close()
+    with open_output(output) as sink:
+        _write_genomic(d, fmt, sink)
     if output:
         err.print(f"wrote {escape(str(output))}")
 
@@ -143,25 +144,18 @@ def _batch(paths: list[Path], fmt: VcfFormat, top: int, lpo: bool, assembly: str
     case never stops the others. Returns the exit status (1 if any case failed)."""
     from collections import defaultdict
 
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-    )
-
     from raredx.engine import EngineConfig, build_engine
     from raredx.errors import InputError, KnowledgeError
     from raredx.genotype import diagnose_with_variants, prepare_variants
     from raredx.genotype._output import genomic_to_dict
-    from raredx.io import failure_to_dict, find_cases, load_genes, patient_from_bytes
+    from raredx.io import decode_json, failure_to_dict, find_cases, load_genes, patient_from_data
     from raredx.io._vcf import vcfs_of_phenopacket
 
     try:
         cases = find_cases(paths)
     except InputError as exc:
         raise usage_error(str(exc)) from None
+
     def log(m: str) -> None:
         err.print(escape(m))
 
@@ -170,90 +164,64 @@ def _batch(paths: list[Path], fmt: VcfFormat, top: int, lpo: bool, assembly: str
         genes = load_genes(genes_dir, log=log)
     except KnowledgeError as exc:
         raise fail(f"knowledge: {exc}") from None
-    try:
-        sink = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
-    except OSError as exc:
-        raise fail(f"--output {output}: cannot write ({exc.strerror})") from None
     records: list[dict] = []
-
-    def emit(rec: dict) -> None:
-        if fmt is VcfFormat.jsonl:
-            sink.write(json.dumps(rec, ensure_ascii=False) + "\n")
-            sink.flush()
-        else:
-            records.append(rec)
-
     failures: dict[str, list[str]] = defaultdict(list)
     ok = 0
-    progress = Progress(TextColumn("ranking with VCFs"), BarColumn(), MofNCompleteColumn(),
-                        TimeRemainingColumn(), console=err)
-    try:
-        with progress:
-            task = progress.add_task("cases", total=len(cases.sources))
-            for src in cases.sources:
-                try:
-                    raw = src.read()
-                    data = json.loads(raw)
-                    on_disk = Path(src.where).is_file()
-                    found = vcfs_of_phenopacket(data, Path(src.where).parent if on_disk
-                                                else None, src.where)
-                    if len(found) != 1:
-                        bad = InputError(f"the phenopacket's `files` name {len(found)} VCF "
-                                         "files; a batch needs exactly one per phenopacket",
-                                         src.where)
-                        bad.reason = "not exactly one VCF in `files`"  # type: ignore[attr-defined]
-                        raise bad
-                    vcf, asm = found[0]
-                    patient = patient_from_bytes(raw, engine.knowledge.ontology, src.where,
-                                                 True)
-                    variants = prepare_variants(vcf, genes, assembly=assembly or asm,
-                                                liftover_chain=chain)
-                    d = diagnose_with_variants(engine, patient, variants, genes, top=top,
-                                               leave_publication_out=lpo)
-                except Exception as exc:  # noqa: BLE001 - one failing case never stops the batch
-                    msg = str(exc)
-                    if isinstance(exc, InputError) and exc.where == src.where and \
-                            msg.startswith(f"{exc.where}: "):
-                        msg = msg[len(exc.where) + 2:]
-                    if isinstance(exc, ValueError) and not isinstance(exc, InputError):
-                        msg = f"not valid JSON ({exc})"
-                    reason = getattr(exc, "reason", None) or (
-                        msg.split(" (")[0].split(":")[0] if isinstance(
-                            exc, (InputError, ValueError)) else
-                        f"internal error ({type(exc).__name__})")
-                    failures[reason].append(src.where)
-                    progress.console.print(f"[red]failed:[/red] {escape(src.where)}: "
-                                           f"{escape(msg)}", highlight=False)
-                    emit(failure_to_dict(src.where, reason, msg))
-                else:
-                    rec = genomic_to_dict(d)
-                    rec["source"] = src.where
-                    emit(rec)
-                    ok += 1
-                progress.advance(task)
+    with open_output(output) as sink, progress_bar("ranking with VCFs", err) as progress:
+
+        def emit(rec: dict) -> None:
+            if fmt is VcfFormat.jsonl:
+                sink.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                sink.flush()
+            else:
+                records.append(rec)
+
+        task = progress.add_task("cases", total=len(cases.sources))
+        for src in cases.sources:
+            try:
+                data = decode_json(src.read(), src.where)
+                on_disk = Path(src.where).is_file()
+                found = vcfs_of_phenopacket(data, Path(src.where).parent if on_disk else None,
+                                            src.where)
+                if len(found) != 1:
+                    bad = InputError(f"the phenopacket's `files` name {len(found)} VCF files; "
+                                     "a batch needs exactly one per phenopacket", src.where)
+                    bad.reason = "not exactly one VCF in `files`"  # type: ignore[attr-defined]
+                    raise bad
+                vcf, asm = found[0]
+                patient = patient_from_data(data, engine.knowledge.ontology, src.where, True)
+                variants = prepare_variants(vcf, genes, assembly=assembly or asm,
+                                            liftover_chain=chain)
+                d = diagnose_with_variants(engine, patient, variants, genes, top=top,
+                                           leave_publication_out=lpo)
+            except Exception as exc:  # noqa: BLE001 - one failing case never stops the batch
+                reason, message = failure_reason(exc), failure_message(exc, src.where)
+                failures[reason].append(src.where)
+                progress.console.print(f"[red]failed:[/red] {escape(src.where)}: "
+                                       f"{escape(message)}", highlight=False)
+                emit(failure_to_dict(src.where, reason, message))
+            else:
+                rec = genomic_to_dict(d)
+                rec["source"] = src.where
+                emit(rec)
+                ok += 1
+            progress.advance(task)
         if fmt is VcfFormat.json:
             json.dump(records, sink, indent=2, ensure_ascii=False)
             sink.write("\n")
-    finally:
-        if output:
-            sink.close()
-    n_failed = sum(len(v) for v in failures.values())
-    style = "green" if not n_failed else "red"
-    err.print(f"[{style}]{ok + n_failed} case(s): {ok} ranked, {n_failed} failed[/{style}]"
-              + (f"; wrote {escape(str(output))}" if output else ""), highlight=False)
-    for reason, wheres in sorted(failures.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        examples = ", ".join(wheres[:3]) + (", …" if len(wheres) > 3 else "")
-        err.print(f"  {len(wheres)} × {escape(reason)}: {escape(examples)}", highlight=False)
-    return 1 if n_failed else 0
+    return print_batch_summary(err, ok, failures,
+                               f"; wrote {escape(str(output))}" if output else "")
 
 
-def _write_genomic(d, fmt: VcfFormat, sink, to_dict) -> None:  # type: ignore[no-untyped-def]
+def _write_genomic(d, fmt: VcfFormat, sink) -> None:  # type: ignore[no-untyped-def]
+    from raredx.genotype._output import genomic_to_dict
+
     if fmt is VcfFormat.json:
-        json.dump(to_dict(d), sink, indent=2)
+        json.dump(genomic_to_dict(d), sink, indent=2)
         sink.write("\n")
         return
     if fmt is VcfFormat.jsonl:
-        sink.write(json.dumps(to_dict(d)) + "\n")
+        sink.write(json.dumps(genomic_to_dict(d)) + "\n")
         return
     out = Console(file=sink, highlight=False, soft_wrap=False,
                   width=max(120, Console().width))
@@ -328,15 +296,6 @@ def benchmark_vcf(
     """Phenotype-only vs phenotype + spiked exome: ranks of the true disease and gene."""
     import random
 
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
     from raredx.benchmark._vcf import markdown_report, run_vcf_benchmark
     from raredx.engine import EngineConfig, build_engine
     from raredx.errors import InputError, KnowledgeError
@@ -347,8 +306,7 @@ def benchmark_vcf(
     def log(m: str) -> None:
         err.print(escape(m))
 
-    bar = Progress(TextColumn("spiking and ranking"), BarColumn(), MofNCompleteColumn(),
-                   TimeElapsedColumn(), TimeRemainingColumn(), console=err)
+    bar = progress_bar("spiking and ranking", err, elapsed=True)
     task = bar.add_task("cases", total=None)
 
     def select(names: list[str]) -> list[str]:

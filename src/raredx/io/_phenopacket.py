@@ -322,7 +322,13 @@ def patient_from_bytes(
     content: bytes, ontology: Ontology, where: str, schema_check: bool = False
 ) -> Patient:
     """Read a phenopacket from raw file content (UTF-8 JSON) into a patient."""
-    data = decode_json(content, where)
+    return patient_from_data(decode_json(content, where), ontology, where, schema_check)
+
+
+def patient_from_data(
+    data: Any, ontology: Ontology, where: str, schema_check: bool = False
+) -> Patient:
+    """:func:`patient_from_bytes` on an already decoded phenopacket (:func:`decode_json`)."""
     extra = schema_issues(data, where) if schema_check and isinstance(data, dict) else []
     try:
         patient = patient_from_phenopacket(data, ontology, where)

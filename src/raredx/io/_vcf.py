@@ -967,21 +967,23 @@ def phenopacket_vcfs(path: Path) -> list[tuple[Path, str | None]]:
     return vcfs_of_phenopacket(data, Path(path).parent, str(path))
 
 
-def names_vcf(raw: bytes) -> bool:
-    """Whether a phenopacket's ``files`` name a VCF (a cheap check, for a warning)."""
-    if b'"files"' not in raw:
-        return False
-    import json
+def _vcf_entries(data: Any) -> list[tuple[int, str, dict]]:
+    """``(index, uri, fileAttributes)`` of a phenopacket's ``files`` that are VCFs: format VCF
+    (``fileFormat`` or ``htsFormat``), or a ``.vcf`` / ``.vcf.gz`` name."""
+    out = []
+    for i, f in enumerate(data.get("files") or [] if isinstance(data, dict) else []):
+        if not isinstance(f, dict) or not isinstance(f.get("uri"), str):
+            continue
+        attrs = f.get("fileAttributes") or {}
+        fmt = str(attrs.get("fileFormat", attrs.get("htsFormat", ""))).lower()
+        if fmt == "vcf" or re.search(r"\.vcf(\.b?gz)?$", f["uri"], re.I):
+            out.append((i, f["uri"], attrs))
+    return out
 
-    try:
-        data = json.loads(raw)
-    except ValueError:
-        return False
-    files = data.get("files") if isinstance(data, dict) else None
-    return any(isinstance(f, dict) and isinstance(f.get("uri"), str) and (
-        re.search(r"\.vcf(\.b?gz)?$", f["uri"], re.I) or str(
-            (f.get("fileAttributes") or {}).get("fileFormat", "")).lower() == "vcf")
-        for f in files or [])
+
+def names_vcf(data: Any) -> bool:
+    """Whether a (parsed) phenopacket's ``files`` name a VCF."""
+    return bool(_vcf_entries(data))
 
 
 def vcfs_of_phenopacket(data: Any, base: Path | None, where: str
@@ -991,14 +993,7 @@ def vcfs_of_phenopacket(data: Any, base: Path | None, where: str
     from urllib.parse import unquote, urlparse
 
     out = []
-    for i, f in enumerate(data.get("files") or [] if isinstance(data, dict) else []):
-        if not isinstance(f, dict) or not isinstance(f.get("uri"), str):
-            continue
-        attrs = f.get("fileAttributes") or {}
-        fmt = str(attrs.get("fileFormat", attrs.get("htsFormat", ""))).lower()
-        uri = f["uri"]
-        if fmt != "vcf" and not re.search(r"\.vcf(\.b?gz)?$", uri, re.I):
-            continue
+    for i, uri, attrs in _vcf_entries(data):
         u = urlparse(uri)
         if u.scheme not in ("", "file"):
             raise InputError(f"files[{i}].uri {uri!r}: only local files can be read", where)
