@@ -1,7 +1,7 @@
 """Gene→disease links inferred from what the knowledge release says about a disease.
 
-HPO's gene file (2025-01-16, the newest reachable) does not know the diseases described since;
-the 2026 release annotates them. Many of their names carry the gene's symbol: Orphanet's
+HPO's gene file (2025-01-16, brought to 2025-11-24 with hpo3) does not know the diseases described
+since; the 2026 release annotates them. Many of their names carry the gene's symbol: Orphanet's
 "NIT1-related cerebral small vessel disease", the synonym "PPP2R5C-related neurodevelopmental
 disorder" of "Houge-Janssens syndrome type 4", "KAT6A syndrome", "... due to GENE deficiency".
 A disease's name is knowledge of the release, not of any case report.
