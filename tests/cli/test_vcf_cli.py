@@ -223,3 +223,31 @@ def test_diagnose_vcf_finds_the_vcf_in_the_phenopacket_files(tmp_path, mini_rele
     r = invoke("diagnose-vcf", str(pp), "--data-dir", str(mini_release), "--genes-dir",
                str(GENES))
     assert r.exit_code == 1 and "give --vcf" in r.output
+
+
+def test_a_link_read_from_hpo_2025_11_24_says_so(tmp_path, mini_release):
+    # the gene file raredx derives with hpo3 marks the links it inferred (raredx.io._hpo3)
+    genes = tmp_path / "genes"
+    genes.mkdir()
+    for p in GENES.iterdir():
+        if p.name != "genes_to_phenotype.txt":
+            (genes / p.name).symlink_to(p)
+    rows = (GENES / "genes_to_phenotype.txt").read_text().splitlines()
+    (genes / "genes_to_phenotype.txt").write_text("\n".join(
+        [rows[0] + "\tlink_source"]
+        + [r + ("\thpo3_inferred" if "\tSEIZ2\t" in r else "\thpo_gene_file") for r in rows[1:]])
+        + "\n")
+    pp = phenopacket(tmp_path / "case.json")
+    vcf = tmp_path / "p.vcf"
+    vcf.write_text(HEAD + "chr3\t6100\t.\tAT\tA\t50\tPASS\t.\tGT\t0/1\n")
+    r = invoke("diagnose-vcf", str(pp), "--vcf", str(vcf), "--data-dir", str(mini_release),
+               "--genes-dir", str(genes), "--format", "json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout[r.stdout.index("{"):])
+    gene = out["genes"][0]
+    assert gene["symbol"] == "SEIZ2" and gene["disease_link"] == "hpo3_inferred"
+    assert "HPO 2025-11-24" in gene["explanation"]
+    hit = next(d for d in out["diseases"] if d["id"] == "OMIM:100200")
+    assert hit["gene_link"] == "hpo3_inferred"
+    seiz1 = next(d for d in out["diseases"] if d["id"] == "OMIM:100100")
+    assert seiz1["gene_link"] == "hpo_gene_file"

@@ -44,9 +44,12 @@ def test_the_derived_gene_file_is_the_pinned_one(shared_data, tmp_path):
         head = f.readline().split("\t")
         row = f.readline().rstrip("\n").split("\t")
     assert head[:2] == ["ncbi_gene_id", "gene_symbol"] and row[2].startswith("HP:")
-    # links of 2025 that the 2025-01-16 file lacks: BAG3's myopathies OMIM:621094/621095
-    pairs = {tuple(x.split("\t")[i] for i in (1, 5)) for x in out.read_text().splitlines()}
-    assert {("BAG3", "OMIM:621094"), ("BAG3", "OMIM:621095")} <= pairs
+    assert head[-1].strip() == "link_source"
+    # links of 2025 that the 2025-01-16 file lacks (BAG3's myopathies OMIM:621094/621095) are
+    # marked as inferred; BAG3's official links as the gene file's
+    rows = {tuple(x.split("\t")[i] for i in (1, 5, 6)) for x in out.read_text().splitlines()}
+    assert {("BAG3", "OMIM:621094", "hpo3_inferred"), ("BAG3", "OMIM:621095", "hpo3_inferred"),
+            ("BAG3", "OMIM:612954", "hpo_gene_file")} <= rows
 
 
 def test_installed_gene_knowledge_names_the_release_of_its_links(shared_data, tmp_path):
@@ -66,6 +69,9 @@ def test_installed_gene_knowledge_names_the_release_of_its_links(shared_data, tm
     old = load_genes(shared_data, log=lambda _m: None)
     assert old.versions["release"].endswith("hpo2025-01-16")
     assert len(gk.disease_genes) > len(old.disease_genes)
+    bag3 = gk.gene("BAG3")
+    assert (bag3, "OMIM:621094") in gk.inferred_links
+    assert (bag3, "OMIM:612954") not in gk.inferred_links and not old.inferred_links
 
 
 def test_a_gene_file_of_unknown_content_is_refused(tmp_path, shared_data):
@@ -82,3 +88,17 @@ def test_a_gene_file_of_unknown_content_is_refused(tmp_path, shared_data):
         assert "is not the pinned" in str(exc) and "genes_to_phenotype" in str(exc)
     else:
         raise AssertionError("an unknown gene file was installed")
+
+
+def test_allelic_links_keep_apart_the_genes_hpo_names_dash(tmp_path):
+    from raredx.io._release import _allelic
+    f = tmp_path / "genes_to_phenotype.txt"
+    f.write_text(
+        "ncbi_gene_id\tgene_symbol\thpo_id\thpo_name\tfrequency\tdisease_id\n"
+        "100\t-\tHP:0000001\tAll\t-\tOMIM:1\n"
+        "200\t-\tHP:0000001\tAll\t-\tOMIM:2\n"      # another gene also named "-"
+        "300\tFBN1\tHP:0000001\tAll\t-\tOMIM:3\n"
+        "300\tFBN1\tHP:0000001\tAll\t-\tOMIM:4\n")
+    allelic = _allelic(f)
+    assert "OMIM:1" not in allelic and "OMIM:2" not in allelic
+    assert allelic["OMIM:3"] == ("OMIM:4",) and allelic["OMIM:4"] == ("OMIM:3",)

@@ -186,7 +186,8 @@ class CandidateOut(BaseModel):
     phenotype_log10_lr: float | None = None
     genotype_log10_lr: float | None = None
     gene: str | None = None
-    # where the gene-disease link comes from: "hpo_gene_file", "name" (the disease's name names
+    # where the gene-disease link comes from: "hpo_gene_file", "hpo3_inferred" (read from HPO
+    # 2025-11-24's term sets), "name" (the disease's name names
     # the gene) or "definition"
     gene_link: str | None = None
     mode_of_inheritance: str | None = None

@@ -164,6 +164,7 @@ class GenotypeLinks:
         kb = engine.knowledge
         self.params = params
         self.n_candidates = len(engine.candidate_ids)
+        self.hpo3_inferred = getattr(genes, "inferred_links", frozenset())
         rows: dict[int, int] = {}
         lc: list[int] = []
         lg: list[int] = []
@@ -243,17 +244,26 @@ class GenotypeLinks:
         self.base = np.repeat(base[:, None], len(MOIS), axis=1)
 
     def link_source(self, g: int, d: str) -> str:
-        """Where the link of gene ``g`` and disease ``d`` comes from: ``"hpo_gene_file"``, or
-        ``"name"`` / ``"definition"`` when it was inferred (:mod:`._names`)."""
+        """Where the link of gene ``g`` and disease ``d`` comes from: ``"hpo_gene_file"``;
+        ``"hpo3_inferred"`` when raredx read it from HPO 2025-11-24's term sets
+        (:mod:`raredx.io._hpo3`); ``"name"`` / ``"definition"`` when it was inferred from the
+        release's text (:mod:`._names`)."""
         hit = self.inferred.get((g, d))
-        return "hpo_gene_file" if hit is None else hit[0]
+        if hit is not None:
+            return hit[0]
+        return "hpo3_inferred" if (g, d) in self.hpo3_inferred else "hpo_gene_file"
 
     def link_note(self, g: int, d: str, symbol: str) -> str:
         """How an inferred link was made, as the start of an explanation ("" for the gene
         file's links)."""
         hit = self.inferred.get((g, d))
         if hit is None:
-            return ""
+            if (g, d) not in self.hpo3_inferred:
+                return ""
+            return (f"{symbol} is linked to {d} by raredx's reading of HPO 2025-11-24 (the "
+                    f"disease alone explains phenotype terms of {symbol} that HPO's 2025-01-16 "
+                    "gene file leaves unexplained); HPO states no such link in a file "
+                    "published on PyPI. ")
         source, text = hit
         text = text if len(text) <= 160 else text[:157] + "..."
         where = "name" if source == "name" else "Orphanet definition"
@@ -363,8 +373,9 @@ class DiseaseHit:
     variants: tuple[VariantEvidence, ...] = ()
     evidence: tuple[Any, ...] = ()  # the phenotype evidence (TermEvidence), as without a VCF
     course: tuple[Any, ...] = ()  # onset, sex, prior, borrowed profile (CourseEvidence)
-    # where the gene-disease link comes from: "hpo_gene_file", or inferred from the disease's
-    # "name" / "definition" in the release (None: no gene)
+    # where the gene-disease link comes from: "hpo_gene_file"; "hpo3_inferred" (read from HPO
+    # 2025-11-24's term sets, raredx.io._hpo3); or inferred from the disease's "name" /
+    # "definition" in the release (None: no gene)
     gene_link: str | None = None
 
 

