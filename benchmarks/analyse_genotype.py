@@ -111,8 +111,7 @@ class Evaluator:
         if sex not in self.base:
             ev0 = score_genes(p.vs.variants, 0, self.genes, prm, sex, None)
             self.base[sex] = (ev0, links.matrix(ev0), {
-                g: max(e.log10_lr) + prm.novel_disease_log10_prior
-                for g, e in ev0.items() if g not in links.gene_rows})
+                g: e.log10_lr for g, e in ev0.items() if g not in links.gene_rows})
         ev0, m0, orphans0 = self.base[sex]
         touched = {g for v in c["spiked"] for a in v.annotations
                    if (g := self.gene_of(a)) is not None}
@@ -126,7 +125,7 @@ class Evaluator:
         orphans = {g: s for g, s in orphans0.items() if g not in touched}
         for g in touched:
             if g not in links.gene_rows and g in ev:
-                orphans[g] = max(ev[g].log10_lr) + prm.novel_disease_log10_prior
+                orphans[g] = ev[g].log10_lr
         return merged, m, orphans, touched
 
     def gene_table(self, total: np.ndarray, m: np.ndarray, orphans: dict
@@ -136,7 +135,8 @@ class Evaluator:
         gs = links.gene_scores(total, vals, m)
         og = np.array(list(orphans), dtype=np.int64)
         genes_all = np.concatenate([links.row_gene, og])
-        scores = np.concatenate([gs, np.array(list(orphans.values()), dtype=float)])
+        lr = np.array(list(orphans.values()), dtype=float).reshape(len(og), len(MOIS))
+        scores = np.concatenate([gs, links.unlinked_scores(lr, total)])
         return genes_all, scores, vals
 
     def best_link(self, g: int, total: np.ndarray, vals: np.ndarray, m: np.ndarray

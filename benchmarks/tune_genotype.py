@@ -162,8 +162,7 @@ def fast_eval(engine: Any, genes: Any, cases: list[dict[str, Any]], prm: Genotyp
         if sex not in base:
             ev0 = score_genes(p.vs.variants, 0, genes, prm, sex, None)
             base[sex] = (ev0, links.matrix(ev0), {
-                g: max(e.log10_lr) + prm.novel_disease_log10_prior
-                for g, e in ev0.items() if g not in links.gene_rows})
+                g: e.log10_lr for g, e in ev0.items() if g not in links.gene_rows})
         ev0, m0, orphans = base[sex]
         touched = set()
         for v in c["spiked"]:
@@ -182,7 +181,8 @@ def fast_eval(engine: Any, genes: Any, cases: list[dict[str, Any]], prm: Genotyp
         total = c["lpo"] * prm.phenotype_weight
         vals = links.link_values(m)
         ranks["phenotype disease"].append(_rank(c["lpo"], tie, c["truth"]))
-        cand = links.candidate_llr(vals)
+        cand = links.unlinked_candidate_llr(links.candidate_llr(vals),
+                                            links.best_variant_lr(merged))
         ranks["disease"].append(_rank(total + cand, tie, c["truth"]))
         if each is not None:
             each(c, total + cand, cand)
@@ -200,9 +200,11 @@ def main() -> None:
     # Orphanet synonyms are not (yet) in the knowledge base: read them from product1 for the
     # name links of raredx.genotype._names (what a KnowledgeBase.orphanet_synonyms would hold)
     ap.add_argument("--orphanet-synonyms", action="store_true")
+    ap.add_argument("--genes-dir", type=Path, default=SHARED,
+                    help="gene knowledge (default: the shared files, HPO 2025-01-16 links)")
     a, groups = parse_with_groups(ap, sys.argv[1:])
     engine = build_engine(EngineConfig(a.data_dir), log=lambda m: None)
-    genes = load_genes(SHARED, log=lambda m: None)
+    genes = load_genes(a.genes_dir, log=lambda m: None)
     base = GenotypeParams.load()
     if a.orphanet_synonyms:
         engine.knowledge.orphanet_synonyms = orphanet_synonyms(

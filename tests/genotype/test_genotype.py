@@ -472,10 +472,40 @@ def test_json_output_and_no_gene_link(mini_engine, genes, tmp_path):
     # NOVEL1 has no known disease: ranked through the undescribed-disease hypothesis
     novel = next(g for g in out["genes"] if g["symbol"] == "NOVEL1")
     assert novel["disease"] is None and "not described" in novel["explanation"]
-    # ORPHA:900001 has no gene link: the VCF cannot speak for it
+    # ORPHA:900001 has no gene link: the gene with the best-fitting variants may be its unknown
+    # gene (here NOVEL1's frameshift), at the model's prior for one gene of the many
+    params = GenotypeParams.load()
+    orpha = next(x for x in out["diseases"] if x["id"] == "ORPHA:900001")
+    assert orpha["gene"]["symbol"] == "NOVEL1" and orpha["gene_link"] == "unknown_gene_hypothesis"
+    assert "no known gene" in orpha["genotype_evidence"]
+    assert "if its unknown gene is NOVEL1" in orpha["genotype_evidence"]
+    assert orpha["genotype_score"] > params.no_gene_link_log10_lr
+    # without that hypothesis the VCF cannot speak for it
+    off = dataclasses.replace(params, unlinked_disease_log10_prior=float("-inf"))
+    out = genomic_to_dict(diagnose_with_variants(mini_engine, patient, vs, genes, top=7,
+                                                 params=off))
     orpha = next(x for x in out["diseases"] if x["id"] == "ORPHA:900001")
     assert orpha["gene"] is None and "no known gene" in orpha["genotype_evidence"]
-    assert orpha["genotype_score"] == pytest.approx(GenotypeParams.load().no_gene_link_log10_lr)
+    assert orpha["genotype_score"] == pytest.approx(params.no_gene_link_log10_lr)
+
+
+def test_a_gene_may_be_the_unknown_gene_of_a_disease_without_one(mini_engine, genes, tmp_path):
+    patient = mini_engine.patient(SEIZURES)
+    vs = prepare_variants(write(tmp_path, [("chr4", 1200, "AT", "A", "0/1")]), genes)
+    params = GenotypeParams.load()
+    # with no prior against it, NOVEL1 (no known disease) is ranked as the unknown gene of the
+    # best-fitting disease without a gene, and says so
+    even = dataclasses.replace(params, unlinked_disease_log10_prior=0.0)
+    d = diagnose_with_variants(mini_engine, patient, vs, genes, top=7, params=even)
+    novel = next(g for g in d.genes if g.symbol == "NOVEL1")
+    assert novel.disease_link == "unknown_gene_hypothesis"
+    assert novel.best_disease is not None and "unknown gene of" in novel.explanation
+    # the hypothesis only adds: the score is at least that of an undescribed disease
+    off = dataclasses.replace(params, unlinked_disease_log10_prior=float("-inf"))
+    d0 = diagnose_with_variants(mini_engine, patient, vs, genes, top=7, params=off)
+    novel0 = next(g for g in d0.genes if g.symbol == "NOVEL1")
+    assert novel0.disease_link is None and "not described" in novel0.explanation
+    assert novel.score >= novel0.score
 
 
 def test_prepared_variants_are_reused_when_phenotypes_change(mini_engine, genes, tmp_path,

@@ -112,12 +112,19 @@ def test_a_name_link_is_scored_and_explained(mini_engine, genes, tmp_path, monke
     vs = prepare_variants(vcf, genes)
     patient = mini_engine.patient(["HP:0001083", "HP:0001634"])
     base = GenotypeParams.load()
-    off = dataclasses.replace(base, gene_links_from_names=False)
+    # (without the hypothesis that NOVEL1 is the disease's unknown gene: the name link alone)
+    off = dataclasses.replace(base, gene_links_from_names=False,
+                              unlinked_disease_log10_prior=float("-inf"))
     on = dataclasses.replace(base, gene_links_from_names=True)
     before = next(h for h in diagnose_with_variants(mini_engine, patient, vs, genes, top=20,
                                                     params=off).diseases
                   if h.disease_id == "OMIM:600002")
     assert before.gene is None and before.gene_link is None
+    hypo = next(h for h in diagnose_with_variants(mini_engine, patient, vs, genes, top=20,
+                                                  params=dataclasses.replace(
+                                                      base, gene_links_from_names=False)).diseases
+                if h.disease_id == "OMIM:600002")
+    assert hypo.gene == "NOVEL1" and hypo.gene_link == "unknown_gene_hypothesis"
     d = diagnose_with_variants(mini_engine, patient, vs, genes, top=20, params=on)
     hit = next(h for h in d.diseases if h.disease_id == "OMIM:600002")
     assert hit.gene == "NOVEL1" and hit.gene_link == "name"

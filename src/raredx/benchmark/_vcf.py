@@ -37,7 +37,7 @@ from raredx.genotype import (
     variant_set,
 )
 from raredx.genotype._diagnose import VariantSet
-from raredx.genotype._scoring import calibrate
+from raredx.genotype._scoring import MOIS, calibrate
 from raredx.io import patient_from_phenopacket
 from raredx.io._spike import Background, SpikeVariant, load_background, spike_lines
 from raredx.io._vcf import parse_vcf
@@ -290,8 +290,7 @@ def run_vcf_benchmark(
                 p.evidence[case.patient.sex] = bev
                 p.matrix[case.patient.sex] = kl.matrix(bev)
                 p.orphans[case.patient.sex] = {
-                    g: max(e.log10_lr) + kp.novel_disease_log10_prior
-                    for g, e in bev.items() if g not in kl.gene_rows}
+                    g: e.log10_lr for g, e in bev.items() if g not in kl.gene_rows}
             base = p.evidence[case.patient.sex]
             merged = {g: e for g, e in base.items() if g not in touched}
             merged.update(ev)
@@ -308,7 +307,8 @@ def run_vcf_benchmark(
                 ev, m = spiked_ev[kind]
                 kl = klinks[kind]
                 vals = kl.link_values(m)
-                comb = total + kl.candidate_llr(vals)
+                comb = total + kl.unlinked_candidate_llr(kl.candidate_llr(vals),
+                                                         kl.best_variant_lr(ev))
                 row[f"{pname}/{kind}/disease"] = _rank(comb, tie_key, true_cands)
                 row[f"{pname}/{kind}/gene"] = _gene_rank(
                     kl, prepared[kind].orphans[case.patient.sex], ev, touched_by[kind], total,
@@ -329,10 +329,13 @@ def run_vcf_benchmark(
                 kept = np.zeros(kl.n_candidates, dtype=bool)
                 kept[kl.link_cand[~drop]] = True
                 cand[kl.has_link & ~kept] = kl.params.no_gene_link_log10_lr
+                # the diseases whose links were dropped have no known gene now
+                unlinked = kl.unlinked | (kl.has_link & ~kept)
+                cand = kl.unlinked_candidate_llr(cand, kl.best_variant_lr(ev), unlinked)
                 row[f"{strict}/{kind}/disease"] = _rank(total + cand, tie_key, true_cands)
                 row[f"{strict}/{kind}/gene"] = _gene_rank(
                     kl, prepared[kind].orphans[case.patient.sex], ev, touched_by[kind], total,
-                    vals, m, true_genes)
+                    vals, m, true_genes, unlinked)
         dt = time.perf_counter() - t0
         row["seconds"] = round(dt, 4)
         times.append(dt)
@@ -368,18 +371,21 @@ def run_vcf_benchmark(
     } | {"halves": None}
 
 
-def _gene_rank(links: Any, bg_orphans: dict[int, float], ev: dict[int, GeneEvidence],
+def _gene_rank(links: Any, bg_orphans: dict[int, np.ndarray], ev: dict[int, GeneEvidence],
                touched: set[int], total: np.ndarray, vals: np.ndarray, m: np.ndarray,
-               true_genes: list[int]) -> int | None:
-    """Rank of the best true gene, as :func:`raredx.genotype.gene_order` would give it."""
-    gs = links.gene_scores(total, vals, m)
-    orphans = {g: s for g, s in bg_orphans.items() if g not in touched}
+               true_genes: list[int], unlinked: np.ndarray | None = None) -> int | None:
+    """Rank of the best true gene, as :func:`raredx.genotype.gene_order` would give it;
+    ``bg_orphans`` are the background's genes without a known disease, with their genotype
+    log10 LRs by mode of inheritance."""
+    gs = links.gene_scores(total, vals, m, unlinked)
+    orphans = {g: lr for g, lr in bg_orphans.items() if g not in touched}
     for g in touched:
         if g not in links.gene_rows and g in ev:
-            orphans[g] = max(ev[g].log10_lr) + links.params.novel_disease_log10_prior
+            orphans[g] = ev[g].log10_lr
     og = np.array(list(orphans), dtype=np.int64)
+    lr = np.array(list(orphans.values()), dtype=float).reshape(len(og), len(MOIS))
     genes_all = np.concatenate([links.row_gene, og])
-    scores = np.concatenate([gs, np.array(list(orphans.values()), dtype=float)])
+    scores = np.concatenate([gs, links.unlinked_scores(lr, total, unlinked)])
     return best_gene_rank(genes_all, scores, true_genes)[0]
 
 

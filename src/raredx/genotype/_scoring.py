@@ -177,6 +177,14 @@ class GenotypeParams:
     # and (second switch) "mutations in the GENE gene" in its Orphanet definition
     gene_links_from_names: bool = False
     gene_links_from_definitions: bool = False
+    # a gene may cause a disease of the release that has no known gene (not "a disease not yet
+    # described"): the hypothesis scores the best-fitting such disease whose inheritance the
+    # gene's variants fit, plus this log10 prior (the chance that this gene, of the many, is
+    # its unknown gene); -inf: off
+    unlinked_disease_log10_prior: float = float("-inf")
+    # ... and a disease without a known gene gains the hypothesis that the gene with the best
+    # fitting variants is its unknown gene: any gene, or (false) only genes without a disease
+    unlinked_disease_any_gene: bool = True
 
     @functools.cached_property
     def effect_probabilities(self) -> dict[VariantEffect, float]:
