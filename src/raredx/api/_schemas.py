@@ -187,8 +187,9 @@ class CandidateOut(BaseModel):
     genotype_log10_lr: float | None = None
     gene: str | None = None
     # where the gene-disease link comes from: "hpo_gene_file", "hpo3_inferred" (read from HPO
-    # 2025-11-24's term sets), "name" (the disease's name names
-    # the gene) or "definition"
+    # 2025-11-24's term sets), "name" (the disease's name names the gene), "definition", or
+    # "unknown_gene_hypothesis" (the disease has no known gene; the gene with the best-fitting
+    # variants is shown as its possible unknown gene)
     gene_link: str | None = None
     mode_of_inheritance: str | None = None
     genotype_explanation: str | None = None

@@ -157,7 +157,9 @@ class _Prepared:
     by_gene: dict[int, list[Variant]]
     evidence: dict[Sex, dict[int, GeneEvidence]] = field(default_factory=dict)
     matrix: dict[Sex, np.ndarray] = field(default_factory=dict)
-    orphans: dict[Sex, dict[int, float]] = field(default_factory=dict)
+    orphans: dict[Sex, dict[int, np.ndarray]] = field(default_factory=dict)
+    # per sex: the background's best genotype log10 LR per mode of inheritance and its gene
+    best: dict[Sex, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
 
 def _prepare(bg: Background, kind: str, genes: GeneKnowledge, key: str) -> _Prepared:
@@ -268,6 +270,7 @@ def run_vcf_benchmark(
         row: dict[str, Any] = {"case": case.source, "truth": list(case.truth),
                                "genes": [genes.genes[g].symbol for g in true_genes]}
         spiked_ev: dict[str, tuple[dict[int, GeneEvidence], np.ndarray]] = {}
+        best_lr: dict[str, np.ndarray] = {}
         touched_by: dict[str, set[int]] = {}
         for kind in kinds:
             p = prepared[kind]
@@ -288,6 +291,7 @@ def run_vcf_benchmark(
             if case.patient.sex not in p.evidence:
                 bev = score_genes(p.vs.variants, 0, genes, kp, case.patient.sex, None)
                 p.evidence[case.patient.sex] = bev
+                p.best[case.patient.sex] = kl.best_variant_genes(bev)
                 p.matrix[case.patient.sex] = kl.matrix(bev)
                 p.orphans[case.patient.sex] = {
                     g: e.log10_lr for g, e in bev.items() if g not in kl.gene_rows}
@@ -296,6 +300,7 @@ def run_vcf_benchmark(
             merged.update(ev)
             m = kl.matrix(merged, p.matrix[case.patient.sex], touched)
             spiked_ev[kind] = (merged, m)
+            best_lr[kind] = _best_variant_lr(kl, p.best[case.patient.sex], merged, touched)
             touched_by[kind] = touched
         for pname, lpo in protocols:
             total = engine.score(case.patient, lpo).total
@@ -308,7 +313,7 @@ def run_vcf_benchmark(
                 kl = klinks[kind]
                 vals = kl.link_values(m)
                 comb = total + kl.unlinked_candidate_llr(kl.candidate_llr(vals),
-                                                         kl.best_variant_lr(ev))
+                                                         best_lr[kind])
                 row[f"{pname}/{kind}/disease"] = _rank(comb, tie_key, true_cands)
                 row[f"{pname}/{kind}/gene"] = _gene_rank(
                     kl, prepared[kind].orphans[case.patient.sex], ev, touched_by[kind], total,
@@ -331,7 +336,7 @@ def run_vcf_benchmark(
                 cand[kl.has_link & ~kept] = kl.params.no_gene_link_log10_lr
                 # the diseases whose links were dropped have no known gene now
                 unlinked = kl.unlinked | (kl.has_link & ~kept)
-                cand = kl.unlinked_candidate_llr(cand, kl.best_variant_lr(ev), unlinked)
+                cand = kl.unlinked_candidate_llr(cand, best_lr[kind], unlinked)
                 row[f"{strict}/{kind}/disease"] = _rank(total + cand, tie_key, true_cands)
                 row[f"{strict}/{kind}/gene"] = _gene_rank(
                     kl, prepared[kind].orphans[case.patient.sex], ev, touched_by[kind], total,
@@ -369,6 +374,17 @@ def run_vcf_benchmark(
         "gene_knowledge": dict(genes.versions),
         "rows": rows,
     } | {"halves": None}
+
+
+def _best_variant_lr(links: Any, background: tuple[np.ndarray, np.ndarray],
+                     ev: dict[int, GeneEvidence], touched: set[int]) -> np.ndarray:
+    """``links.best_variant_lr(ev)`` from the background's best (``background``) and the genes
+    the spiked variants touch (whose evidence replaced the background's)."""
+    lr, gene = background
+    if any(int(g) in touched for g in gene.tolist()):
+        return links.best_variant_lr(ev)
+    sub = {g: ev[g] for g in touched if g in ev}
+    return np.maximum(lr, links.best_variant_lr(sub)) if sub else lr
 
 
 def _gene_rank(links: Any, bg_orphans: dict[int, np.ndarray], ev: dict[int, GeneEvidence],

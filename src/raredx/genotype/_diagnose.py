@@ -321,6 +321,10 @@ class GenotypeLinks:
             allowed = {mo for t in terms for mo in HPO_MOI.get(t, ())} or set(MOIS) - {Moi.MT}
             masks.append([mo in allowed for mo in MOIS])
         self.moi_allowed = np.array(masks, dtype=bool).reshape(-1, len(MOIS))
+        # the few distinct patterns, for speed: pattern rows and each candidate's pattern
+        self._moi_patterns, self._moi_pattern_of = np.unique(
+            self.moi_allowed, axis=0, return_inverse=True)
+        self._moi_pattern_of = self._moi_pattern_of.reshape(-1)
         self.unlinked = ~self.has_link
         self.unlinked[list(self.unscored_by_cand)] = False
 
@@ -377,7 +381,8 @@ class GenotypeLinks:
         if not np.isfinite(prior):
             return cand
         which = np.nonzero(self.unlinked if unlinked is None else unlinked)[0]
-        v = np.where(self.moi_allowed[which], best_lr[None, :], -np.inf).max(axis=1) + prior
+        per_pattern = np.where(self._moi_patterns, best_lr[None, :], -np.inf).max(axis=1)
+        v = per_pattern[self._moi_pattern_of[which]] + prior
         out = cand.copy()
         out[which] = np.maximum(out[which], v)
         return out
