@@ -42,6 +42,7 @@ from raredx.benchmark._vcf import (
     _summary,
     half_of,
     iter_cases,
+    orphan_table,
     run_vcf_benchmark,
 )
 from raredx.engine import EngineConfig, build_engine
@@ -161,8 +162,7 @@ def fast_eval(engine: Any, genes: Any, cases: list[dict[str, Any]], prm: Genotyp
         sex = c["sex"]
         if sex not in base:
             ev0 = score_genes(p.vs.variants, 0, genes, prm, sex, None)
-            base[sex] = (ev0, links.matrix(ev0), {
-                g: e.log10_lr for g, e in ev0.items() if g not in links.gene_rows})
+            base[sex] = (ev0, links.matrix(ev0), orphan_table(links, ev0))
         ev0, m0, orphans = base[sex]
         touched = set()
         for v in c["spiked"]:

@@ -301,11 +301,12 @@ class GenotypeLinks:
         return out
 
     def gene_scores(self, total: np.ndarray, vals: np.ndarray, m: np.ndarray,
-                    unlinked: np.ndarray | None = None) -> np.ndarray:
+                    unlinked: np.ndarray | None = None, best: np.ndarray | None = None
+                    ) -> np.ndarray:
         """Per gene row: the best phenotype+genotype score over the gene's candidates, or over
         the hypotheses of a disease not yet described (phenotype LR 1, a prior against it) and
         of a known disease with no known gene (:meth:`unlinked_scores`)."""
-        out = self.unlinked_scores(m, total, unlinked)
+        out = self.unlinked_scores(m, total, unlinked, best)
         np.maximum.at(out, self.link_row, total[self.link_cand] + vals)
         return out
 
@@ -342,15 +343,18 @@ class GenotypeLinks:
         return best, np.where(np.isfinite(best), which[arg], -1)
 
     def unlinked_scores(self, lr: np.ndarray, total: np.ndarray,
-                        unlinked: np.ndarray | None = None) -> np.ndarray:
+                        unlinked: np.ndarray | None = None, best: np.ndarray | None = None
+                        ) -> np.ndarray:
         """Per row of genotype log10 LRs by mode of inheritance (``lr``: genes x MOIS): the
         gene as the cause of a disease not yet described (phenotype LR 1, at
         ``novel_disease_log10_prior``) or of the best-fitting known disease without a gene
-        whose inheritance it fits (at ``unlinked_disease_log10_prior``)."""
+        whose inheritance it fits (at ``unlinked_disease_log10_prior``; ``best``: that of
+        :meth:`best_unlinked` when already computed)."""
         out = lr.max(axis=1) + self.params.novel_disease_log10_prior
         prior = self.params.unlinked_disease_log10_prior
         if np.isfinite(prior) and len(lr):
-            best, _ = self.best_unlinked(total, unlinked)
+            if best is None:
+                best, _ = self.best_unlinked(total, unlinked)
             out = np.maximum(out, (lr + best).max(axis=1) + prior)
         return out
 
