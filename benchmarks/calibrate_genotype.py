@@ -85,9 +85,11 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--half", choices=("tune", "check"), default="tune")
     ap.add_argument("--by", action="store_true")
+    ap.add_argument("--data-dir", type=Path, default=None)
+    ap.add_argument("--genes-dir", type=Path, default=SHARED)
     a, groups = parse_with_groups(ap, sys.argv[1:])
-    engine = build_engine(EngineConfig(None), log=lambda m: None)
-    genes = load_genes(SHARED, log=lambda m: None)
+    engine = build_engine(EngineConfig(a.data_dir), log=lambda m: None)
+    genes = load_genes(a.genes_dir, log=lambda m: None)
     base = GenotypeParams.load()
     rows = collect(engine, genes, a.half, base)
     for g in groups:
