@@ -102,3 +102,18 @@ def test_allelic_links_keep_apart_the_genes_hpo_names_dash(tmp_path):
     allelic = _allelic(f)
     assert "OMIM:1" not in allelic and "OMIM:2" not in allelic
     assert allelic["OMIM:3"] == ("OMIM:4",) and allelic["OMIM:4"] == ("OMIM:3",)
+
+
+def test_without_a_usable_hpo3_the_official_file_is_kept(tmp_path, monkeypatch):
+    import raredx.io._hpo3 as hpo3
+    from raredx.errors import KnowledgeError
+
+    def broken(_official, _out):
+        raise KnowledgeError("hpo3==1.5.1 is not usable (no module named 'pyhpo')")
+
+    monkeypatch.setattr(hpo3, "derive_gene_file", broken)
+    official = tmp_path / "genes_to_phenotype.txt"
+    official.write_text("ncbi_gene_id\tgene_symbol\thpo_id\thpo_name\tfrequency\tdisease_id\n")
+    said: list[str] = []
+    assert hpo3.newer_gene_file(official, tmp_path, said.append) == official
+    assert "not usable" in said[0] and "official 2025-01-16" in said[0]

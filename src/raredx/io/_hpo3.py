@@ -140,10 +140,15 @@ def derive_gene_file(official: Path, out: Path) -> tuple[int, int]:
 
 def newer_gene_file(official: Path, workdir: str | Path, log: Callable[[str], None]) -> Path:
     """Derive the 2025-11-24 gene file from the official one into ``workdir``; the caller
-    verifies it against :data:`DERIVED_GENE_FILE_SHA256` (which also pins the input)."""
+    verifies it against :data:`DERIVED_GENE_FILE_SHA256` (which also pins the input). Where
+    hpo3 cannot be used, the official file is kept, and the log says so."""
     out = Path(workdir) / "derived" / "genes_to_phenotype.txt"
     out.parent.mkdir(exist_ok=True)
-    genes, links = derive_gene_file(official, out)
+    try:
+        genes, links = derive_gene_file(official, out)
+    except KnowledgeError as exc:
+        log(f"note: {exc}; installing HPO's official 2025-01-16 gene-disease links instead")
+        return official
     log(f"derived HPO {HPO3_RELEASE}'s gene-disease links from {HPO3_SPEC} and the 2025-01-16 "
         f"file ({genes} genes, {links} links)")
     return out
