@@ -88,6 +88,8 @@ def setting(base: GenotypeParams, items: list[str]) -> GenotypeParams:
             d["effect_pathogenicity"] = {**d["effect_pathogenicity"], k[7:]: float(v)}
         elif isinstance(d.get(k), bool):
             d[k] = v.lower() in ("1", "true", "yes")
+        elif isinstance(d.get(k), tuple):  # a comma-separated list
+            d[k] = tuple(x for x in v.split(",") if x)
         else:
             d[k] = float(v)
     d["version"] = base.version + "+" + ",".join(items)
