@@ -19,7 +19,7 @@ import zipfile
 from collections import defaultdict
 from pathlib import Path
 
-from raredx.io._hpo3 import _official_links, infer_links
+from raredx.io._hpo3 import gene_disease_links, infer_links
 
 
 def _older_links(wheel: Path) -> dict[str, set[str]]:
@@ -44,7 +44,7 @@ def main() -> None:
     genes = {str(g.id): frozenset(g.hpo) for g in Ontology.genes}
     diseases = {f"OMIM:{d.id}": frozenset(d.hpo) for d in Ontology.omim_diseases}
     diseases.update({f"ORPHA:{d.id}": frozenset(d.hpo) for d in Ontology.orpha_diseases})
-    anchor, truth = _older_links(a.older), _official_links(a.truth)
+    anchor, truth = _older_links(a.older), gene_disease_links(a.truth)
     inferred = infer_links(genes, diseases, anchor)
     n = defaultdict(int)
     for g in set(truth) | set(inferred):

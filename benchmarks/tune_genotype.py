@@ -42,7 +42,6 @@ from raredx.benchmark._vcf import (
     _summary,
     half_of,
     iter_cases,
-    orphan_table,
     run_vcf_benchmark,
 )
 from raredx.engine import EngineConfig, build_engine
@@ -164,7 +163,7 @@ def fast_eval(engine: Any, genes: Any, cases: list[dict[str, Any]], prm: Genotyp
         sex = c["sex"]
         if sex not in base:
             ev0 = score_genes(p.vs.variants, 0, genes, prm, sex, None)
-            base[sex] = (ev0, links.matrix(ev0), orphan_table(links, ev0))
+            base[sex] = (ev0, links.matrix(ev0), links.orphan_table(ev0))
         ev0, m0, orphans = base[sex]
         touched = set()
         for v in c["spiked"]:

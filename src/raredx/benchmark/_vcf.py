@@ -37,7 +37,7 @@ from raredx.genotype import (
     variant_set,
 )
 from raredx.genotype._diagnose import VariantSet
-from raredx.genotype._scoring import MOIS, calibrate
+from raredx.genotype._scoring import calibrate
 from raredx.io import patient_from_phenopacket
 from raredx.io._spike import Background, SpikeVariant, load_background, spike_lines
 from raredx.io._vcf import parse_vcf
@@ -294,7 +294,7 @@ def run_vcf_benchmark(
                 p.evidence[case.patient.sex] = bev
                 p.best[case.patient.sex] = kl.best_variant_genes(bev)
                 p.matrix[case.patient.sex] = kl.matrix(bev)
-                p.orphans[case.patient.sex] = orphan_table(kl, bev)
+                p.orphans[case.patient.sex] = kl.orphan_table(bev)
             base = p.evidence[case.patient.sex]
             merged = {g: e for g, e in base.items() if g not in touched}
             merged.update(ev)
@@ -387,30 +387,20 @@ def _best_variant_lr(links: Any, background: tuple[np.ndarray, np.ndarray],
     return np.maximum(lr, links.best_variant_lr(sub)) if sub else lr
 
 
-def orphan_table(links: Any, evidence: dict[int, GeneEvidence]
-                 ) -> tuple[np.ndarray, np.ndarray]:
-    """The genes of ``evidence`` without a known disease and their genotype log10 LRs by mode
-    of inheritance (genes x MOIS)."""
-    og = np.array([g for g in evidence if g not in links.gene_rows], dtype=np.int64)
-    lr = np.array([evidence[int(g)].log10_lr for g in og], dtype=float)
-    return og, lr.reshape(len(og), len(MOIS))
-
-
 def _gene_rank(links: Any, bg_orphans: tuple[np.ndarray, np.ndarray],
                ev: dict[int, GeneEvidence], touched: set[int], total: np.ndarray,
                vals: np.ndarray, m: np.ndarray, true_genes: list[int],
                unlinked: np.ndarray | None = None) -> int | None:
     """Rank of the best true gene, as :func:`raredx.genotype.gene_order` would give it;
-    ``bg_orphans`` is the background's :func:`orphan_table` (the touched genes' evidence
+    ``bg_orphans`` is the background's ``links.orphan_table`` (the touched genes' evidence
     replaces theirs)."""
-    best = (links.best_unlinked(total, unlinked)[0]
-            if np.isfinite(links.params.unlinked_disease_log10_prior) else None)
+    best = links.unlinked_best(total, unlinked)
     gs = links.gene_scores(total, vals, m, unlinked, best)
     og, lr = bg_orphans
     if touched:
         keep = ~np.isin(og, np.fromiter(touched, dtype=np.int64, count=len(touched)))
         og, lr = og[keep], lr[keep]
-        extra = orphan_table(links, {g: ev[g] for g in touched if g in ev})
+        extra = links.orphan_table({g: ev[g] for g in touched if g in ev})
         og, lr = np.concatenate([og, extra[0]]), np.concatenate([lr, extra[1]])
     genes_all = np.concatenate([links.row_gene, og])
     scores = np.concatenate([gs, links.unlinked_scores(lr, total, unlinked, best)])

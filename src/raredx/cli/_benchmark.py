@@ -16,7 +16,7 @@ from typing import Any
 import typer
 
 from raredx.cli import app
-from raredx.cli._common import usage_error
+from raredx.cli._common import progress_bar, usage_error
 
 
 class _ProtocolChoice(str, enum.Enum):
@@ -129,14 +129,6 @@ def benchmark(
     if liftover_chain is not None or genes_dir is not None:
         raise usage_error("--liftover-chain and --genes-dir go with --vcf")
     from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
 
     from raredx.benchmark import Protocol, load_cases, run_benchmark, write_report
     from raredx.engine import EngineConfig, build_engine
@@ -183,10 +175,7 @@ def benchmark(
             err.print(f"  {f.source}: {f.message}")
         raise typer.Exit(2)
 
-    with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TimeElapsedColumn(), TimeRemainingColumn(), console=err, disable=quiet, transient=False,
-    ) as bar:
+    with progress_bar("{task.description}", err, elapsed=True, disable=quiet) as bar:
         tasks = {p: bar.add_task(f"{p.title:<21}", total=len(cases.cases)) for p in protocols}
 
         def progress(p: Any, done: int, total: int) -> None:

@@ -164,8 +164,7 @@ class GenotypeLinks:
         kb = engine.knowledge
         self.params = params
         self.n_candidates = len(engine.candidate_ids)
-        self.hpo3_inferred: frozenset[tuple[int, str]] = getattr(
-            genes, "inferred_links", frozenset())
+        self.hpo3_inferred = genes.inferred_links
         rows: dict[int, int] = {}
         lc: list[int] = []
         lg: list[int] = []
@@ -357,6 +356,22 @@ class GenotypeLinks:
                 best, _ = self.best_unlinked(total, unlinked)
             out = np.maximum(out, (lr + best).max(axis=1) + prior)
         return out
+
+    def unlinked_best(self, total: np.ndarray, unlinked: np.ndarray | None = None
+                      ) -> np.ndarray | None:
+        """The scores of :meth:`best_unlinked` when the hypothesis is on (a finite
+        ``unlinked_disease_log10_prior``), for :meth:`gene_scores` and :meth:`unlinked_scores`
+        to share; None when it is off."""
+        if not np.isfinite(self.params.unlinked_disease_log10_prior):
+            return None
+        return self.best_unlinked(total, unlinked)[0]
+
+    def orphan_table(self, evidence: dict[int, GeneEvidence]) -> tuple[np.ndarray, np.ndarray]:
+        """The genes of ``evidence`` without a known disease and their genotype log10 LRs by
+        mode of inheritance (genes x MOIS)."""
+        og = np.array([g for g in evidence if g not in self.gene_rows], dtype=np.int64)
+        lr = np.array([evidence[int(g)].log10_lr for g in og], dtype=float)
+        return og, lr.reshape(len(og), len(MOIS))
 
     def best_variant_genes(self, evidence: dict[int, GeneEvidence]
                            ) -> tuple[np.ndarray, np.ndarray]:
@@ -595,16 +610,17 @@ def _summary(variants: VariantSet, model: GenotypeParams, used: GenotypeParams) 
 
 
 def gene_order(links: GenotypeLinks, evidence: dict[int, GeneEvidence], total: np.ndarray,
-               vals: np.ndarray, m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+               vals: np.ndarray, m: np.ndarray, best: np.ndarray | None = None
+               ) -> tuple[np.ndarray, np.ndarray]:
     """Genes best first, with their scores: genes with known diseases (best of disease
     phenotype+genotype and the hypotheses of :meth:`GenotypeLinks.unlinked_scores`) and genes
     with variants but no known disease (those hypotheses only). Ties: the smaller gene index
-    first."""
-    gs = links.gene_scores(total, vals, m)
-    orphans = np.array([g for g in evidence if g not in links.gene_rows], dtype=np.int64)
-    lr = np.array([evidence[int(g)].log10_lr for g in orphans], dtype=float).reshape(
-        -1, len(MOIS))
-    oscore = links.unlinked_scores(lr, total)
+    first. ``best``: :meth:`GenotypeLinks.best_unlinked`'s scores, when already computed."""
+    if best is None:
+        best = links.unlinked_best(total)
+    gs = links.gene_scores(total, vals, m, best=best)
+    orphans, lr = links.orphan_table(evidence)
+    oscore = links.unlinked_scores(lr, total, best=best)
     genes_all = np.concatenate([links.row_gene, orphans])
     scores = np.concatenate([gs, oscore])
     order = np.lexsort((genes_all, -scores))
@@ -617,11 +633,11 @@ def rank_genes(links: GenotypeLinks, genes: GeneKnowledge, evidence: dict[int, G
     """The top genes; ``total`` is the (weighted) phenotype log10 LR that ranks them, ``raw``
     the unweighted one they report (default: ``total``)."""
     raw = total if raw is None else raw
-    order, scores = gene_order(links, evidence, total, vals, m)
+    best_u, cand_u = links.best_unlinked(total)
+    order, scores = gene_order(links, evidence, total, vals, m, best_u)
     out = []
     novel = links.params.novel_disease_log10_prior
     prior = links.params.unlinked_disease_log10_prior
-    best_u, cand_u = links.best_unlinked(total)
     for rank, (g, sc) in enumerate(zip(order[:top].tolist(), scores[:top].tolist()), start=1):
         info = genes.genes[g]
         ev = evidence.get(g)
@@ -629,6 +645,7 @@ def rank_genes(links: GenotypeLinks, genes: GeneKnowledge, evidence: dict[int, G
         ls = np.nonzero(links.link_row == r)[0] if r is not None else np.zeros(0, dtype=int)
         known = total[links.link_cand[ls]] + vals[ls] if len(ls) else np.full(1, -np.inf)
         lr = np.asarray(m[r] if r is not None else ev.log10_lr, dtype=float)  # type: ignore[union-attr]
+
         pair = lr + best_u
         pmi = int(np.argmax(pair))
         paired = float(pair[pmi] + prior)
@@ -636,34 +653,35 @@ def rank_genes(links: GenotypeLinks, genes: GeneKnowledge, evidence: dict[int, G
             best = ls[np.argmax(known)]
             c = int(links.link_cand[best])
             mi = int(np.argmax(np.where(links.link_mask[best], m[r], -np.inf)))
-            why = (ev.why(MOIS[mi]) if ev
-                   else f"no qualifying variant; LR = {10 ** float(m[r, mi]):.3g}")
             d = links.link_disease[best]
             out.append(GeneHit(rank, info.symbol, info.hgnc_id, float(sc), float(raw[c]),
                                float(vals[best]), MOIS[mi].value, ids[c],
                                links.diseases_of(genes, g),
-                               links.link_note(g, d, info.symbol) + why,
+                               links.link_note(g, d, info.symbol) + _why(ev, lr, mi),
                                ev.variants if ev else (), links.link_source(g, d)))
         elif paired >= float(lr.max()) + novel:
             c = int(cand_u[pmi])
-            why = ev.why(MOIS[pmi]) if ev else f"no qualifying variant; LR = {10 ** lr[pmi]:.3g}"
             out.append(GeneHit(rank, info.symbol, info.hgnc_id, float(sc), float(raw[c]),
                                float(lr[pmi]), MOIS[pmi].value, ids[c],
                                links.diseases_of(genes, g),
                                f"as the unknown gene of {ids[c]}, a disease the knowledge links "
                                f"to no gene, which the phenotype fits (prior {prior:+g} log10 "
-                               f"for one gene of the many): " + why,
+                               f"for one gene of the many): " + _why(ev, lr, pmi),
                                ev.variants if ev else (), UNLINKED))
         else:
             mi = int(np.argmax(lr))
-            why = ev.why(MOIS[mi]) if ev else f"no qualifying variant; LR = {10 ** lr[mi]:.3g}"
             out.append(GeneHit(rank, info.symbol, info.hgnc_id, float(sc), None,
                                float(lr[mi]), MOIS[mi].value, None,
                                links.diseases_of(genes, g),
                                f"as the cause of a disease not described in the knowledge "
-                               f"(prior {novel:+g} log10): " + why,
+                               f"(prior {novel:+g} log10): " + _why(ev, lr, mi),
                                ev.variants if ev else ()))
     return out
+
+
+def _why(ev: GeneEvidence | None, lr: np.ndarray, mi: int) -> str:
+    """A gene's genotype evidence under mode ``MOIS[mi]``, or its no-variant LR ``lr[mi]``."""
+    return ev.why(MOIS[mi]) if ev else f"no qualifying variant; LR = {10 ** float(lr[mi]):.3g}"
 
 
 def skipped_total(vs: VariantSet) -> int:

@@ -367,6 +367,8 @@ def parse_genes(files: dict[str, Path]) -> GeneKnowledge:
         pair_inheritance={k: frozenset(v) for k, v in pair_inh.items()},
         gene_terms={g: tuple(sorted(v)) for g, v in gene_terms.items()},
         inferred_links=frozenset(inferred),
+        links_release=GENE_FILE_RELEASES.get(
+            _content_sha256(files["genes_to_phenotype.txt"]), "unrecognised-gene-file"),
     )
     gk.index_symbols({a: next(iter(s)) for a, s in alias_sets.items()
                       if len(s) == 1 and a not in index})
@@ -396,15 +398,6 @@ def _unpack(packed: tuple[GeneKnowledge, tuple[str, ...], tuple[tuple, ...]]
     return gk
 
 
-def _parse_labelled(files: dict[str, Path]) -> GeneKnowledge:
-    """:func:`parse_genes`, with the HPO release its gene-disease links come from (known by
-    the gene file's checksum) as ``links_release``."""
-    gk = parse_genes(files)
-    gk.links_release = GENE_FILE_RELEASES.get(  # type: ignore[attr-defined]
-        _content_sha256(files["genes_to_phenotype.txt"]), "unrecognised-gene-file")
-    return gk
-
-
 def load_genes(genes_dir: Path | None = None, log: Callable[[str], None] = print
                ) -> GeneKnowledge:
     """Load (parse once and cache) the gene knowledge in ``genes_dir``."""
@@ -414,11 +407,10 @@ def load_genes(genes_dir: Path | None = None, log: Callable[[str], None] = print
     # knowledge (tuning and benchmark caches keyed by ``cache_key``) is rebuilt when it changes
     key = "genes-" + hashlib.sha256(repr((sums, GENE_FORMAT)).encode()).hexdigest()[:20]
     with gc_paused():
-        gk = _unpack(cached(key, GENE_FORMAT, lambda: _pack(_parse_labelled(files))))
+        gk = _unpack(cached(key, GENE_FORMAT, lambda: _pack(parse_genes(files))))
         if gk is None:  # cached by a version of raredx whose GeneInfo had other fields
-            gk = _parse_labelled(files)
-    links = getattr(gk, "links_release", "unrecognised-gene-file")
-    gk.versions = {"release": f"{_GENE_MODELS}-{links}", **dict(sums)}
+            gk = parse_genes(files)
+    gk.versions = {"release": f"{_GENE_MODELS}-{gk.links_release}", **dict(sums)}
     gk.cache_key = key  # type: ignore[attr-defined]
     return gk
 

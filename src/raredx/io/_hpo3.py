@@ -32,15 +32,15 @@ knowledge is installed.
 
 from __future__ import annotations
 
-import gzip
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from raredx.errors import KnowledgeError
+from raredx.io._files import open_text
 
 __all__ = ["DERIVED_GENE_FILE_SHA256", "HPO3_RELEASE", "HPO3_SPEC", "OFFICIAL_GENE_FILE_SHA256",
-           "derive_gene_file", "infer_links", "newer_gene_file"]
+           "derive_gene_file", "gene_disease_links", "infer_links", "newer_gene_file"]
 
 HPO3_SPEC = "hpo3==1.5.1"
 HPO3_RELEASE = "2025-11-24"
@@ -88,11 +88,11 @@ def infer_links(gene_terms: Mapping[str, frozenset[int]],
     return out
 
 
-def _official_links(path: Path) -> dict[str, set[str]]:
-    """NCBI gene id -> disease ids, from an official gene file."""
+def gene_disease_links(path: Path) -> dict[str, set[str]]:
+    """NCBI gene id -> disease ids, from a gene file (HPO's genes_to_phenotype, or the one
+    derived here; plain or .gz). By id: HPO names several unrelated genes ``-``."""
     links: dict[str, set[str]] = defaultdict(set)
-    opener = gzip.open if path.name.endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8") as f:  # type: ignore[operator]
+    with open_text(path) as f:
         head = f.readline().rstrip("\n").split("\t")
         try:
             s, d = head.index("ncbi_gene_id"), head.index("disease_id")
@@ -123,7 +123,7 @@ def derive_gene_file(official: Path, out: Path) -> tuple[int, int]:
         symbol[str(g.id)] = g.name
     disease_terms = {f"OMIM:{d.id}": frozenset(d.hpo) for d in Ontology.omim_diseases}
     disease_terms.update({f"ORPHA:{d.id}": frozenset(d.hpo) for d in Ontology.orpha_diseases})
-    known = _official_links(official)
+    known = gene_disease_links(official)
     links = infer_links(gene_terms, disease_terms, known)
     names: dict[int, str] = {}
     with open(out, "w", encoding="utf-8", newline="\n") as f:

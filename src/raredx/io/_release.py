@@ -22,8 +22,12 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from raredx.errors import KnowledgeError
-from raredx.io._files import open_text
-from raredx.io._hpo3 import DERIVED_GENE_FILE_SHA256, OFFICIAL_GENE_FILE_SHA256, newer_gene_file
+from raredx.io._hpo3 import (
+    DERIVED_GENE_FILE_SHA256,
+    OFFICIAL_GENE_FILE_SHA256,
+    gene_disease_links,
+    newer_gene_file,
+)
 from raredx.io._hpoa import read_hpoa
 from raredx.io._obo import read_obo
 from raredx.io._orphanet import OrphanetContent, read_product1, read_product9
@@ -283,15 +287,7 @@ def _build(files: dict[str, Path], versions: KnowledgeVersions) -> KnowledgeBase
 
 def _allelic(path: Path) -> dict[str, tuple[str, ...]]:
     """Disease id -> other diseases linked to one of its genes (HPO genes_to_phenotype)."""
-    gene_diseases: dict[str, set[str]] = {}
-    with open_text(path) as f:
-        header = f.readline().rstrip("\n").split("\t")
-        # by NCBI id: HPO names several unrelated genes "-"
-        gi, di = header.index("ncbi_gene_id"), header.index("disease_id")
-        for line in f:
-            cols = line.rstrip("\n").split("\t")
-            if len(cols) > max(gi, di):
-                gene_diseases.setdefault(cols[gi], set()).add(cols[di])
+    gene_diseases = gene_disease_links(path)
     out: dict[str, set[str]] = {}
     for ds in gene_diseases.values():
         for d in ds:

@@ -73,6 +73,8 @@ class GeneKnowledge:
     # (gene, disease) links that the gene file marks as inferred (``link_source`` column of the
     # file raredx derives for HPO 2025-11-24: raredx.io._hpo3), not stated by HPO
     inferred_links: frozenset[tuple[int, str]] = frozenset()
+    # the HPO release the gene-disease links come from (known by the gene file's checksum)
+    links_release: str = "unrecognised-gene-file"
     versions: dict[str, str] = field(default_factory=dict)  # file name -> sha256 / version
     _by_symbol: dict[str, int] = field(default_factory=dict, repr=False)
     _aliases: dict[str, int] = field(default_factory=dict, repr=False)
