@@ -19,14 +19,12 @@ Checked where the truth is known (``benchmarks/hpo3_links.py``): hpo3 1.4.0 bund
 links that the official 2025-01-16 file added, with no false link (precision 100%, recall 90.5%;
 all links 100% / 99.8%). Without the size and share conditions, new links were about 84%
 precise; also adding, greedily, the disease that explains most of what is left, about 72%.
-Applied to
-2025-01-16 -> 2025-11-24 it adds links of 2025 (e.g. allelic disorders of known genes) and
-genes linked for the first time.
+Applied to 2025-01-16 -> 2025-11-24 it infers 144 links (allelic disorders of known genes
+described in 2025, genes linked for the first time) and drops 79 that HPO no longer has.
 
 The derived file has the official file's columns (frequency ``-``) and one more,
 ``link_source`` (``hpo_gene_file`` or ``hpo3_inferred``), so that every result can say which
-links were inferred. It is deterministic and
-verified by checksum like every installed file. ``hpo3`` is imported only here, when the gene
+links were inferred. It is deterministic and verified by checksum like every installed file. ``hpo3`` is imported only here, when the gene
 knowledge is installed.
 """
 
