@@ -40,7 +40,7 @@ def test_genotypes_split_and_skips_are_counted(tmp_path):
         rec("chr1", 100, "A", "G", "0/1:99"),
         rec("chr1", 200, "C", "T", "1/1:99"),
         rec("chr1", 300, "G", "A,T", "1/2:99"),  # multi-allelic: two heterozygous variants
-        rec("chr1", 400, "A", "<DEL>", "0/1:99", info="SVTYPE=DEL"),
+        rec("chr1", 400, "A", "<INV>", "0/1:99", info="SVTYPE=INV;END=450"),
         rec("chr1", 500, "A", "C", "0/1:99", filt="LowQual"),
         rec("chr1", 600, "A", "C", "0/0:99"),
         rec("chr1", 700, "A", "C", "./.:0"),
@@ -301,7 +301,7 @@ def test_the_readers_variant_maker_builds_the_same_variant():
     from raredx.model import Genotype, Variant
 
     args = ("chr1", 5, "A", "AT", (Genotype("p", Zygosity.HETEROZYGOUS, 12.0),), 30.5, ("q10",),
-            True, 0.001, (("CADD", 22.0),), (), 17, "1:4")
+            True, 0.001, (("CADD", 22.0),), (), 17, "1:4", None)
     made, plain = _new_variant(*args), Variant(*args)
     assert _new_variant is not Variant  # the fast path is in use for the current Variant
     assert type(made) is Variant

@@ -11,6 +11,13 @@ What it can and cannot say, without a reference genome or CDS coordinates:
 - mitochondrial genes (no introns, not in MANE) are one exon each: a variant of a protein-coding
   one is exonic as above, one of a tRNA or rRNA gene ``non_coding_transcript_exon_variant``.
 UTRs are not distinguished (the MANE exon file carries no CDS coordinates).
+
+A structural allele (``<DEL>``/``<DUP>`` with its end) is annotated by the MANE exons it spans,
+per gene: a deletion of every exon is ``transcript_ablation``, of some ``exon_loss_variant``; a
+duplication of the whole gene is ``transcript_amplification``, of some exons with both
+breakpoints inside the gene ``feature_elongation`` (a tandem copy may shift the frame), with one
+breakpoint outside ``other``; a span that touches a gene but none of its exons is intronic.
+The note says which exons ("exons 3-5 of 12").
 """
 
 from __future__ import annotations
@@ -114,13 +121,80 @@ def _lists(table) -> None:
 
 def _with(v: Variant, anns: tuple[VariantAnnotation, ...]) -> Variant:
     return Variant(v.chrom, v.pos, v.ref, v.alt, v.genotypes, v.quality, v.filters, v.in_dbsnp,
-                   v.frequency, v.scores, anns, v.line, v.lifted_from)
+                   v.frequency, v.scores, anns, v.line, v.lifted_from, v.end)
+
+
+def _exon_range(nums: list[int]) -> str:
+    nums = sorted(set(nums))
+    if len(nums) == 1:
+        return f"exon {nums[0]}"
+    if nums[-1] - nums[0] + 1 == len(nums):
+        return f"exons {nums[0]}-{nums[-1]}"
+    return "exons " + ", ".join(map(str, nums))
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:.3g} Mb" if n >= 1e6 else f"{n / 1e3:.3g} kb" if n >= 1e3 else f"{n} bp"
+
+
+def structural_annotations(genes: GeneKnowledge, chrom: str, pos: int, alt: str, end: int
+                           ) -> tuple[VariantAnnotation, ...]:
+    """The built-in annotations of a deletion or duplication (``alt`` ``<DEL>``/``<DUP>``) of
+    the bases ``pos+1 .. end`` (VCF: ``pos`` is the padding base), one per gene it touches."""
+    lo, hi = pos, end  # 0-based half-open span of the affected bases
+    dup = alt == "<DUP>"
+    what = "duplication" if dup else "deletion"
+    size = _size(hi - lo)
+    src = AnnotationSource.BUILTIN
+    hit: dict[int, list[int]] = {}
+    count: dict[int, int] = {}
+    ex = genes.exons.get(chrom)
+    if ex is not None:
+        rows = np.nonzero((ex.start < hi) & (ex.end > lo))[0]
+        for r in rows.tolist():
+            g = int(ex.gene[r])
+            hit.setdefault(g, []).append(int(ex.number[r]))
+            count[g] = int(ex.count[r])
+    inside: dict[int, bool] = {}  # gene -> both breakpoints inside its interval
+    gt = genes.intervals.get(chrom)
+    if gt is not None:
+        rows = np.nonzero((gt.start < hi) & (gt.end > lo))[0]
+        for r in rows.tolist():
+            g = int(gt.gene[r])
+            inside[g] = inside.get(g, False) or bool(gt.start[r] <= lo and hi <= gt.end[r])
+    out = []
+    for g in sorted(set(hit) | set(inside)):
+        gi = genes.genes[g]
+        nums = hit.get(g)
+        if not nums:
+            eff, note = VariantEffect.INTRONIC, f"{size} {what} within an intron"
+        else:
+            whole = len(set(nums)) >= count[g]
+            exons = f"{_exon_range(nums)} of {count[g]}"
+            if not dup:
+                eff = VariantEffect.TRANSCRIPT_ABLATION if whole else VariantEffect.EXON_LOSS
+                note = (f"whole gene deleted ({size} deletion)" if whole
+                        else f"{exons} deleted ({size} deletion)")
+            elif whole and not inside.get(g, False):
+                eff, note = (VariantEffect.TRANSCRIPT_AMPLIFICATION,
+                             f"whole gene duplicated ({size} duplication)")
+            elif inside.get(g, False):
+                eff, note = (VariantEffect.FEATURE_ELONGATION,
+                             f"{exons} duplicated inside the gene ({size}; a tandem copy may "
+                             "shift the reading frame)")
+            else:
+                eff, note = (VariantEffect.OTHER,
+                             f"{exons} duplicated with one breakpoint outside the gene (an "
+                             f"intact copy remains; {size})")
+        out.append(VariantAnnotation(gi.symbol, eff, src, gene_id=gi.hgnc_id, note=note))
+    return tuple(out)
 
 
 def builtin_annotations(keys: list[tuple[str, int, str, str]], genes: GeneKnowledge
                         ) -> list[tuple[VariantAnnotation, ...]]:
     """Built-in annotations of (chrom, pos, ref, alt) keys (GRCh38, ``chr`` names), in order;
-    an empty tuple for a variant in no protein-coding gene.
+    an empty tuple for a variant in no protein-coding gene. A structural allele's key is
+    (chrom, pos, ref, alt, end) (:func:`structural_annotations`).
 
     Candidate exons and gene intervals are found for all of a chromosome's variants at once
     (``searchsorted``); equal annotations (the same gene, effect and note: most exonic SNVs of a
@@ -130,6 +204,9 @@ def builtin_annotations(keys: list[tuple[str, int, str, str]], genes: GeneKnowle
     intronic = VariantEffect.INTRONIC
     by_chrom: dict[str, list[int]] = {}
     for i, k in enumerate(keys):
+        if len(k) > 4:  # a structural allele: (chrom, pos, ref, alt, end)
+            out[i] = structural_annotations(genes, k[0], k[1], k[3], k[4])  # type: ignore[misc]
+            continue
         by_chrom.setdefault(k[0], []).append(i)
     # shared objects: annotations by (gene, note, effect) and intronic ones by gene; tuples of
     # them by their members' ids (enum members hash slowly, ids do not)
@@ -216,7 +293,9 @@ def builtin_annotations(keys: list[tuple[str, int, str, str]], genes: GeneKnowle
 def annotate_builtin(variants: list[Variant], genes: GeneKnowledge) -> tuple[list[Variant], int]:
     """Annotate every variant with the built-in gene models; returns the variants and how many
     fell in no protein-coding gene (intergenic)."""
-    anns = builtin_annotations([(v.chrom, v.pos, v.ref, v.alt) for v in variants], genes)
+    anns = builtin_annotations([(v.chrom, v.pos, v.ref, v.alt) if v.end is None
+                                else (v.chrom, v.pos, v.ref, v.alt, v.end) for v in variants],
+                               genes)
     out = []
     intergenic = 0
     for v, a in zip(variants, anns):

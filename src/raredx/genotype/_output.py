@@ -32,6 +32,7 @@ def variant_evidence_to_dict(e: VariantEvidence, params: GenotypeParams) -> dict
         "pos": v.pos,
         "ref": v.ref,
         "alt": v.alt,
+        "end": v.end,  # a structural allele's (<DEL>, <DUP>) last base; null otherwise
         "genotype": e.zygosity.value,
         "gene": a.gene_symbol,
         "effect": a.effect.value,

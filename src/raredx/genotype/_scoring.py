@@ -638,5 +638,7 @@ def _desc(e: VariantEvidence) -> str:
     hg = f" {e.annotation.hgvs_c}" if e.annotation.hgvs_c else ""
     seg = f", {e.segregation}" if e.segregation else ""
     seg += f"; {e.position_note}" if e.position_note else ""
-    return (f"{v.chrom}:{v.pos} {v.ref}>{v.alt}{hg} {e.zygosity.value} "
+    where = (f"{v.chrom}:{v.pos + 1}-{v.end} {v.alt}" if v.end is not None
+             else f"{v.chrom}:{v.pos} {v.ref}>{v.alt}")
+    return (f"{where}{hg} {e.zygosity.value} "
             f"{e.annotation.effect.value} (p={e.pathogenicity:.2f}{seg})")

@@ -48,6 +48,7 @@ from raredx.model import (
     VariantAnnotation,
     VariantEffect,
     Zygosity,
+    structural_alt,
 )
 
 __all__ = [
@@ -101,7 +102,6 @@ _SO.update({
     "splice_donor_5th_base_variant": VariantEffect.SPLICE_REGION,
     "splice_donor_region_variant": VariantEffect.SPLICE_REGION,
     "splice_polypyrimidine_tract_variant": VariantEffect.SPLICE_REGION,
-    "exon_loss_variant": VariantEffect.TRANSCRIPT_ABLATION,
     "5_prime_utr_variant": VariantEffect.UTR_5,
     "3_prime_utr_variant": VariantEffect.UTR_3,
     "5_prime_UTR_premature_start_codon_gain_variant": VariantEffect.UTR_5,
@@ -114,7 +114,6 @@ _SO.update({
     "downstream_gene_variant": VariantEffect.UPSTREAM_DOWNSTREAM,
     "intergenic_region": VariantEffect.INTERGENIC,
     "intragenic_variant": VariantEffect.INTRONIC,
-    "feature_elongation": VariantEffect.OTHER,
     "feature_truncation": VariantEffect.OTHER,
 })
 
@@ -426,6 +425,23 @@ def _info_dict(info: str) -> dict[str, str]:
     return out
 
 
+def _sv_end(info: str, pos: int, k: int) -> int | None:
+    """A structural allele's last base: INFO ``END`` (one per record), else POS + |SVLEN| of
+    the ``k``-th ALT (Number=A); ``None`` when neither gives an end at or after POS."""
+    d = _info_dict(info)
+    try:
+        if d.get("END"):
+            end = int(d["END"])
+        elif d.get("SVLEN"):
+            lens = d["SVLEN"].split(",")
+            end = pos + abs(int(lens[k - 1 if len(lens) >= k else 0]))
+        else:
+            return None
+    except ValueError:
+        return None
+    return end if end >= pos else None
+
+
 def _info_extras(info: dict[str, str], k: int, n_alt: int
                  ) -> tuple[float | None, list[tuple[str, float]]]:
     """Population frequency and pathogenicity scores from plain INFO keys (per ALT where
@@ -600,8 +616,8 @@ def parse_vcf(
             extra = [r[6] for r in rows]
         new = _new_variant
         content.variants = [
-            new(c, p, r, a, g, q, fl, db, fr, sc, an, ln, lf)
-            for (c, p, r, a), (g, q, fl, db, fr, sc, _, ln, lf), an in zip(keys, rows, extra)
+            new(k[0], k[1], k[2], k[3], g, q, fl, db, fr, sc, an, ln, lf, en)
+            for k, (g, q, fl, db, fr, sc, _, ln, lf, en), an in zip(keys, rows, extra)
         ]
     if not content.records:
         content.issues.append(InputIssue(
@@ -612,7 +628,7 @@ def parse_vcf(
 
 _MISS = object()
 _VARIANT_FIELDS = ("chrom", "pos", "ref", "alt", "genotypes", "quality", "filters", "in_dbsnp",
-                   "frequency", "scores", "annotations", "line", "lifted_from")
+                   "frequency", "scores", "annotations", "line", "lifted_from", "end")
 
 
 def _variant_maker() -> Callable[..., Variant]:
@@ -627,10 +643,10 @@ def _variant_maker() -> Callable[..., Variant]:
             or not all(isinstance(d, MemberDescriptorType) for d in slots)):
         return Variant
     new = object.__new__
-    s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12 = (d.__set__ for d in slots)
+    s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13 = (d.__set__ for d in slots)
 
     def make(chrom, pos, ref, alt, genotypes, quality,  # type: ignore[no-untyped-def]
-             filters, in_dbsnp, frequency, scores, annotations, line, lifted_from):
+             filters, in_dbsnp, frequency, scores, annotations, line, lifted_from, end):
         v = new(Variant)
         s0(v, chrom)
         s1(v, pos)
@@ -645,6 +661,7 @@ def _variant_maker() -> Callable[..., Variant]:
         s10(v, annotations)
         s11(v, line)
         s12(v, lifted_from)
+        s13(v, end)
         return v
 
     return make
@@ -821,19 +838,32 @@ def _records(lines: Iterator[str], lineno: int, content: VcfContent, samples: tu
                 if alt == ".":  # a reference site (gVCF-like), not a variant
                     skipped["no ALT allele (a reference site)"] += 1
                     continue
-                if alt == "*" or alt.startswith("<") or "[" in alt or "]" in alt:
+                sv = structural_alt(alt) if alt.startswith("<") else None
+                if sv is not None:
+                    svend = _sv_end(sinfo, pos, k)
+                    if svend is None and carried:
+                        issue(IssueLevel.ERROR,
+                              f"structural ALT allele {alt!r} without a usable END or SVLEN "
+                              "(an end at or after POS); allele skipped", "malformed line")
+                        continue
+                    ualt = sv
+                elif alt == "*" or alt.startswith("<") or "[" in alt or "]" in alt:
                     if zyg.carries:
                         issue(IssueLevel.WARNING,
-                              f"symbolic or structural ALT allele {alt!r} not analysed",
+                              f"symbolic or structural ALT allele {alt!r} not analysed (only "
+                              "deletions and duplications are: <DEL>, <DUP>, <CN0>, ...)",
                               "symbolic/structural allele")
                     else:
                         skipped[not_carried] += 1
                     continue
-                if not _ALT_RE.match(alt):
+                elif not _ALT_RE.match(alt):
                     issue(IssueLevel.ERROR, f"ALT {alt!r} is not a DNA sequence; allele skipped",
                           "malformed line")
                     continue
-                ualt = dna[alt] = alt.upper()
+                else:
+                    ualt = dna[alt] = alt.upper()
+            else:
+                sv = None
             if ualt == uref:
                 issue(IssueLevel.WARNING, f"ALT {alt!r} is the same as REF; not a variant, "
                       "allele skipped", "ALT equals REF")
@@ -852,15 +882,31 @@ def _records(lines: Iterator[str], lineno: int, content: VcfContent, samples: tu
             c = chrom_cache.get(chrom)
             if c is None:
                 c = chrom_cache[chrom] = normalise_chrom(chrom)
-            vpos, vref, valt, lifted = pos, uref, ualt, None
+            vpos, vref, valt, lifted, vend = pos, uref, ualt, None, None
+            if sv is not None:
+                vend = svend
             if lifter is not None:
                 hit = lifter.lift(c, pos)
                 if hit is None:
                     skipped["no unique GRCh37→GRCh38 lift-over"] += 1
                     continue
                 lifted = f"{chrom}:{pos}"
+                c0 = c
                 c, vpos, strand = hit
-                if strand == "-":
+                if sv is not None:
+                    # both ends are lifted; the span must stay on one chromosome, with its
+                    # length within a factor of 2 (a chain gap or inversion otherwise)
+                    hit_end = lifter.lift(c0, svend)
+                    span = svend - pos
+                    if hit_end is None or hit_end[0] != c or hit_end[2] != strand or not (
+                            span / 2 <= abs(hit_end[1] - vpos) <= span * 2 + 1):
+                        skipped["structural allele: no consistent GRCh37→GRCh38 lift-over "
+                                "of both ends"] += 1
+                        continue
+                    vpos, vend = min(vpos, hit_end[1]), max(vpos, hit_end[1])
+                    if strand == "-":
+                        vref = _revcomp(vref)
+                elif strand == "-":
                     # the lifted position is that of the first base on the other strand
                     vpos = vpos - len(vref) + 1
                     vref, valt = _revcomp(vref), _revcomp(valt)
@@ -883,8 +929,9 @@ def _records(lines: Iterator[str], lineno: int, content: VcfContent, samples: tu
                 )
             if c not in PRIMARY_CHROMS:
                 other_contigs[chrom] += 1
-            add_key((c, vpos, vref, valt))
-            add_row((gts, quality, filters, in_db, freq, tscores, tanns, lineno, lifted))
+            # a structural allele's key carries its end (the annotator needs the span)
+            add_key((c, vpos, vref, valt) if vend is None else (c, vpos, vref, valt, vend))
+            add_row((gts, quality, filters, in_db, freq, tscores, tanns, lineno, lifted, vend))
     content.records += records
     if other_contigs:  # kept, but said: the built-in gene models cover primary chromosomes only
         names = ", ".join(repr(c) for c in list(other_contigs)[:5])

@@ -11,9 +11,23 @@ import enum
 from dataclasses import dataclass
 
 __all__ = [
-    "AnnotationSource", "Genotype", "PedSex", "Pedigree", "PedigreeMember", "Variant",
-    "VariantAnnotation", "VariantEffect", "Zygosity",
+    "AnnotationSource", "Genotype", "PedSex", "Pedigree", "PedigreeMember",
+    "Variant", "VariantAnnotation", "VariantEffect", "Zygosity", "structural_alt",
 ]
+
+
+def structural_alt(alt: str) -> str | None:
+    """``"<DEL>"`` or ``"<DUP>"`` for the VCF symbolic ALT alleles raredx analyses as a
+    deletion or duplication of a span (``<DEL>``, ``<DEL:ME:ALU>``, ``<CN0>``, ``<CN1>``;
+    ``<DUP>``, ``<DUP:TANDEM>``, ``<CN3>`` and more copies), ``None`` for the others (``<INV>``,
+    ``<INS>``, ``<CNV>`` without a copy number, breakends), which are reported as skipped."""
+    if alt.startswith("<DEL") or alt in ("<CN0>", "<CN1>"):
+        return "<DEL>"
+    if alt.startswith("<DUP"):
+        return "<DUP>"
+    if alt.startswith("<CN") and alt.endswith(">") and alt[3:-1].isdigit() and int(alt[3:-1]) > 2:
+        return "<DUP>"
+    return None
 
 
 class Zygosity(enum.Enum):
@@ -56,6 +70,7 @@ class VariantEffect(enum.Enum):
     """
 
     TRANSCRIPT_ABLATION = "transcript_ablation"
+    EXON_LOSS = "exon_loss_variant"  # a deletion of some of the transcript's exons
     FRAMESHIFT = "frameshift_variant"
     STOP_GAINED = "stop_gained"
     SPLICE_ACCEPTOR = "splice_acceptor_variant"
@@ -63,6 +78,9 @@ class VariantEffect(enum.Enum):
     START_LOST = "start_lost"
     STOP_LOST = "stop_lost"
     INFRAME_INDEL = "inframe_indel"
+    # a duplication of some exons inside the gene (may shift the reading frame)
+    FEATURE_ELONGATION = "feature_elongation"
+    TRANSCRIPT_AMPLIFICATION = "transcript_amplification"  # the whole gene duplicated
     MISSENSE = "missense_variant"
     PROTEIN_ALTERING = "protein_altering_variant"
     CODING_UNKNOWN = "coding_sequence_variant"
@@ -107,6 +125,10 @@ class Variant:
     one; ``scores`` holds pathogenicity predictions it carried (CADD, REVEL, SpliceAI,
     AlphaMissense). ``line`` is the record's line in the input file; ``lifted_from`` the
     original GRCh37 position when the record was lifted over.
+
+    A structural allele (a deletion or duplication given as ``<DEL>`` / ``<DUP>``: see
+    :func:`structural_alt`) has ``alt`` that symbol, ``ref`` the padding base at ``pos`` and
+    ``end`` its last affected base (VCF ``END``); ``end`` is ``None`` for sequence alleles.
     """
 
     chrom: str
@@ -122,10 +144,23 @@ class Variant:
     annotations: tuple[VariantAnnotation, ...] = ()
     line: int = 0
     lifted_from: str | None = None
+    end: int | None = None
 
     @property
     def key(self) -> str:
+        if self.end is not None:
+            return f"{self.chrom}-{self.pos}-{self.ref}-{self.alt}-{self.end}"
         return f"{self.chrom}-{self.pos}-{self.ref}-{self.alt}"
+
+    @property
+    def structural(self) -> bool:
+        """A deletion or duplication given by its span (``<DEL>``, ``<DUP>``)."""
+        return self.end is not None
+
+    @property
+    def sv_length(self) -> int:
+        """The number of bases a structural allele deletes or duplicates (0 otherwise)."""
+        return self.end - self.pos if self.end is not None else 0
 
     @property
     def passed(self) -> bool:

@@ -511,7 +511,7 @@ function candidateItem(c) {
           ? ` (score ${c.score.toFixed(2)} = ${c.phenotype_weight} × phenotype ${c.phenotype_log10_lr.toFixed(2)} + genotype ${c.genotype_log10_lr.toFixed(2)})`
           : ` (genotype ${c.genotype_log10_lr.toFixed(2)}, phenotype ${c.phenotype_log10_lr.toFixed(2)})`) : ""),
     c.variants && c.variants.length ? el("ul", { class: "variants" }, ...c.variants.map((v) => el("li", {},
-      `${v.chrom}:${v.pos} ${v.ref}>${v.alt} `, el("b", {}, v.genotype), ` ${v.effect}`,
+      v.end != null ? `${v.chrom}:${v.pos + 1}-${v.end} ${v.alt} ` : `${v.chrom}:${v.pos} ${v.ref}>${v.alt} `, el("b", {}, v.genotype), ` ${v.effect}`,
       v.hgvs_p || v.hgvs_c ? ` ${v.hgvs_p || v.hgvs_c}` : "",
       v.pathogenicity !== null ? el("small", { class: "muted" }, ` (pathogenicity ${v.pathogenicity})`) : ""))) : null) : null;
   details.append(...[
