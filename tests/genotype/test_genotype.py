@@ -577,3 +577,59 @@ def test_genotype_results_carry_the_phenotype_explanations(mini_engine, genes, t
     out = genomic_to_dict(d)["diseases"][0]
     assert [e["term"] for e in out["evidence"]] == [t.value for t in patient.present]
     assert all("kind" in e and "log10_lr" in e for e in out["evidence"])
+
+
+# -- structural alleles ------------------------------------------------------------------------
+def sv(chrom, pos, alt, end, z=Zygosity.HETEROZYGOUS) -> Variant:
+    return Variant(chrom, pos, "N", alt, (Genotype("p", z),), end=end)
+
+
+@pytest.mark.parametrize("v, want", [
+    # both SEIZ genes wholly deleted (chr3:1000-3000 and 5000-7000)
+    (sv("chr3", 900, "<DEL>", 7100), {"SEIZ1": (VariantEffect.TRANSCRIPT_ABLATION,
+                                                "whole gene deleted (6.2 kb deletion)"),
+                                      "SEIZ2": (VariantEffect.TRANSCRIPT_ABLATION,
+                                                "whole gene deleted (6.2 kb deletion)")}),
+    # LENSB exons: 10100-10300, 12000-12200, 15000-15300 (gene 10000-20000)
+    (sv("chr2", 11500, "<DEL>", 16000), {"LENSB": (VariantEffect.EXON_LOSS,
+                                                   "exons 2-3 of 3 deleted (4.5 kb deletion)")}),
+    (sv("chr2", 10400, "<DEL>", 11000), {"LENSB": (VariantEffect.INTRONIC,
+                                                   "600 bp deletion within an intron")}),
+    (sv("chr2", 11500, "<DUP>", 12500), {"LENSB": (
+        VariantEffect.FEATURE_ELONGATION,
+        "exon 2 of 3 duplicated inside the gene (1 kb; a tandem copy may shift the reading "
+        "frame)")}),
+    (sv("chr2", 9000, "<DUP>", 12500), {"LENSB": (
+        VariantEffect.OTHER,
+        "exons 1-2 of 3 duplicated with one breakpoint outside the gene (an intact copy "
+        "remains; 3.5 kb)")}),
+    (sv("chr2", 9000, "<DUP>", 21000), {"LENSB": (VariantEffect.TRANSCRIPT_AMPLIFICATION,
+                                                  "whole gene duplicated (12 kb duplication)")}),
+])
+def test_structural_alleles_are_annotated_by_the_exons_they_span(genes, v, want):
+    (out,), n = annotate_builtin([v], genes)
+    got = {a.gene_symbol: (a.effect, a.note) for a in out.annotations}
+    assert got == want and n == 0
+    assert out.end == v.end and out.structural
+
+
+def test_a_deletion_ranks_the_gene_and_disease_it_ablates(mini_engine, genes, tmp_path):
+    patient = mini_engine.patient(SEIZURES)
+    info = {"SEIZ1": "SVTYPE=DEL;END=2600", "SEIZ2": "SVTYPE=DEL;END=6600"}
+    for gene, pos, want in (("SEIZ1", 1050, "OMIM:100100"), ("SEIZ2", 5050, "OMIM:100200")):
+        p = tmp_path / f"{gene}-sv.vcf"
+        p.write_text(HEAD.replace('##FORMAT', '##INFO=<ID=END,Number=1,Type=Integer,'
+                                  'Description="End">\n##FORMAT') + "p\n"
+                     + "\t".join(["chr3", str(pos), ".", "N", "<DEL>", "50", "PASS", info[gene],
+                                  "GT", "0/1"]) + "\n")
+        vs = prepare_variants(p, genes)
+        d = diagnose_with_variants(mini_engine, patient, vs, genes, top=7)
+        assert d.diseases[0].disease_id == want and d.diseases[0].gene == gene
+        assert d.genes[0].symbol == gene
+        (e,) = d.genes[0].variants
+        assert e.annotation.effect is VariantEffect.TRANSCRIPT_ABLATION
+        assert f"chr3:{pos + 1}-" in d.genes[0].explanation
+        out = genomic_to_dict(d)
+        (jv,) = out["genes"][0]["variants"]
+        assert (jv["alt"], jv["end"], jv["effect"]) == ("<DEL>", int(info[gene][-4:]),
+                                                        "transcript_ablation")

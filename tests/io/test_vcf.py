@@ -374,3 +374,45 @@ def test_reference_sites_and_alt_equal_to_ref_are_not_variants(tmp_path):
     assert dict(c.skipped) == {"no ALT allele (a reference site)": 1, "ALT equals REF": 1}
     assert [(i.where, i.message) for i in c.issues] == [
         (f"{p}:7", "ALT 'c' is the same as REF; not a variant, allele skipped")]
+
+
+def test_structural_deletions_and_duplications_are_read_with_their_span(tmp_path):
+    p = vcf(tmp_path, [
+        rec("chr1", 100, "N", "<DEL>", "0/1:99", info="SVTYPE=DEL;END=5000"),
+        rec("chr1", 200, "N", "<DUP:TANDEM>", "1/1:99", info="SVTYPE=DUP;SVLEN=300"),
+        rec("chr1", 300, "N", "<DEL>", "0/1:99", info="SVTYPE=DEL;SVLEN=-50"),
+        rec("chr1", 400, "N", "<CN0>", "1/1:99", info="END=900"),
+        rec("chr1", 500, "N", "<DEL>", "0/1:99", info="SVTYPE=DEL"),  # no end: an error
+        rec("chr1", 600, "N", "<DEL>", "0/1:99", info="END=10"),  # ends before it starts
+        rec("chr1", 700, "N", "<INV>", "0/1:99", info="SVTYPE=INV;END=800"),  # not analysed
+        rec("chr1", 800, "N", "<DEL>", "0/0:99", info="SVTYPE=DEL"),  # not carried
+    ])
+    c = read_vcf(p)
+    got = [(v.pos, v.alt, v.end, v.genotypes[0].zygosity, v.key) for v in c.variants]
+    assert got == [
+        (100, "<DEL>", 5000, Zygosity.HETEROZYGOUS, "chr1-100-N-<DEL>-5000"),
+        (200, "<DUP>", 500, Zygosity.HOMOZYGOUS, "chr1-200-N-<DUP>-500"),
+        (300, "<DEL>", 350, Zygosity.HETEROZYGOUS, "chr1-300-N-<DEL>-350"),
+        (400, "<DEL>", 900, Zygosity.HOMOZYGOUS, "chr1-400-N-<DEL>-900"),
+    ]
+    assert c.variants[0].structural and c.variants[0].sv_length == 4900
+    assert dict(c.skipped) == {"malformed line": 2, "symbolic/structural allele": 1,
+                               "not carried by the patient": 1}
+    msgs = {i.where.rsplit(":", 1)[1]: i.message for i in c.issues}
+    assert "without a usable END or SVLEN" in msgs["10"] and "'<DEL>'" in msgs["10"]
+    assert "without a usable END" in msgs["11"]
+    assert "'<INV>' not analysed" in msgs["12"]
+
+
+def test_a_grch37_structural_allele_is_lifted_at_both_ends(tmp_path):
+    p = vcf(tmp_path, [
+        rec("1", 100, "N", "<DEL>", "0/1:99", info="SVTYPE=DEL;END=2100"),
+        # minus-strand block: the ends swap; a span leaving the chain is skipped
+        rec("2", 1000, "N", "<DUP>", "0/1:99", info="SVTYPE=DUP;END=1500"),
+        rec("1", 99000, "N", "<DEL>", "0/1:99", info="SVTYPE=DEL;END=120000"),
+    ], meta=(CHR1_37,))
+    c = read_vcf(p, liftover_chain=FIX / "liftover_test.chain")
+    got = [(v.chrom, v.pos, v.end, v.alt, v.lifted_from) for v in c.variants]
+    assert got == [("chr1", 1100, 3100, "<DEL>", "1:100"),
+                   ("chr2", 248500, 249000, "<DUP>", "2:1000")]
+    assert c.skipped["structural allele: no consistent GRCh37→GRCh38 lift-over of both ends"] == 1

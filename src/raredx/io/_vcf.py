@@ -903,9 +903,13 @@ def _records(lines: Iterator[str], lineno: int, content: VcfContent, samples: tu
                         skipped["structural allele: no consistent GRCh37→GRCh38 lift-over "
                                 "of both ends"] += 1
                         continue
-                    vpos, vend = min(vpos, hit_end[1]), max(vpos, hit_end[1])
                     if strand == "-":
+                        # the affected bases pos+1..end land on end'..pos' of the other
+                        # strand: the padding base is the one before end'
+                        vpos, vend = hit_end[1] - 1, vpos - 1
                         vref = _revcomp(vref)
+                    else:
+                        vend = hit_end[1]
                 elif strand == "-":
                     # the lifted position is that of the first base on the other strand
                     vpos = vpos - len(vref) + 1
