@@ -416,3 +416,14 @@ def test_a_grch37_structural_allele_is_lifted_at_both_ends(tmp_path):
     assert got == [("chr1", 1100, 3100, "<DEL>", "1:100"),
                    ("chr2", 248500, 249000, "<DUP>", "2:1000")]
     assert c.skipped["structural allele: no consistent GRCh37→GRCh38 lift-over of both ends"] == 1
+
+
+def test_vep_consequences_of_a_structural_allele_are_used(tmp_path):
+    csq = ("CSQ=deletion|exon_loss_variant&feature_truncation|HIGH|FBN1|ENST1|||HGNC:3603|||1,"
+           "deletion|transcript_ablation|HIGH|LENSB|ENST2||||||1;SVTYPE=DEL;END=9000")
+    p = vcf(tmp_path, [rec("chr1", 100, "N", "<DEL>", "0/1:99", info=csq)],
+            meta=(CHR1_38, VEP_META))
+    (v,) = read_vcf(p).variants
+    assert v.end == 9000
+    assert {x.gene_symbol: x.effect for x in v.annotations} == {
+        "FBN1": VariantEffect.EXON_LOSS, "LENSB": VariantEffect.TRANSCRIPT_ABLATION}
