@@ -89,6 +89,42 @@ def test_spiked_case_ranks_its_gene_first_and_fast_path_agrees(
         assert row["as-is/rare/disease"] == full_disease_rank
 
 
+SV_CASE = "DNA2/phenopackets/PMID_37055165_Individual_F1_1.json"  # "Deletion exon 15"
+
+
+def test_a_case_with_a_labelled_deletion_is_spiked_as_a_structural_allele(
+        engine, genes, background, shared_data, tmp_path):
+    from raredx.benchmark._structural import structural_span
+    from raredx.benchmark._vcf import causal_variants, run_vcf_benchmark, spike_seed
+
+    z = zipfile.ZipFile(shared_data / "phenopacket-store-dev.zip")
+    data = json.loads(z.read(SV_CASE))
+    assert causal_variants(data)[2] == ["a causal variant without vcfRecord"]
+    spikes, gene_ids, problems = causal_variants(
+        data, lambda vd: structural_span(vd, genes, None))
+    assert not problems and any(s.alt == "<DEL>" and s.end for s in spikes)
+    rare = background.subset(True)
+    _, merged = spike_lines(rare, spikes, spike_seed(data, SV_CASE))
+    vcf = tmp_path / "spiked-sv.vcf.gz"
+    write_bgzf(vcf, rare.header + ["\t".join(r) for r in merged])
+    (tmp_path / "case.json").write_bytes(z.read(SV_CASE))
+    patient = engine.read_phenopacket(tmp_path / "case.json")
+    vs = prepare_variants(vcf, genes)
+    assert not vs.summary["skipped"]
+    d = diagnose_with_variants(engine, patient, vs, genes, top=20, top_genes=6000)
+    true_gene = genes.genes[genes.gene(gene_ids[0])].symbol
+    assert d.genes[0].symbol == true_gene == "DNA2"
+    assert any(e.variant.alt == "<DEL>" and e.annotation.effect.value == "exon_loss_variant"
+               for e in d.genes[0].variants)
+    rep = run_vcf_benchmark(
+        engine, genes, shared_data / "phenopacket-store-dev.zip",
+        shared_data / "variants" / "Pfeiffer.GRCh37.vcf.gz",
+        shared_data / "variants" / "hg19ToHg38.over.chain.gz",
+        select=lambda names: [SV_CASE, CASE], log=lambda _m: None, structural=True)
+    (row,) = rep["rows"]  # CASE has no structural variant: not a case of this selection
+    assert row["case"].endswith(SV_CASE) and row["as-is/rare/gene"] == 1
+
+
 def test_susceptibility_and_deletion_region_links_are_not_scored(engine, genes):
     from raredx.genotype import GenotypeParams
     from raredx.genotype._links import unscored_links

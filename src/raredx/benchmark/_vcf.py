@@ -40,7 +40,8 @@ from raredx.genotype._diagnose import VariantSet
 from raredx.genotype._scoring import calibrate
 from raredx.io import patient_from_phenopacket
 from raredx.io._spike import Background, SpikeVariant, load_background, spike_lines
-from raredx.io._vcf import parse_vcf
+from raredx.io._vcf import _lifter, parse_vcf
+from raredx.benchmark._structural import structural_span
 from raredx.knowledge import GeneKnowledge, cached, file_sha256
 from raredx.model import Patient, Sex, Variant, Zygosity
 
@@ -53,9 +54,13 @@ _ZYG = {
 }
 
 
-def causal_variants(data: Any) -> tuple[list[SpikeVariant], list[str], list[str]]:
+def causal_variants(data: Any, structural: Callable[[dict], tuple[Any, str]] | None = None
+                    ) -> tuple[list[SpikeVariant], list[str], list[str]]:
     """hg38 causal variants of a phenopacket (``interpretations``), the genes named for them
-    (HGNC id or symbol), and problems found (variants that cannot be spiked)."""
+    (HGNC id or symbol), and problems found (variants that cannot be spiked). With
+    ``structural`` (a descriptor -> (``(chrom, pos, end, alt)`` or None, why) reader such as
+    :func:`raredx.benchmark._structural.structural_span`), a deletion or duplication described
+    without a ``vcfRecord`` is spiked as a structural allele."""
     spikes: list[SpikeVariant] = []
     genes: list[str] = []
     problems: list[str] = []
@@ -68,6 +73,17 @@ def causal_variants(data: Any) -> tuple[list[SpikeVariant], list[str], list[str]
             if g and g not in genes:
                 genes.append(g)
             rec = vd.get("vcfRecord")
+            if not rec and structural is not None and vd.get("structuralType"):
+                span, why = structural(vd)
+                st = vd.get("allelicState") or {}
+                z = _ZYG.get(st.get("label", "")) or _ZYG.get(st.get("id", ""))
+                if span is None or z is None:
+                    problems.append(f"structural variant not located: {why}" if span is None
+                                    else f"unknown allelic state {st}")
+                    continue
+                c, pos, end, alt = span
+                spikes.append(SpikeVariant(c, pos, "N", alt, z, end))
+                continue
             if not rec:
                 problems.append("a causal variant without vcfRecord")
                 continue
@@ -86,6 +102,14 @@ def causal_variants(data: Any) -> tuple[list[SpikeVariant], list[str], list[str]
             except (KeyError, ValueError):
                 problems.append("unreadable vcfRecord")
     return spikes, genes, problems
+
+
+def _has_structural(data: Any) -> bool:
+    return any(
+        ((gi or {}).get("variantInterpretation") or {}).get("variationDescriptor", {}).get(
+            "structuralType")
+        for itp in data.get("interpretations") or []
+        for gi in ((itp or {}).get("diagnosis") or {}).get("genomicInterpretations") or [])
 
 
 def spike_seed(data: Any, name: str) -> str:
@@ -120,7 +144,11 @@ class VcfCase:
 
 
 def iter_cases(path: Path, ontology: Any, select: Callable[[list[str]], list[str]],
-               failures: list[tuple[str, str]]) -> Iterator[VcfCase]:
+               failures: list[tuple[str, str]],
+               structural: Callable[[dict], tuple[Any, str]] | None = None
+               ) -> Iterator[VcfCase]:
+    """The cases whose causal variants can all be spiked; with ``structural`` (see
+    :func:`causal_variants`) only the cases with at least one structural variant."""
     path = Path(path)
     if path.suffix == ".zip":
         z = zipfile.ZipFile(path)
@@ -135,7 +163,9 @@ def iter_cases(path: Path, ontology: Any, select: Callable[[list[str]], list[str
         where = prefix + n
         try:
             data = json.loads(read(n))
-            spikes, genes, problems = causal_variants(data)
+            spikes, genes, problems = causal_variants(data, structural)
+            if structural is not None and not _has_structural(data):
+                continue  # not a case with a structural variant
             if not spikes or problems:
                 failures.append((where, "; ".join(problems) or "no hg38 vcfRecord"))
                 continue
@@ -227,8 +257,12 @@ def run_vcf_benchmark(
     log: Callable[[str], None] = print,
     progress: Callable[[int], None] | None = None,
     params: GenotypeParams | None = None,
+    structural: bool = False,
 ) -> dict[str, Any]:
-    """Run the benchmark; returns the report (summary, per-case ranks, timings, memory)."""
+    """Run the benchmark; returns the report (summary, per-case ranks, timings, memory).
+    ``structural``: the cases whose causal variants include a deletion or duplication that
+    phenopacket-store describes by a label (:mod:`._structural`), spiked as structural alleles,
+    instead of the cases with ``vcfRecord``s only."""
     t_start = time.time()
     chain_sha = file_sha256(liftover_chain) if liftover_chain else "none"
     key = "bg-" + hashlib.sha256(
@@ -262,7 +296,12 @@ def run_vcf_benchmark(
     failures: list[tuple[str, str]] = []
     times = []
     n_truth_missing = 0
-    for i, case in enumerate(iter_cases(cases, engine.knowledge.ontology, select, failures)):
+    reader = None
+    if structural:
+        lift = _lifter(Path(liftover_chain)).lift if liftover_chain else None
+        reader = lambda vd: structural_span(vd, genes, lift)  # noqa: E731
+    for i, case in enumerate(iter_cases(cases, engine.knowledge.ontology, select, failures,
+                                        reader)):
         t0 = time.perf_counter()
         true_cands = sorted({c for d in case.truth for c in engine.candidates_for(d)})
         true_genes = [g for g in (genes.gene(x) for x in case.genes) if g is not None]
@@ -370,6 +409,8 @@ def run_vcf_benchmark(
                        "removed_spiked": bg.removed_spiked, "not_lifted": bg.not_lifted,
                        "annotation_source": prepared["full"].vs.annotation_source.value},
         "genotype_model": params.version,
+        "selection": ("cases with a structural variant described by its label" if structural
+                      else "cases with hg38 vcfRecords"),
         "knowledge": engine.knowledge.versions.as_dict(),
         "gene_knowledge": dict(genes.versions),
         "rows": rows,
@@ -466,7 +507,8 @@ def markdown_report(rep: dict[str, Any], command: str) -> str:
         "",
         f"Command: `{command}`",
         "",
-        f"Cases: {rep['cases']} phenopackets with hg38 causal vcfRecords (skipped: "
+        f"Cases: {rep['cases']} phenopackets, "
+        f"{rep.get('selection', 'cases with hg38 vcfRecords')} (skipped: "
         f"{len(rep['failures'])}; true disease not among the candidates: "
         f"{rep['truth_not_in_knowledge']}). Genotype model `{rep['genotype_model']}`; "
         f"annotation: {b['annotation_source']}. Knowledge: HPO {rep['knowledge'].get('hpo')}, "

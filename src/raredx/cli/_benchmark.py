@@ -68,7 +68,7 @@ def _command_line(path: Path, **opts: Any) -> str:
 
 def _benchmark_vcf(path: Path, background: Path, chain: Path | None, genes_dir: Path | None,
                    data_dir: Path | None, output_dir: Path | None, sample: int | None, seed: int,
-                   unused: dict[str, bool]) -> None:
+                   unused: dict[str, bool], structural: bool = False) -> None:
     """`raredx benchmark --vcf BG` is `raredx benchmark-vcf --background BG` (both protocols,
     both backgrounds); options of the phenotype benchmark it has no use for are refused."""
     given = [name for name, on in unused.items() if on]
@@ -79,7 +79,7 @@ def _benchmark_vcf(path: Path, background: Path, chain: Path | None, genes_dir: 
 
     benchmark_vcf(path=path, background=background, liftover_chain=chain, sample=sample,
                   seed=seed, out_dir=output_dir or Path("benchmark-vcf"), data_dir=data_dir,
-                  genes_dir=genes_dir)
+                  genes_dir=genes_dir, structural=structural)
 
 
 @app.command()
@@ -117,6 +117,10 @@ def benchmark(
         "background.", show_default=False),
     genes_dir: Path | None = typer.Option(
         None, "--genes-dir", help="With --vcf: gene knowledge directory.", show_default=False),
+    structural: bool = typer.Option(
+        False, "--structural", help="With --vcf: the cases whose causal deletions or "
+        "duplications phenopacket-store describes by a label (exons, coordinates, whole gene), "
+        "spiked as structural alleles (<DEL>/<DUP>)."),
 ) -> None:
     """Measure top-1/3/10, MRR, calibration, speed and memory as-is and leave-publication-out."""
     if vcf is not None:
@@ -124,10 +128,10 @@ def benchmark(
                        {"--limit": limit is not None, "--include": bool(include),
                         "--protocol": protocol is not _ProtocolChoice.BOTH,
                         "--no-peers": no_peers, "--weights": weights is not None,
-                        "--quiet": quiet})
+                        "--quiet": quiet}, structural)
         return
-    if liftover_chain is not None or genes_dir is not None:
-        raise usage_error("--liftover-chain and --genes-dir go with --vcf")
+    if liftover_chain is not None or genes_dir is not None or structural:
+        raise usage_error("--liftover-chain, --genes-dir and --structural go with --vcf")
     from rich.console import Console
 
     from raredx.benchmark import Protocol, load_cases, run_benchmark, write_report

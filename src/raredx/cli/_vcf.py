@@ -252,11 +252,15 @@ def spike_vcf(
     assembly: str | None = _ASSEMBLY,
     rare_only: bool = typer.Option(False, "--rare-only", help="Keep only background records "
                                    "without a dbSNP id (the benchmark's 'rare' background)."),
+    structural: bool = typer.Option(
+        False, "--structural", help="Also spike the deletions and duplications described by "
+        "a label (exons, coordinates, whole gene), as `benchmark-vcf --structural` does."),
+    genes_dir: Path | None = _GENES_DIR,
 ) -> None:
     """Write a background exome with a phenopacket's causal variants spiked in (for outside
     scorers and `raredx diagnose-vcf`)."""
     from raredx.benchmark._vcf import causal_variants, spike_seed
-    from raredx.errors import InputError
+    from raredx.errors import InputError, KnowledgeError
     from raredx.io._spike import load_background, spike_lines, write_bgzf
 
     err = stderr()
@@ -264,11 +268,24 @@ def spike_vcf(
         data = json.loads(Path(phenopacket).read_text())
     except (OSError, ValueError) as exc:
         raise fail(f"{phenopacket}: cannot read the phenopacket ({exc})") from None
-    spikes, genes, problems = causal_variants(data)
+    reader = None
+    if structural:
+        from raredx.benchmark._structural import structural_span
+        from raredx.io import load_genes
+        from raredx.io._vcf import _lifter
+
+        try:
+            gk = load_genes(genes_dir, log=lambda m: err.print(escape(m)))
+            lift = _lifter(Path(liftover_chain)).lift if liftover_chain else None
+        except (InputError, KnowledgeError) as exc:
+            raise fail(str(exc)) from None
+        reader = lambda vd: structural_span(vd, gk, lift)  # noqa: E731
+    spikes, genes, problems = causal_variants(data, reader)
     for p in problems:
         err.print(f"[yellow]{phenopacket}: {escape(p)}[/yellow]")
     if not spikes:
-        raise fail(f"{phenopacket}: no causal variant with an hg38 vcfRecord to spike")
+        raise fail(f"{phenopacket}: no causal variant with an hg38 vcfRecord"
+                   f"{' or a located structural variant' if structural else ''} to spike")
     try:
         bg = load_background(background, assembly, liftover_chain).subset(rare_only)
         _, merged = spike_lines(bg, spikes, spike_seed(data, phenopacket.name))
@@ -292,6 +309,10 @@ def benchmark_vcf(
     out_dir: Path = typer.Option(Path("benchmark-vcf"), "--out", help="Report directory."),
     data_dir: Path | None = _DATA_DIR,
     genes_dir: Path | None = _GENES_DIR,
+    structural: bool = typer.Option(
+        False, "--structural", help="The cases whose causal deletions or duplications "
+        "phenopacket-store describes by a label (exons, coordinates, whole gene), spiked as "
+        "structural alleles (<DEL>/<DUP>), instead of the cases with hg38 vcfRecords."),
 ) -> None:
     """Phenotype-only vs phenotype + spiked exome: ranks of the true disease and gene."""
     import random
@@ -323,7 +344,7 @@ def benchmark_vcf(
         genes = load_genes(genes_dir, log=log)
         with bar:
             rep = run_vcf_benchmark(engine, genes, path, background, liftover_chain, select,
-                                    log, progress)
+                                    log, progress, structural=structural)
     except (InputError, KnowledgeError) as exc:
         raise fail(str(exc)) from None
     from raredx.benchmark._vcf import half_summaries

@@ -35,13 +35,15 @@ _ORDER = {f"chr{i}": i for i in range(1, 23)} | {"chrX": 23, "chrY": 24, "chrM":
 
 @dataclass(frozen=True, slots=True)
 class SpikeVariant:
-    """A causal variant to spike: GRCh38 position, alleles and the patient's zygosity."""
+    """A causal variant to spike: GRCh38 position, alleles and the patient's zygosity; a
+    structural one (``alt`` ``<DEL>``/``<DUP>``) has ``end``, written as INFO ``SVTYPE``/``END``."""
 
     chrom: str
     pos: int
     ref: str
     alt: str
     zygosity: Zygosity
+    end: int | None = None
 
 
 @dataclass
@@ -161,9 +163,14 @@ def spike_lines(bg: Background, spikes: Iterable[SpikeVariant], seed: str, merge
         pool = donors.get(gt) or donors.get(gt.replace("/", "|"))
         if not pool:
             raise InputError(f"the background has no record with genotype {gt} to copy from")
-        h = hashlib.sha256(f"{seed}|{s.chrom}:{s.pos}{s.ref}>{s.alt}".encode()).digest()
+        tag = f"{s.chrom}:{s.pos}{s.ref}>{s.alt}" + (f"-{s.end}" if s.end is not None else "")
+        h = hashlib.sha256(f"{seed}|{tag}".encode()).digest()
         d = pool[int.from_bytes(h[:8], "big") % len(pool)]
-        new.append((s.chrom, str(s.pos), ".", s.ref, s.alt, d[5], d[6], d[7], d[8], d[9]))
+        info = d[7]
+        if s.end is not None:
+            sv = f"SVTYPE={s.alt.strip('<>')};END={s.end}"
+            info = sv if info in (".", "") else f"{info};{sv}"
+        new.append((s.chrom, str(s.pos), ".", s.ref, s.alt, d[5], d[6], info, d[8], d[9]))
     if not merge:
         return ["\t".join(r) for r in new], []
     taken = {(r[0], r[1]) for r in new}
