@@ -52,23 +52,32 @@ def test_background_is_lifted_and_cleaned(background):
     assert all(r[0].startswith("chr") for r in background.records)
 
 
-def test_spiked_case_ranks_its_gene_first_and_fast_path_agrees(
-        engine, genes, background, shared_data, tmp_path):
-    from raredx.benchmark._vcf import causal_variants, run_vcf_benchmark, spike_seed
+def _spiked_and_ranked(case, structural, engine, genes, background, shared_data, tmp_path):
+    """The case's causal variants spiked into the rare background and ranked, from the file."""
+    from raredx.benchmark._vcf import causal_variants, spike_seed
 
     z = zipfile.ZipFile(shared_data / "phenopacket-store-dev.zip")
-    data = json.loads(z.read(CASE))
-    spikes, gene_ids, problems = causal_variants(data)
-    assert spikes and not problems
+    data = json.loads(z.read(case))
+    spikes, gene_ids, problems = causal_variants(data, structural)
     rare = background.subset(True)
-    _, merged = spike_lines(rare, spikes, spike_seed(data, CASE))
+    _, merged = spike_lines(rare, spikes, spike_seed(data, case))
     vcf = tmp_path / "spiked.vcf.gz"
     write_bgzf(vcf, rare.header + ["\t".join(r) for r in merged])
-    (tmp_path / "case.json").write_bytes(z.read(CASE))
+    (tmp_path / "case.json").write_bytes(z.read(case))
     patient = engine.read_phenopacket(tmp_path / "case.json")
     vs = prepare_variants(vcf, genes)
-    assert vs.summary["records"] == len(merged) and not vs.summary["skipped"]
     d = diagnose_with_variants(engine, patient, vs, genes, top=20, top_genes=6000)
+    return data, spikes, gene_ids, problems, d, vs, merged
+
+
+def test_spiked_case_ranks_its_gene_first_and_fast_path_agrees(
+        engine, genes, background, shared_data, tmp_path):
+    from raredx.benchmark._vcf import run_vcf_benchmark
+
+    data, spikes, gene_ids, problems, d, vs, merged = _spiked_and_ranked(
+        CASE, None, engine, genes, background, shared_data, tmp_path)
+    assert spikes and not problems
+    assert vs.summary["records"] == len(merged) and not vs.summary["skipped"]
     true_gene = genes.genes[genes.gene(gene_ids[0])].symbol
     assert d.genes[0].symbol == true_gene
     full_gene_rank = next(g.rank for g in d.genes if g.symbol == true_gene)
@@ -95,23 +104,14 @@ SV_CASE = "DNA2/phenopackets/PMID_37055165_Individual_F1_1.json"  # "Deletion ex
 def test_a_case_with_a_labelled_deletion_is_spiked_as_a_structural_allele(
         engine, genes, background, shared_data, tmp_path):
     from raredx.benchmark._structural import structural_span
-    from raredx.benchmark._vcf import causal_variants, run_vcf_benchmark, spike_seed
+    from raredx.benchmark._vcf import causal_variants, run_vcf_benchmark
 
-    z = zipfile.ZipFile(shared_data / "phenopacket-store-dev.zip")
-    data = json.loads(z.read(SV_CASE))
+    data, spikes, gene_ids, problems, d, vs, _ = _spiked_and_ranked(
+        SV_CASE, lambda vd: structural_span(vd, genes, None), engine, genes, background,
+        shared_data, tmp_path)
     assert causal_variants(data)[2] == ["a causal variant without vcfRecord"]
-    spikes, gene_ids, problems = causal_variants(
-        data, lambda vd: structural_span(vd, genes, None))
     assert not problems and any(s.alt == "<DEL>" and s.end for s in spikes)
-    rare = background.subset(True)
-    _, merged = spike_lines(rare, spikes, spike_seed(data, SV_CASE))
-    vcf = tmp_path / "spiked-sv.vcf.gz"
-    write_bgzf(vcf, rare.header + ["\t".join(r) for r in merged])
-    (tmp_path / "case.json").write_bytes(z.read(SV_CASE))
-    patient = engine.read_phenopacket(tmp_path / "case.json")
-    vs = prepare_variants(vcf, genes)
     assert not vs.summary["skipped"]
-    d = diagnose_with_variants(engine, patient, vs, genes, top=20, top_genes=6000)
     true_gene = genes.genes[genes.gene(gene_ids[0])].symbol
     assert d.genes[0].symbol == true_gene == "DNA2"
     assert any(e.variant.alt == "<DEL>" and e.annotation.effect.value == "exon_loss_variant"

@@ -81,9 +81,7 @@ def structural_span(vd: dict[str, Any], genes: GeneKnowledge,
         return _located(chrom, int(m["start"]), int(m["end"]), asm, alt, lift, label, "HGVS")
     m = _ARRAY.search(label)
     if m:
-        asm_text = (m["asm1"] or "") + " " + label
-        asm = ("GRCh38" if re.search(r"hg38|grch38", asm_text, re.I)
-               else "GRCh37" if re.search(r"hg19|grch37", asm_text, re.I) else None)
+        asm = _assembly((m["asm1"] or "") + " " + label)
         cn = int(m["cn"])
         alt = "<DEL>" if cn < 2 else "<DUP>" if cn > 2 else None
         if alt is None:
@@ -92,8 +90,7 @@ def structural_span(vd: dict[str, Any], genes: GeneKnowledge,
                         int(m["end"].replace(",", "")), asm, alt, lift, label, "array")
     m = _CHROM_RANGE.search(label)
     if m:
-        asm = ("GRCh38" if re.search(r"hg38|grch38", label, re.I)
-               else "GRCh37" if re.search(r"hg19|grch37", label, re.I) else None)
+        asm = _assembly(label)
         return _located(m["chrom"].upper(), int(m["start"].replace(",", "")),
                         int(m["end"].replace(",", "")), asm, alt, lift, label, "coordinates")
     label = label.replace("_", " ")
@@ -128,6 +125,13 @@ def structural_span(vd: dict[str, Any], genes: GeneKnowledge,
         lo, hi = int(iv.start[rows].min()), int(iv.end[rows].max())
         return (chrom, lo - 1000, hi + 1000, alt), "whole gene"
     return None, f"label not understood: {label!r}"
+
+
+def _assembly(text: str) -> str | None:
+    """The assembly a label names (hg38/GRCh38, hg19/GRCh37), if any."""
+    if re.search(r"hg38|grch38", text, re.IGNORECASE):
+        return "GRCh38"
+    return "GRCh37" if re.search(r"hg19|grch37", text, re.IGNORECASE) else None
 
 
 def _located(chrom: str, start: int, end: int, asm: str | None, alt: str,

@@ -27,6 +27,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from raredx.io._vcf import VariantKey
 from raredx.knowledge import RNA_GENE_NOTE, SMALL_RNA_BIOTYPES, GeneKnowledge
 from raredx.model import AnnotationSource, Variant, VariantAnnotation, VariantEffect
 
@@ -190,7 +191,7 @@ def structural_annotations(genes: GeneKnowledge, chrom: str, pos: int, alt: str,
     return tuple(out)
 
 
-def builtin_annotations(keys: list[tuple[str, int, str, str]], genes: GeneKnowledge
+def builtin_annotations(keys: list[VariantKey], genes: GeneKnowledge
                         ) -> list[tuple[VariantAnnotation, ...]]:
     """Built-in annotations of (chrom, pos, ref, alt) keys (GRCh38, ``chr`` names), in order;
     an empty tuple for a variant in no protein-coding gene. A structural allele's key is
@@ -205,7 +206,7 @@ def builtin_annotations(keys: list[tuple[str, int, str, str]], genes: GeneKnowle
     by_chrom: dict[str, list[int]] = {}
     for i, k in enumerate(keys):
         if len(k) > 4:  # a structural allele: (chrom, pos, ref, alt, end)
-            out[i] = structural_annotations(genes, k[0], k[1], k[3], k[4])  # type: ignore[misc]
+            out[i] = structural_annotations(genes, k[0], k[1], k[3], k[4])
             continue
         by_chrom.setdefault(k[0], []).append(i)
     # shared objects: annotations by (gene, note, effect) and intronic ones by gene; tuples of

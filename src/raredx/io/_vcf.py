@@ -73,6 +73,10 @@ _CARRIES = frozenset({Zygosity.HETEROZYGOUS, Zygosity.HOMOZYGOUS, Zygosity.HEMIZ
 _REF_RE = re.compile(r"^[ACGTNacgtn]+$")
 _ALT_RE = re.compile(r"^[ACGTNacgtn]+$")
 
+# a variant's (chrom, pos, ref, alt) as the annotator takes it; a structural allele's key
+# carries its end as a fifth item
+VariantKey = tuple[str, int, str, str] | tuple[str, int, str, str, int]
+
 # population allele frequency fields (INFO keys or VEP CSQ fields), case-insensitive
 _FREQ_FIELDS = (
     "gnomad_af", "gnomade_af", "gnomadg_af", "gnomad_exomes_af", "gnomad_genomes_af",
@@ -516,7 +520,7 @@ def read_vcf(
     assembly: str | None = None,
     liftover_chain: Path | None = None,
     pedigree: Pedigree | None = None,
-    annotate: Callable[[list[tuple[str, int, str, str]]], list[tuple]] | None = None,
+    annotate: Callable[[list[VariantKey]], list[tuple]] | None = None,
 ) -> VcfContent:
     """Read the patient's variants from a VCF (see the module docstring).
 
@@ -535,7 +539,7 @@ def parse_vcf(
     assembly: str | None = None,
     liftover_chain: Path | None = None,
     pedigree: Pedigree | None = None,
-    annotate: Callable[[list[tuple[str, int, str, str]]], list[tuple]] | None = None,
+    annotate: Callable[[list[VariantKey]], list[tuple]] | None = None,
 ) -> VcfContent:
     """:func:`read_vcf` on lines already in memory (``where`` names them in messages).
 
@@ -690,7 +694,7 @@ def _single_calls(gt: str, sq: str | None, n_alt: int, proband: str
 
 def _records(lines: Iterator[str], lineno: int, content: VcfContent, samples: tuple[str, ...],
              pi: int, lifter: _Lifter | None, ann: _Annotator, wanted_info: bool
-             ) -> tuple[list[tuple[str, int, str, str]], list[tuple], int]:
+             ) -> tuple[list[VariantKey], list[tuple], int]:
     """The records after the header: the (chrom, pos, ref, alt) key of every variant used and
     the rest of its :class:`Variant` fields (annotations at index 6), in file order; skips and
     issues go to ``content``."""
@@ -700,7 +704,7 @@ def _records(lines: Iterator[str], lineno: int, content: VcfContent, samples: tu
     ncol = 9 + len(samples)
     proband = samples[pi]
     single = len(samples) == 1
-    keys: list[tuple[str, int, str, str]] = []
+    keys: list[VariantKey] = []
     rows: list[tuple] = []
     records = 0
 
@@ -893,7 +897,7 @@ def _records(lines: Iterator[str], lineno: int, content: VcfContent, samples: tu
                 lifted = f"{chrom}:{pos}"
                 c0 = c
                 c, vpos, strand = hit
-                if sv is not None:
+                if sv is not None and svend is not None:
                     # both ends are lifted; the span must stay on one chromosome, with its
                     # length within a factor of 2 (a chain gap or inversion otherwise)
                     hit_end = lifter.lift(c0, svend)
