@@ -182,8 +182,9 @@ def fast_eval(engine: Any, genes: Any, cases: list[dict[str, Any]], prm: Genotyp
         total = c["lpo"] * prm.phenotype_weight
         vals = links.link_values(m)
         ranks["phenotype disease"].append(_rank(c["lpo"], tie, c["truth"]))
-        cand = links.unlinked_candidate_llr(links.candidate_llr(vals),
-                                            links.best_variant_lr(merged))
+        cand = links.contiguous_candidate_llr(
+            links.unlinked_candidate_llr(links.candidate_llr(vals),
+                                         links.best_variant_lr(merged)), merged)
         ranks["disease"].append(_rank(total + cand, tie, c["truth"]))
         if each is not None:
             each(c, total + cand, cand)

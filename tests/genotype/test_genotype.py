@@ -633,3 +633,40 @@ def test_a_deletion_ranks_the_gene_and_disease_it_ablates(mini_engine, genes, tm
         (jv,) = out["genes"][0]["variants"]
         assert (jv["alt"], jv["end"], jv["effect"]) == ("<DEL>", int(info[gene][-4:]),
                                                         "transcript_ablation")
+
+
+def test_one_deletion_of_several_genes_speaks_for_a_contiguous_gene_syndrome(
+        mini_engine, genes, tmp_path, monkeypatch):
+    from raredx.genotype import genotype_links
+    from raredx.genotype._diagnose import default_params
+
+    # the mini release has no contiguous-gene syndrome: ORPHA:900001 (no gene) is made one of
+    # SEIZ1 and SEIZ2, as raredx.genotype._links.unscored_links would mark it
+    links = genotype_links(mini_engine, genes, default_params())
+    (c,) = mini_engine.candidates_for("ORPHA:900001")
+    seiz = (genes.gene("SEIZ1"), genes.gene("SEIZ2"))
+    unlinked = links.unlinked.copy()
+    unlinked[c] = False
+    monkeypatch.setattr(links, "unlinked", unlinked)
+    monkeypatch.setattr(links, "contiguous", {c: seiz})
+    monkeypatch.setattr(links, "unscored_by_cand", {c: [(g, "contiguous gene") for g in seiz]})
+    patient = mini_engine.patient(SEIZURES)
+    head = HEAD.replace("##FORMAT", '##INFO=<ID=END,Number=1,Type=Integer,Description="End">\n'
+                        "##FORMAT") + "p\n"
+
+    def orpha(end: int) -> dict:
+        p = tmp_path / f"del-{end}.vcf"
+        p.write_text(head + "\t".join(["chr3", "900", ".", "N", "<DEL>", "50", "PASS",
+                                       f"END={end}", "GT", "0/1"]) + "\n")
+        d = diagnose_with_variants(mini_engine, patient, prepare_variants(p, genes), genes,
+                                   top=10)
+        return next(x for x in genomic_to_dict(d)["diseases"] if x["id"] == "ORPHA:900001")
+
+    both = orpha(7100)  # SEIZ1 and SEIZ2 deleted
+    assert both["gene_link"] == "contiguous_gene_deletion"
+    assert "one deletion takes 2 of its 2 genes (SEIZ1, SEIZ2)" in both["genotype_evidence"]
+    assert both["genotype_score"] > 1 and both["variants"][0]["alt"] == "<DEL>"
+    one = orpha(3100)  # SEIZ1 only: a single gene of the syndrome says nothing of it
+    assert one["gene_link"] is None and "single variants are not scored" in one[
+        "genotype_evidence"]
+    assert one["genotype_score"] < both["genotype_score"]

@@ -351,8 +351,8 @@ def run_vcf_benchmark(
                 ev, m = spiked_ev[kind]
                 kl = klinks[kind]
                 vals = kl.link_values(m)
-                comb = total + kl.unlinked_candidate_llr(kl.candidate_llr(vals),
-                                                         best_lr[kind])
+                comb = total + kl.contiguous_candidate_llr(
+                    kl.unlinked_candidate_llr(kl.candidate_llr(vals), best_lr[kind]), ev)
                 row[f"{pname}/{kind}/disease"] = _rank(comb, tie_key, true_cands)
                 row[f"{pname}/{kind}/gene"] = _gene_rank(
                     kl, prepared[kind].orphans[case.patient.sex], ev, touched_by[kind], total,
@@ -375,7 +375,10 @@ def run_vcf_benchmark(
                 cand[kl.has_link & ~kept] = kl.params.no_gene_link_log10_lr
                 # the diseases whose links were dropped have no known gene now
                 unlinked = kl.unlinked | (kl.has_link & ~kept)
-                cand = kl.unlinked_candidate_llr(cand, best_lr[kind], unlinked)
+                gone = {c for c in kl.contiguous
+                        if (di := d_index.get(ids[c], -1)) >= 0 and emptied[di]}
+                cand = kl.contiguous_candidate_llr(
+                    kl.unlinked_candidate_llr(cand, best_lr[kind], unlinked), ev, gone)
                 row[f"{strict}/{kind}/disease"] = _rank(total + cand, tie_key, true_cands)
                 row[f"{strict}/{kind}/gene"] = _gene_rank(
                     kl, prepared[kind].orphans[case.patient.sex], ev, touched_by[kind], total,
