@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from tune_genotype import SHARED, _background, setting
+from tune_genotype import SHARED, VARIANT_LAYOUT, _background, setting
 
 from raredx.benchmark._vcf import _prepare, best_gene_rank, half_of, iter_cases
 from raredx.engine import EngineConfig, build_engine
@@ -63,7 +63,8 @@ def _details(z: zipfile.ZipFile, name: str) -> dict[str, Any]:
 def load_cases(engine: Any, genes: Any, half: str) -> list[dict[str, Any]]:
     model = resources.files("raredx.data").joinpath("phenotype_model.json").read_text()
     key = hashlib.sha256(repr((model, engine.knowledge.versions.as_dict(),
-                               getattr(genes, "cache_key", ""), half, "analyse-v1")
+                               getattr(genes, "cache_key", ""), half, "analyse-v1",
+                               VARIANT_LAYOUT)
                               ).encode()).hexdigest()[:20]
     path = cache_root() / f"analyse-genotype-{key}.pkl"
     if path.exists():

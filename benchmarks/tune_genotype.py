@@ -50,8 +50,11 @@ from raredx.io import load_genes
 from raredx.io._spike import load_background, spike_lines
 from raredx.io._vcf import parse_vcf
 from raredx.knowledge import cache_root, cached, file_sha256
+from raredx.model import Variant
 
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
+# the pickled cases hold Variant objects: a new field makes the old pickles unusable
+VARIANT_LAYOUT = tuple(f.name for f in dataclasses.fields(Variant))
 
 
 def parse_with_groups(ap: argparse.ArgumentParser, argv: list[str]
@@ -127,7 +130,8 @@ def fast_cases(engine: Any, genes: Any, select: Any, tag: str,
         tag += "-as-is"
     model = resources.files("raredx.data").joinpath("phenotype_model.json").read_text()
     key = hashlib.sha256(repr((model, engine.knowledge.versions.as_dict(),
-                               getattr(genes, "cache_key", ""), tag)).encode()).hexdigest()[:20]
+                               getattr(genes, "cache_key", ""), tag,
+                               VARIANT_LAYOUT)).encode()).hexdigest()[:20]
     path = cache_root() / f"tune-genotype-{key}.pkl"
     if path.exists():
         return pickle.loads(path.read_bytes())
