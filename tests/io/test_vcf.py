@@ -427,3 +427,35 @@ def test_vep_consequences_of_a_structural_allele_are_used(tmp_path):
     assert v.end == 9000
     assert {x.gene_symbol: x.effect for x in v.annotations} == {
         "FBN1": VariantEffect.EXON_LOSS, "LENSB": VariantEffect.TRANSCRIPT_ABLATION}
+
+
+def test_copy_number_calls_are_read_by_each_samples_copy_number(tmp_path):
+    meta = (CHR1_38, '##FORMAT=<ID=CN,Number=1,Type=Integer,Description="Copy number">')
+
+    def cnv(pos, alt, *cols):
+        return "\t".join(["chr1", str(pos), ".", "N", alt, "50", "PASS", f"END={pos + 1000}",
+                          "GT:CN", *cols])
+
+    p = vcf(tmp_path, [
+        cnv(100, "<CNV>", "./.:1"),  # <CNV> by the patient's copy number: a deletion
+        cnv(200, "<CNV>", "./.:0"),
+        cnv(300, "<CNV>", "./.:3"),
+        cnv(400, "<CNV>", "./.:2"),  # no change
+        "\t".join(["chr1", "500", ".", "N", "<CNV>", "50", "PASS", "END=900", "GT", "0/1"]),
+        cnv(600, "<DEL>,<DUP>", "1:1"),  # a haploid GT of a CNV caller; CN 1 = heterozygous
+        cnv(700, "<DEL>", "0/1:0"),  # the copy number wins over GT
+    ], meta=meta)
+    c = read_vcf(p)
+    got = [(v.pos, v.alt, v.end, v.genotypes[0].zygosity) for v in c.variants]
+    assert got == [
+        (100, "<DEL>", 1100, Zygosity.HETEROZYGOUS), (200, "<DEL>", 1200, Zygosity.HOMOZYGOUS),
+        (300, "<DUP>", 1300, Zygosity.HETEROZYGOUS), (600, "<DEL>", 1600, Zygosity.HETEROZYGOUS),
+        (700, "<DEL>", 1700, Zygosity.HOMOZYGOUS),
+    ]
+    assert c.skipped["not carried by the patient"] == 2  # CN 2; the <DUP> allele at CN 1
+    assert c.skipped["symbolic/structural allele"] == 1  # <CNV> without a copy number
+    trio = vcf(tmp_path, [cnv(100, "<DEL>", "0/1:1", "0/0:2", "./.:1")],
+               samples=("kid", "dad", "mum"), meta=meta, name="trio.vcf")
+    (v,) = read_vcf(trio, sample="kid").variants
+    assert [g.zygosity for g in v.genotypes] == [
+        Zygosity.HETEROZYGOUS, Zygosity.REFERENCE, Zygosity.HETEROZYGOUS]

@@ -429,6 +429,45 @@ def _info_dict(info: str) -> dict[str, str]:
     return out
 
 
+def _copy_number(fmt: str, col: str) -> int | None:
+    keys = fmt.split(":")
+    if "CN" not in keys:
+        return None
+    vals = col.split(":")
+    i = keys.index("CN")
+    try:
+        return int(float(vals[i])) if i < len(vals) else None
+    except ValueError:
+        return None
+
+
+def _cnv_kind(fmt: str, col: str) -> str | None:
+    """A ``<CNV>`` allele by the patient's copy number: ``"<DEL>"`` below 2, ``"<DUP>"``
+    above, ``""`` at 2 (no change), ``None`` when no copy number is given."""
+    cn = _copy_number(fmt, col)
+    if cn is None:
+        return None
+    return "<DEL>" if cn < 2 else "<DUP>" if cn > 2 else ""
+
+
+def _cn_zygosities(fmt: str, cols: list[str], kind: str) -> tuple[Zygosity, ...] | None:
+    """Each sample's zygosity for a deletion (copy number 0: homozygous, 1: heterozygous) or a
+    duplication (3 or more: heterozygous) from FORMAT ``CN``; ``None`` without a CN field."""
+    if "CN" not in fmt.split(":"):
+        return None
+    out = []
+    for col in cols:
+        cn = _copy_number(fmt, col)
+        if cn is None:
+            out.append(Zygosity.NO_CALL)
+        elif kind == "<DEL>":
+            out.append(Zygosity.HOMOZYGOUS if cn == 0 else Zygosity.HETEROZYGOUS if cn == 1
+                       else Zygosity.REFERENCE)
+        else:
+            out.append(Zygosity.HETEROZYGOUS if cn >= 3 else Zygosity.REFERENCE)
+    return tuple(out)
+
+
 def _sv_end(info: str, pos: int, k: int) -> int | None:
     """A structural allele's last base: INFO ``END`` (one per record), else POS + |SVLEN| of
     the ``k``-th ALT (Number=A); ``None`` when neither gives an end at or after POS."""
@@ -843,6 +882,22 @@ def _records(lines: Iterator[str], lineno: int, content: VcfContent, samples: tu
                     skipped["no ALT allele (a reference site)"] += 1
                     continue
                 sv = structural_alt(alt) if alt.startswith("<") else None
+                cnz = None
+                if alt == "<CNV>" or (sv is not None and "CN" in fmt):
+                    # a copy-number call: each sample's copy number (FORMAT CN), when given,
+                    # says what it carries, whatever its GT ("./." or a haploid "1" in some
+                    # CNV callers' VCFs); <CNV> is a deletion or duplication by the patient's
+                    cols = [sample1] if single else f[9:]
+                    if sv is None:
+                        sv = _cnv_kind(fmt, cols[pi])
+                        if sv == "":  # two copies: no change in the patient
+                            skipped[not_carried] += 1
+                            continue
+                    if sv is not None:
+                        cnz = _cn_zygosities(fmt, cols, sv)
+                        if cnz is not None:
+                            zyg = cnz[pi]
+                            carried = zyg.carries
                 if sv is not None:
                     svend = _sv_end(sinfo, pos, k)
                     if svend is None and carried:
@@ -855,7 +910,8 @@ def _records(lines: Iterator[str], lineno: int, content: VcfContent, samples: tu
                     if zyg.carries:
                         issue(IssueLevel.WARNING,
                               f"symbolic or structural ALT allele {alt!r} not analysed (only "
-                              "deletions and duplications are: <DEL>, <DUP>, <CN0>, ...)",
+                              "deletions and duplications are: <DEL>, <DUP>, <CN0>, <CNV> "
+                              "with a FORMAT CN, ...)",
                               "symbolic/structural allele")
                     else:
                         skipped[not_carried] += 1
@@ -867,7 +923,7 @@ def _records(lines: Iterator[str], lineno: int, content: VcfContent, samples: tu
                 else:
                     ualt = dna[alt] = alt.upper()
             else:
-                sv = None
+                sv = cnz = None
             if ualt == uref:
                 issue(IssueLevel.WARNING, f"ALT {alt!r} is the same as REF; not a variant, "
                       "allele skipped", "ALT equals REF")
@@ -935,6 +991,8 @@ def _records(lines: Iterator[str], lineno: int, content: VcfContent, samples: tu
                 gts = tuple(
                     Genotype(s, _zygosity(al, k), gq) for s, (al, gq) in zip(samples, calls)
                 )
+            if cnz is not None:
+                gts = tuple(Genotype(g.sample, z, g.quality) for g, z in zip(gts, cnz))
             if c not in PRIMARY_CHROMS:
                 other_contigs[chrom] += 1
             # a structural allele's key carries its end (the annotator needs the span)
