@@ -642,7 +642,10 @@ def test_one_deletion_of_several_genes_speaks_for_a_contiguous_gene_syndrome(
 
     # the mini release has no contiguous-gene syndrome: ORPHA:900001 (no gene) is made one of
     # SEIZ1 and SEIZ2, as raredx.genotype._links.unscored_links would mark it
-    links = genotype_links(mini_engine, genes, default_params())
+    # (no structural background: in a six-gene fixture one deletion would recalibrate it and
+    # the links would be built anew for the calibrated model)
+    p0 = dataclasses.replace(default_params(), sv_background_per_gene=0.0)
+    links = genotype_links(mini_engine, genes, p0)
     (c,) = mini_engine.candidates_for("ORPHA:900001")
     seiz = (genes.gene("SEIZ1"), genes.gene("SEIZ2"))
     unlinked = links.unlinked.copy()
@@ -659,7 +662,7 @@ def test_one_deletion_of_several_genes_speaks_for_a_contiguous_gene_syndrome(
         p.write_text(head + "\t".join(["chr3", "900", ".", "N", "<DEL>", "50", "PASS",
                                        f"END={end}", "GT", "0/1"]) + "\n")
         d = diagnose_with_variants(mini_engine, patient, prepare_variants(p, genes), genes,
-                                   top=10)
+                                   top=10, params=p0)
         return next(x for x in genomic_to_dict(d)["diseases"] if x["id"] == "ORPHA:900001")
 
     both = orpha(7100)  # SEIZ1 and SEIZ2 deleted
@@ -670,3 +673,36 @@ def test_one_deletion_of_several_genes_speaks_for_a_contiguous_gene_syndrome(
     assert one["gene_link"] is None and "single variants are not scored" in one[
         "genotype_evidence"]
     assert one["genotype_score"] < both["genotype_score"]
+
+
+def test_a_structural_allele_is_weighed_against_the_structural_background(genes, params):
+    # NOVEL1 (chr4:1000-3000): one heterozygous exon deletion against one frameshift
+    dele = annotate_builtin([sv("chr4", 1050, "<DEL>", 1600)], genes)[0]
+    fs = annotate_builtin([var("chr4", 1200, "AT", "A")], genes)[0]
+    g = genes.gene("NOVEL1")
+    ev_del = score_genes(dele, 0, genes, params, Sex.UNKNOWN, None)[g]
+    ev_fs = score_genes(fs, 0, genes, params, Sex.UNKNOWN, None)[g]
+    assert params.sv_background_per_gene > 0
+    assert ev_del.llr(Moi.AD) > ev_fs.llr(Moi.AD) + 1
+    assert f"/ {params.sv_background_per_gene:.3g}" in ev_del.why(Moi.AD)
+    flat = dataclasses.replace(params, sv_background_per_gene=0.0)
+    assert score_genes(dele, 0, genes, flat, Sex.UNKNOWN, None)[g].llr(Moi.AD) < ev_del.llr(
+        Moi.AD)
+
+
+def test_many_structural_calls_raise_the_structural_background(genes, params):
+    from raredx.genotype._scoring import calibrate, calibration_note
+
+    # the fixture has a dozen genes with exons: one deletion of one gene is a share of 1/12
+    one = annotate_builtin([sv("chr3", 900, "<DEL>", 2600)], genes)[0]
+    high = dataclasses.replace(params, sv_background_per_gene=0.5)
+    assert calibrate(high, one, 0, genes) is high
+    used = calibrate(params, one, 0, genes)
+    n = int((genes.exon_kb > 0).sum())
+    assert used.sv_background_per_gene == pytest.approx(float(f"{1 / n:.2g}"))
+    # deletions over every gene of the fixture
+    many = annotate_builtin([sv(c, 1, "<DEL>", 300000) for c in ("chr2", "chr3", "chr4",
+                                                                 "chr15", "chrX")], genes)[0]
+    assert calibrate(params, many, 0, genes).sv_background_per_gene > used.sv_background_per_gene
+    note = calibration_note(params, used)
+    assert note["structural_calls_per_gene"] == used.sv_background_per_gene

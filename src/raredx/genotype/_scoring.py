@@ -185,6 +185,10 @@ class GenotypeParams:
     # ... and a disease without a known gene gains the hypothesis that the gene with the best
     # fitting variants is its unknown gene: any gene, or (false) only genes without a disease
     unlinked_disease_any_gene: bool = True
+    # a structural deletion or duplication touching a gene's exons is much rarer by chance than
+    # a rare small variant in it: P(a rare background deletion/duplication touches a given
+    # gene's exons in one exome), whatever the gene's length; 0: as small variants
+    sv_background_per_gene: float = 0.0
 
     @functools.cached_property
     def effect_probabilities(self) -> dict[VariantEffect, float]:
@@ -246,7 +250,9 @@ def calibrate(params: GenotypeParams, variants: list[Variant], proband: int,
     ``vcf_calibration_min_calls``), the VCF's own: qualifying calls per kb of MANE exon and the
     homozygous shares of its autosomal SNVs and indels, each never below the model's value and
     rounded to two significant digits (so that a few added variants do not change them). The
-    same values give the same object (links built for it are reused)."""
+    same values give the same object (links built for it are reused). Structural alleles:
+    see :func:`_calibrate_structural`."""
+    params = _calibrate_structural(params, variants, proband, genes)
     if params.vcf_calibration_min_calls <= 0 or len(variants) < params.vcf_calibration_min_calls:
         return params
     pmin = params.min_pathogenicity
@@ -288,14 +294,47 @@ def calibrate(params: GenotypeParams, variants: list[Variant], proband: int,
     return _CALIBRATED[ck]
 
 
+def _calibrate_structural(params: GenotypeParams, variants: list[Variant], proband: int,
+                          genes: GeneKnowledge) -> GenotypeParams:
+    """The chance that a background deletion or duplication touches a given gene: the model's
+    ``sv_background_per_gene``, or, when the patient's own structural calls touch more genes
+    (with a qualifying effect) than that rate says, their share of the genes with exons (a VCF
+    with many copy-number calls, common ones among them, is scored against its own rate)."""
+    q = params.sv_background_per_gene
+    if q <= 0:
+        return params
+    pmin = params.min_pathogenicity
+    touched = set()
+    for v in variants:
+        if v.end is None or not v.genotypes[proband].zygosity.carries:
+            continue
+        for a in v.annotations:
+            if params.base_pathogenicity(v, a) >= pmin:
+                touched.add(a.gene_id or a.gene_symbol)
+    n = int((genes.exon_kb > 0).sum())
+    rate = _sig(len(touched) / n) if touched and n else 0.0
+    if rate <= q:
+        return params
+    ck = ("sv", id(params), rate)
+    if ck not in _CALIBRATED:
+        if len(_CALIBRATED) > 64:
+            _CALIBRATED.clear()
+        _CALIBRATED[ck] = replace(params, sv_background_per_gene=rate)
+    return _CALIBRATED[ck]
+
+
 def calibration_note(model: GenotypeParams, used: GenotypeParams) -> dict[str, float] | None:
     """What :func:`calibrate` changed, for the output (None: the model's constants)."""
     if used is model:
         return None
-    return {"rare_calls_per_kb": used.background_rate_per_kb,
-            "model_rare_calls_per_kb": model.background_rate_per_kb,
-            "homozygous_share_snv": used.homozygous_fraction_snv,
-            "homozygous_share_indel": used.homozygous_fraction_indel}
+    out = {"rare_calls_per_kb": used.background_rate_per_kb,
+           "model_rare_calls_per_kb": model.background_rate_per_kb,
+           "homozygous_share_snv": used.homozygous_fraction_snv,
+           "homozygous_share_indel": used.homozygous_fraction_indel}
+    if used.sv_background_per_gene != model.sv_background_per_gene:
+        out["structural_calls_per_gene"] = used.sv_background_per_gene
+        out["model_structural_calls_per_gene"] = model.sv_background_per_gene
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -560,6 +599,7 @@ def _gene_evidence(g: int, evs: list[VariantEvidence], genes: GeneKnowledge,
     q1 = 1.0 - math.exp(-lam)
     q2 = min(q1, lam * lam / 2.0 + params.homozygous_fraction * lam)
     eps = params.missed_causal
+    q_sv = params.sv_background_per_gene
     on_x = info.chrom == "chrX" or evs[0].variant.chrom == "chrX"
     male = sex is Sex.MALE
     top = evs[:6]
@@ -576,8 +616,9 @@ def _gene_evidence(g: int, evs: list[VariantEvidence], genes: GeneKnowledge,
             if not aff:
                 factor = params.inherited_unaffected_factor
                 note = f"inherited {e.segregation} (unaffected)"
-        one.append((_lr(e.pathogenicity, q1, eps),
-                    ("one", (j,), e.pathogenicity, q1, factor, note)))
+        q = q_sv if (q_sv and e.variant.end is not None) else q1
+        one.append((_lr(e.pathogenicity, q, eps),
+                    ("one", (j,), e.pathogenicity, q, factor, note)))
     best_one_plain = max(one, key=lambda x: x[0]) if one else None
     best_one = max(one, key=lambda x: x[0] * x[1][4]) if one else None
     # two alleles
@@ -588,6 +629,8 @@ def _gene_evidence(g: int, evs: list[VariantEvidence], genes: GeneKnowledge,
             h = (params.homozygous_fraction_snv if len(v.ref) == len(v.alt)
                  else params.homozygous_fraction_indel)
             qh = q2 if h < 0 else min(q1, lam * lam / 2.0 + h * lam)
+            if q_sv and v.end is not None:
+                qh = q_sv * h  # a homozygous rare deletion: the indels' homozygous share
             two.append((_lr(e.pathogenicity, qh, eps), ("two", (j,), e.pathogenicity, qh, 1.0, "")))
     hets = [j for j, e in enumerate(top) if e.zygosity is Zygosity.HETEROZYGOUS]
     for x in range(len(hets)):
