@@ -258,11 +258,13 @@ def run_vcf_benchmark(
     progress: Callable[[int], None] | None = None,
     params: GenotypeParams | None = None,
     structural: bool = False,
+    decoys: Callable[[VcfCase], list[SpikeVariant]] | None = None,
 ) -> dict[str, Any]:
     """Run the benchmark; returns the report (summary, per-case ranks, timings, memory).
     ``structural``: the cases whose causal variants include a deletion or duplication that
     phenopacket-store describes by a label (:mod:`._structural`), spiked as structural alleles,
-    instead of the cases with ``vcfRecord``s only."""
+    instead of the cases with ``vcfRecord``s only. ``decoys(case)``: more variants spiked
+    beside the case's own (a control: e.g. other cases' structural variants as competitors)."""
     t_start = time.time()
     chain_sha = file_sha256(liftover_chain) if liftover_chain else "none"
     key = "bg-" + hashlib.sha256(
@@ -303,6 +305,8 @@ def run_vcf_benchmark(
     for i, case in enumerate(iter_cases(cases, engine.knowledge.ontology, select, failures,
                                         reader)):
         t0 = time.perf_counter()
+        if decoys is not None:
+            case.spikes = case.spikes + decoys(case)
         true_cands = sorted({c for d in case.truth for c in engine.candidates_for(d)})
         true_genes = [g for g in (genes.gene(x) for x in case.genes) if g is not None]
         if not true_cands:
