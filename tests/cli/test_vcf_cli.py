@@ -200,6 +200,28 @@ def test_spike_vcf_copies_a_background_record(tmp_path):
     assert r.exit_code == 1 and "no causal variant" in r.output
 
 
+def test_spike_vcf_structural_spikes_a_labelled_deletion(tmp_path, raredx_cache):
+    bg = tmp_path / "bg.vcf"
+    bg.write_text(HEAD + "chr1\t100\t.\tA\tG\t77\tPASS\tDP=9\tGT\t0/1\n")
+    data = json.loads(phenopacket(tmp_path / "case.json").read_text())
+    data["interpretations"][0]["diagnosis"]["genomicInterpretations"] = [
+        {"variantInterpretation": {"variationDescriptor": {
+            "label": "DEL ex 2-3", "geneContext": {"symbol": "LENSB"},
+            "structuralType": {"label": "chromosomal_deletion"},
+            "allelicState": {"label": "heterozygous"}}}}]
+    pp = tmp_path / "sv.json"
+    pp.write_text(json.dumps(data))
+    out = tmp_path / "spiked.vcf.gz"
+    r = invoke("spike-vcf", str(pp), "--background", str(bg), "--out", str(out))
+    assert r.exit_code == 1 and "no causal variant" in r.output  # not without --structural
+    r = invoke("spike-vcf", str(pp), "--background", str(bg), "--out", str(out),
+               "--structural", "--genes-dir", str(GENES))
+    assert r.exit_code == 0, r.output
+    with gzip.open(out, "rt") as f:
+        lines = [x.rstrip("\n") for x in f if not x.startswith("#")]
+    assert lines[-1] == "chr2\t11900\t.\tN\t<DEL>\t77\tPASS\tDP=9;SVTYPE=DEL;END=15400\tGT\t0/1"
+
+
 def test_install_genes_checks_checksums(tmp_path):
     r = invoke("data", "install-genes", "--from", str(GENES), "--target", str(tmp_path / "g"))
     assert r.exit_code == 1 and "is not the pinned" in r.output
