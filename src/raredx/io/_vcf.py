@@ -887,6 +887,7 @@ def _records(lines: Iterator[str], lineno: int, content: VcfContent, samples: tu
                     # a copy-number call: each sample's copy number (FORMAT CN), when given,
                     # says what it carries, whatever its GT ("./." or a haploid "1" in some
                     # CNV callers' VCFs); <CNV> is a deletion or duplication by the patient's
+                    # copy number
                     cols = [sample1] if single else f[9:]
                     if sv is None:
                         sv = _cnv_kind(fmt, cols[pi])
