@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import resource
 import statistics
 import time
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -546,4 +548,12 @@ def markdown_report(rep: dict[str, Any], command: str) -> str:
         f"mean {t['mean']} s, median {t['median']} s, max {t['max']} s; whole run "
         f"{rep['wall_seconds']} s; peak RSS {rep['peak_rss_mb']} MB.",
     ]
+    if rep["failures"]:
+        # the reasons, with the quoted labels and numbers of each case taken out
+        why = Counter(re.sub(r"'[^']*'|\d+", "…", f["reason"]) for f in rep["failures"])
+        lines += ["", "## Skipped cases, by reason (each case and reason: the json's "
+                  "`failures`)", "", "| cases | reason |", "|---|---|",
+                  *(f"| {n} | {r.replace('|', '/')} |" for r, n in why.most_common(15))]
+        if len(why) > 15:
+            lines.append(f"| {sum(n for _, n in why.most_common()[15:])} | other reasons |")
     return "\n".join(lines) + "\n"
