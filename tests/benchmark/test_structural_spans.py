@@ -37,6 +37,15 @@ def vd(label, symbol="LENSB", st="chromosome_structure_variation", zyg="heterozy
     ("arr[hg38] 2p25.3(10500-30000)x3", ("chr2", 10499, 30000, "<DUP>"), "array (GRCh38)"),
     ("NC_000002.12:g.10500_11500del", ("chr2", 10499, 11500, "<DEL>"), "HGVS (GRCh38)"),
     ("del hg38; Chr2:10,500-11,500", ("chr2", 10499, 11500, "<DEL>"), "coordinates (GRCh38)"),
+    ("deletion breakpoints in intron 1 and 2", ("chr2", 11900, 12300, "<DEL>"), "introns"),
+    ("DEL 3", ("chr2", 14900, 15400, "<DEL>"), "exons"),
+    ("Full deletion", ("chr2", 9000, 21000, "<DEL>"), "whole gene"),
+    ("deletion of all 3 exons", ("chr2", 9000, 21000, "<DEL>"), "whole gene"),
+    ("NC_000002_12_g_10500_11500del", ("chr2", 10499, 11500, "<DEL>"), "HGVS (GRCh38)"),
+    ("NC_000002.12:g.(?_10500)_(11500_?)del", ("chr2", 10499, 11500, "<DEL>"),
+     "HGVS (GRCh38)"),
+    ("6.5 Mb deletion (10,500-11,500 Mb;GRCh38)", ("chr2", 10499, 11500, "<DEL>"),
+     "span (GRCh38)"),
 ])
 def test_labels_that_locate_the_event(genes, label, want, how):
     assert structural_span(vd(label), genes, None) == (want, how)
@@ -47,7 +56,8 @@ def test_labels_that_locate_the_event(genes, label, want, how):
     ("inversion of 2p", "neither a deletion nor a duplication"),
     ("arr 2p25.3(10,500-11,500)x1", "coordinates without an assembly"),
     ("NC_000002.11:g.10500_11500del", "GRCh37 coordinates and no lift-over chain"),
-    ("DEL ex 4-6", "exon 6 of LENSB, whose MANE transcript has 3"),
+    ("DEL ex 4-6", "exons 4-6 of LENSB, whose MANE transcript has 3"),
+    ("DEL 866 kb", "label not understood"),
 ])
 def test_labels_that_do_not_locate_it_say_why(genes, label, why):
     span, reason = structural_span(vd(label), genes, None)

@@ -32,16 +32,27 @@ _ARRAY = re.compile(r"(?:arr\s*\{?\[?(?P<asm1>hg\d\d|GRCh3\d)\]?\}?\s*)?"
                     r"(?P<chrom>\d{1,2}|X|Y)[pq][\d.]*(?:[pq][\d.]*)?\s*"
                     r"\(\s*(?P<start>[\d,]+)\s*[-_–]\s*(?P<end>[\d,]+)\s*\)\s*x\s*(?P<cn>\d)",
                     re.IGNORECASE)
-_HGVS_G = re.compile(r"NC_0+(?P<chrom>\d+)\.(?P<version>\d+):g\.(?P<start>\d+)_(?P<end>\d+)"
+# genomic HGVS, also with "_" for its punctuation ("NC_000023_11_g_153595512_153635582del")
+# and with uncertain outer breakpoints ("g.(?_32675848)_(32678300_?)del": the inner span)
+_HGVS_G = re.compile(r"NC_0+(?P<chrom>\d+)[._](?P<version>\d+)[:_]g[._]"
+                     r"(?:\(\?_)?(?P<start>\d+)\)?_\(?(?P<end>\d+)(?:_\?\))?"
                      r"(?P<kind>del|dup)", re.IGNORECASE)
+# a span in parentheses with its assembly, on the gene's chromosome
+# ("6.5 Mb deletion (215,588,712-222,145,072 Mb;GRCh37/hg19)")
+_SPAN_ASSEMBLY = re.compile(r"\((?P<start>[\d,]{5,})\s*[-–]\s*(?P<end>[\d,]{5,})\s*(?:[kM]b)?"
+                            r"\s*[;,]\s*(?P<asm>GRCh3\d|hg\d\d)", re.IGNORECASE)
+# "breakpoints in intron 2 and 6": exons 3-6 are deleted
+_INTRONS = re.compile(r"\bintrons?\s+(?P<a>\d+)\s*(?:and|-|to)\s*(?P<b>\d+)", re.IGNORECASE)
 _EXONS = re.compile(r"\bex(?:on)?s?\.?\s*(?P<a>\d+)"
                     r"(?:\s*(?:-|–|to|through|_|and)\s*(?:ex(?:on)?s?\.?\s*)?(?P<b>\d+))?"
-                    r"|\b(?:del|dup)\s+(?P<a2>\d+)\s*-\s*(?P<b2>\d+)\b(?![pq])",
+                    r"|\b(?:del|dup)\s+(?P<a2>\d+)(?:\s*-\s*(?P<b2>\d+))?\b"
+                    r"(?![pq.,]|\s*(?:kb|mb|bp))",
                     re.IGNORECASE)
 _CHROM_RANGE = re.compile(r"\bchr(?P<chrom>\d{1,2}|X|Y):\s*(?P<start>[\d,]+)\s*[-_–]\s*"
                           r"(?P<end>[\d,]+)\b", re.IGNORECASE)
 _WHOLE = re.compile(r"\b(whole|entire|complete|full|total)\b[\w\s-]*\bgene\b|"
-                    r"\bgene deletion\b|\bencompassing\b", re.IGNORECASE)
+                    r"\bgene deletion\b|\bencompassing\b|^\s*(full|complete|total|whole)"
+                    r"\s+(deletion|duplication)\s*$|\ball\s+(\d+\s+)?exons\b", re.IGNORECASE)
 
 
 def _kind(label: str, structural_type: str) -> str | None:
@@ -99,22 +110,20 @@ def structural_span(vd: dict[str, Any], genes: GeneKnowledge,
     if g is None:
         return None, f"no coordinates and no known gene in {label!r}"
     chrom = genes.genes[g].chrom
+    m = _SPAN_ASSEMBLY.search(label)
+    if m and chrom:
+        return _located(chrom.removeprefix("chr"), int(m["start"].replace(",", "")),
+                        int(m["end"].replace(",", "")), _assembly(m["asm"]), alt, lift, label,
+                        "span")
+    m = _INTRONS.search(label)
+    if m:
+        a, b = sorted((int(m["a"]), int(m["b"])))
+        return _exon_span(genes, g, chrom, sym, a + 1, b, alt, "introns")
     m = _EXONS.search(label)
     if m and not _WHOLE.search(label):
         a = int(m["a"] or m["a2"])
         b = int(m["b"] or m["b2"] or a)
-        a, b = min(a, b), max(a, b)
-        ex = genes.exons.get(chrom)
-        rows = np.nonzero(ex.gene == g)[0] if ex is not None else np.zeros(0, dtype=int)
-        if not len(rows):
-            return None, f"{sym} has no MANE exons"
-        count = int(ex.count[rows[0]])
-        if b > count:
-            return None, f"exon {b} of {sym}, whose MANE transcript has {count}"
-        sel = rows[(ex.number[rows] >= a) & (ex.number[rows] <= b)]
-        lo, hi = int(ex.start[sel].min()), int(ex.end[sel].max())
-        # from within the introns around the exons: the breakpoints are not known
-        return (chrom, lo - 100, hi + 100, alt), "exons"
+        return _exon_span(genes, g, chrom, sym, min(a, b), max(a, b), alt, "exons")
     if _WHOLE.search(label) or re.fullmatch(rf"\s*(?:{re.escape(sym)}\s+)?(?:deletion|"
                                             rf"duplication)(?:\s+of\s+{re.escape(sym)})?\s*",
                                             label, re.IGNORECASE):
@@ -125,6 +134,22 @@ def structural_span(vd: dict[str, Any], genes: GeneKnowledge,
         lo, hi = int(iv.start[rows].min()), int(iv.end[rows].max())
         return (chrom, lo - 1000, hi + 1000, alt), "whole gene"
     return None, f"label not understood: {label!r}"
+
+
+def _exon_span(genes: GeneKnowledge, g: int, chrom: str, sym: str, a: int, b: int, alt: str,
+               how: str) -> tuple[tuple[str, int, int, str] | None, str]:
+    """Exons ``a``-``b`` of the gene's MANE transcript, from within the introns around them
+    (100 bp: the breakpoints are not known)."""
+    ex = genes.exons.get(chrom)
+    rows = np.nonzero(ex.gene == g)[0] if ex is not None else np.zeros(0, dtype=int)
+    if not len(rows):
+        return None, f"{sym} has no MANE exons"
+    count = int(ex.count[rows[0]])
+    if b > count or a > b:
+        return None, f"exons {a}-{b} of {sym}, whose MANE transcript has {count}"
+    sel = rows[(ex.number[rows] >= a) & (ex.number[rows] <= b)]
+    lo, hi = int(ex.start[sel].min()), int(ex.end[sel].max())
+    return (chrom, lo - 100, hi + 100, alt), how
 
 
 def _assembly(text: str) -> str | None:
