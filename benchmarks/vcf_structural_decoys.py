@@ -20,12 +20,11 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from raredx.benchmark._structural import structural_span
+from raredx.benchmark._structural import structural_reader
 from raredx.benchmark._vcf import half_summaries, iter_cases, markdown_report, run_vcf_benchmark
 from raredx.engine import EngineConfig, build_engine
 from raredx.genotype import GenotypeParams
 from raredx.io import load_genes
-from raredx.io._vcf import _lifter
 from raredx.model import Zygosity
 
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
@@ -46,8 +45,7 @@ def main() -> None:
     zip_ = SHARED / "phenopacket-store-dev.zip"
     bg = SHARED / "variants" / "Pfeiffer.GRCh37.vcf.gz"
     chain = SHARED / "variants" / "hg19ToHg38.over.chain.gz"
-    lift = _lifter(chain).lift
-    reader = lambda vd: structural_span(vd, genes, lift)  # noqa: E731
+    reader = structural_reader(genes, chain)
     # every located structural variant of the split, with its case's genes
     pool = []
     for case in iter_cases(zip_, engine.knowledge.ontology, lambda n: n, [], reader):
@@ -58,8 +56,9 @@ def main() -> None:
     def decoys(case):  # type: ignore[no-untyped-def]
         own = {genes.gene(g) for g in case.genes}
         cands = [s for src, gs, s in pool if src != case.source and not (gs & own)]
-        key = lambda s: hashlib.sha256(  # noqa: E731
-            f"{case.seed}|{s.chrom}:{s.pos}-{s.end}".encode()).hexdigest()
+        def key(s):  # type: ignore[no-untyped-def]
+            return hashlib.sha256(f"{case.seed}|{s.chrom}:{s.pos}-{s.end}".encode()).hexdigest()
+
         seen, out = set(), []
         for s in sorted(cands, key=key):
             if (s.chrom, s.pos, s.end) in seen:

@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from raredx.io._vcf import _lifter
 from raredx.knowledge import GeneKnowledge
 
-__all__ = ["structural_span"]
+__all__ = ["structural_reader", "structural_span"]
 
 # RefSeq chromosome accessions: the version of each chromosome on GRCh37 (GRCh38 is one more)
 _GRCH37_VERSION = {
@@ -129,11 +131,19 @@ def structural_span(vd: dict[str, Any], genes: GeneKnowledge,
                                             label, re.IGNORECASE):
         iv = genes.intervals.get(chrom)
         rows = np.nonzero(iv.gene == g)[0] if iv is not None else np.zeros(0, dtype=int)
-        if not len(rows):
+        if iv is None or not len(rows):
             return None, f"{sym} has no gene interval"
         lo, hi = int(iv.start[rows].min()), int(iv.end[rows].max())
         return (chrom, lo - 1000, hi + 1000, alt), "whole gene"
     return None, f"label not understood: {label!r}"
+
+
+def structural_reader(genes: GeneKnowledge, liftover_chain: Path | None
+                      ) -> Callable[[dict[str, Any]], tuple[tuple[str, int, int, str] | None, str]]:
+    """:func:`structural_span` with its gene knowledge and lift-over (GRCh37 labels are read
+    only with a chain), as :func:`raredx.benchmark._vcf.causal_variants` takes it."""
+    lift = _lifter(Path(liftover_chain)).lift if liftover_chain else None
+    return lambda vd: structural_span(vd, genes, lift)
 
 
 def _exon_span(genes: GeneKnowledge, g: int, chrom: str, sym: str, a: int, b: int, alt: str,
@@ -142,7 +152,7 @@ def _exon_span(genes: GeneKnowledge, g: int, chrom: str, sym: str, a: int, b: in
     (100 bp: the breakpoints are not known)."""
     ex = genes.exons.get(chrom)
     rows = np.nonzero(ex.gene == g)[0] if ex is not None else np.zeros(0, dtype=int)
-    if not len(rows):
+    if ex is None or not len(rows):
         return None, f"{sym} has no MANE exons"
     count = int(ex.count[rows[0]])
     if b > count or a > b:

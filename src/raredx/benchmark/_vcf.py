@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from raredx.benchmark._structural import structural_reader
 from raredx.errors import InputError
 from raredx.genotype import (
     GeneEvidence,
@@ -42,8 +43,7 @@ from raredx.genotype._diagnose import VariantSet
 from raredx.genotype._scoring import calibrate
 from raredx.io import patient_from_phenopacket
 from raredx.io._spike import Background, SpikeVariant, load_background, spike_lines
-from raredx.io._vcf import _lifter, parse_vcf
-from raredx.benchmark._structural import structural_span
+from raredx.io._vcf import parse_vcf
 from raredx.knowledge import GeneKnowledge, cached, file_sha256
 from raredx.model import Patient, Sex, Variant, Zygosity
 
@@ -66,52 +66,51 @@ def causal_variants(data: Any, structural: Callable[[dict], tuple[Any, str]] | N
     spikes: list[SpikeVariant] = []
     genes: list[str] = []
     problems: list[str] = []
-    for itp in data.get("interpretations") or []:
-        diag = (itp or {}).get("diagnosis") or {}
-        for gi in diag.get("genomicInterpretations") or []:
-            vd = ((gi or {}).get("variantInterpretation") or {}).get("variationDescriptor") or {}
-            gc = vd.get("geneContext") or {}
-            g = gc.get("valueId") or gc.get("symbol")
-            if g and g not in genes:
-                genes.append(g)
-            rec = vd.get("vcfRecord")
-            if not rec and structural is not None and vd.get("structuralType"):
-                span, why = structural(vd)
-                st = vd.get("allelicState") or {}
-                z = _ZYG.get(st.get("label", "")) or _ZYG.get(st.get("id", ""))
-                if span is None or z is None:
-                    problems.append(f"structural variant not located: {why}" if span is None
-                                    else f"unknown allelic state {st}")
-                    continue
-                c, pos, end, alt = span
-                spikes.append(SpikeVariant(c, pos, "N", alt, z, end))
+    for vd in _descriptors(data):
+        gc = vd.get("geneContext") or {}
+        g = gc.get("valueId") or gc.get("symbol")
+        if g and g not in genes:
+            genes.append(g)
+        st = vd.get("allelicState") or {}
+        z = _ZYG.get(st.get("label", "")) or _ZYG.get(st.get("id", ""))
+        rec = vd.get("vcfRecord")
+        if not rec and structural is not None and vd.get("structuralType"):
+            span, why = structural(vd)
+            if span is None or z is None:
+                problems.append(f"structural variant not located: {why}" if span is None
+                                else f"unknown allelic state {st}")
                 continue
-            if not rec:
-                problems.append("a causal variant without vcfRecord")
-                continue
-            if str(rec.get("genomeAssembly", "")).lower() not in ("hg38", "grch38"):
-                problems.append(f"vcfRecord on {rec.get('genomeAssembly')}, not hg38")
-                continue
-            st = vd.get("allelicState") or {}
-            z = _ZYG.get(st.get("label", "")) or _ZYG.get(st.get("id", ""))
-            if z is None:
-                problems.append(f"unknown allelic state {st}")
-                continue
-            try:
-                spikes.append(SpikeVariant(str(rec["chrom"]) if str(rec["chrom"]).startswith("chr")
-                                           else "chr" + str(rec["chrom"]), int(rec["pos"]),
-                                           str(rec["ref"]).upper(), str(rec["alt"]).upper(), z))
-            except (KeyError, ValueError):
-                problems.append("unreadable vcfRecord")
+            c, pos, end, alt = span
+            spikes.append(SpikeVariant(c, pos, "N", alt, z, end))
+            continue
+        if not rec:
+            problems.append("a causal variant without vcfRecord")
+            continue
+        if str(rec.get("genomeAssembly", "")).lower() not in ("hg38", "grch38"):
+            problems.append(f"vcfRecord on {rec.get('genomeAssembly')}, not hg38")
+            continue
+        if z is None:
+            problems.append(f"unknown allelic state {st}")
+            continue
+        try:
+            spikes.append(SpikeVariant(str(rec["chrom"]) if str(rec["chrom"]).startswith("chr")
+                                       else "chr" + str(rec["chrom"]), int(rec["pos"]),
+                                       str(rec["ref"]).upper(), str(rec["alt"]).upper(), z))
+        except (KeyError, ValueError):
+            problems.append("unreadable vcfRecord")
     return spikes, genes, problems
 
 
+def _descriptors(data: Any) -> Iterator[dict[str, Any]]:
+    """The variation descriptors of a phenopacket's interpretations (the truth)."""
+    for itp in data.get("interpretations") or []:
+        diag = (itp or {}).get("diagnosis") or {}
+        for gi in diag.get("genomicInterpretations") or []:
+            yield ((gi or {}).get("variantInterpretation") or {}).get("variationDescriptor") or {}
+
+
 def _has_structural(data: Any) -> bool:
-    return any(
-        ((gi or {}).get("variantInterpretation") or {}).get("variationDescriptor", {}).get(
-            "structuralType")
-        for itp in data.get("interpretations") or []
-        for gi in ((itp or {}).get("diagnosis") or {}).get("genomicInterpretations") or [])
+    return any(vd.get("structuralType") for vd in _descriptors(data))
 
 
 def spike_seed(data: Any, name: str) -> str:
@@ -300,10 +299,7 @@ def run_vcf_benchmark(
     failures: list[tuple[str, str]] = []
     times = []
     n_truth_missing = 0
-    reader = None
-    if structural:
-        lift = _lifter(Path(liftover_chain)).lift if liftover_chain else None
-        reader = lambda vd: structural_span(vd, genes, lift)  # noqa: E731
+    reader = structural_reader(genes, liftover_chain) if structural else None
     for i, case in enumerate(iter_cases(cases, engine.knowledge.ontology, select, failures,
                                         reader)):
         t0 = time.perf_counter()

@@ -270,16 +270,14 @@ def spike_vcf(
         raise fail(f"{phenopacket}: cannot read the phenopacket ({exc})") from None
     reader = None
     if structural:
-        from raredx.benchmark._structural import structural_span
+        from raredx.benchmark._structural import structural_reader
         from raredx.io import load_genes
-        from raredx.io._vcf import _lifter
 
         try:
-            gk = load_genes(genes_dir, log=lambda m: err.print(escape(m)))
-            lift = _lifter(Path(liftover_chain)).lift if liftover_chain else None
+            reader = structural_reader(load_genes(genes_dir, log=lambda m: err.print(escape(m))),
+                                       liftover_chain)
         except (InputError, KnowledgeError) as exc:
             raise fail(str(exc)) from None
-        reader = lambda vd: structural_span(vd, gk, lift)  # noqa: E731
     spikes, genes, problems = causal_variants(data, reader)
     for p in problems:
         err.print(f"[yellow]{phenopacket}: {escape(p)}[/yellow]")

@@ -68,6 +68,13 @@ def _candidates(table, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.n
     return a, b
 
 
+def _overlapping(table, lo: int, hi: int) -> list[int]:  # type: ignore[no-untyped-def]
+    """The rows of ``table`` that overlap [lo, hi)."""
+    a, b = _candidates(table, np.array([lo]), np.array([hi]))
+    rows = np.arange(a[0], b[0])
+    return rows[(table.start[rows] < hi) & (table.end[rows] > lo)].tolist()
+
+
 def _exon_effect(genes: GeneKnowledge, table, rows: range, lo: int, hi: int, change: int,
                  out: dict[int, tuple[VariantEffect, str | None]]) -> None:
     starts, ends = table.start_list, table.end_list
@@ -151,16 +158,14 @@ def structural_annotations(genes: GeneKnowledge, chrom: str, pos: int, alt: str,
     count: dict[int, int] = {}
     ex = genes.exons.get(chrom)
     if ex is not None:
-        rows = np.nonzero((ex.start < hi) & (ex.end > lo))[0]
-        for r in rows.tolist():
+        for r in _overlapping(ex, lo, hi):
             g = int(ex.gene[r])
             hit.setdefault(g, []).append(int(ex.number[r]))
             count[g] = int(ex.count[r])
     inside: dict[int, bool] = {}  # gene -> both breakpoints inside its interval
     gt = genes.intervals.get(chrom)
     if gt is not None:
-        rows = np.nonzero((gt.start < hi) & (gt.end > lo))[0]
-        for r in rows.tolist():
+        for r in _overlapping(gt, lo, hi):
             g = int(gt.gene[r])
             inside[g] = inside.get(g, False) or bool(gt.start[r] <= lo and hi <= gt.end[r])
     out = []

@@ -423,7 +423,7 @@ class GenotypeLinks:
         for g in genes:
             ev = evidence.get(g)
             for e in ev.variants if ev is not None else ():
-                if e.variant.end is not None and e.variant.alt == "<DEL>":
+                if e.variant.structural and e.variant.alt == "<DEL>":
                     covered.setdefault(e.variant.key, []).append(g)
         need = min(len(genes), max(2, (len(genes) + 1) // 2))
         best = None
@@ -528,9 +528,9 @@ class DiseaseHit:
     gene_link: str | None = None
 
 
+_AD = MOIS.index(Moi.AD)
 # DiseaseHit.gene_link / GeneHit.disease_link of the hypothesis that a gene with variants is
 # the unknown gene of a disease the knowledge links to no gene
-_AD = MOIS.index(Moi.AD)
 UNLINKED = "unknown_gene_hypothesis"
 # ... of a contiguous-gene syndrome scored by one deletion of several of its genes
 CONTIGUOUS = "contiguous_gene_deletion"
@@ -617,7 +617,7 @@ def diagnose_with_variants(
                        f"{len(links.contiguous[c])} genes ({covered}"
                        f"{', ...' if len(hit[2]) > 8 else ''}): " + evidence[g].why(Moi.AD))
                 source = CONTIGUOUS
-                evs = tuple(e for e in evidence[g].variants if e.variant.end is not None)
+                evs = tuple(e for e in evidence[g].variants if e.variant.structural)
         if links.unlinked[c] and cand[c] > params.no_gene_link_log10_lr:
             # the hypothesis that a gene with variants is this disease's unknown gene
             mi = int(np.argmax(np.where(links.moi_allowed[c], best_lr, -np.inf)))

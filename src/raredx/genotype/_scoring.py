@@ -35,6 +35,7 @@ import math
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from raredx.genotype._annotate import _span, exon_position
 from raredx.knowledge import RNA_GENE_NOTE, SMALL_RNA_BIOTYPES, GeneKnowledge
@@ -284,13 +285,18 @@ def calibrate(params: GenotypeParams, variants: list[Variant], proband: int,
     vals = (_sig(rate),
             max(h_snv, _sig(snv_hom / snv)) if snv and h_snv >= 0 else h_snv,
             max(h_indel, _sig(indel_hom / indel)) if indel and h_indel >= 0 else h_indel)
-    ck = (id(params), *vals)
+    return _calibrated(params, background_rate_per_kb=vals[0], homozygous_fraction_snv=vals[1],
+                       homozygous_fraction_indel=vals[2])
+
+
+def _calibrated(params: GenotypeParams, **values: Any) -> GenotypeParams:
+    """``params`` with ``values``: the same object for the same values (links built for it
+    are reused)."""
+    ck = (id(params), *sorted(values.items()))
     if ck not in _CALIBRATED:
         if len(_CALIBRATED) > 64:
             _CALIBRATED.clear()
-        _CALIBRATED[ck] = replace(params, background_rate_per_kb=vals[0],
-                                  homozygous_fraction_snv=vals[1],
-                                  homozygous_fraction_indel=vals[2])
+        _CALIBRATED[ck] = replace(params, **values)
     return _CALIBRATED[ck]
 
 
@@ -306,21 +312,14 @@ def _calibrate_structural(params: GenotypeParams, variants: list[Variant], proba
     pmin = params.min_pathogenicity
     touched = set()
     for v in variants:
-        if v.end is None or not v.genotypes[proband].zygosity.carries:
+        if not v.structural or not v.genotypes[proband].zygosity.carries:
             continue
         for a in v.annotations:
             if params.base_pathogenicity(v, a) >= pmin:
                 touched.add(a.gene_id or a.gene_symbol)
     n = int((genes.exon_kb > 0).sum())
     rate = _sig(len(touched) / n) if touched and n else 0.0
-    if rate <= q:
-        return params
-    ck = ("sv", id(params), rate)
-    if ck not in _CALIBRATED:
-        if len(_CALIBRATED) > 64:
-            _CALIBRATED.clear()
-        _CALIBRATED[ck] = replace(params, sv_background_per_gene=rate)
-    return _CALIBRATED[ck]
+    return params if rate <= q else _calibrated(params, sv_background_per_gene=rate)
 
 
 def calibration_note(model: GenotypeParams, used: GenotypeParams) -> dict[str, float] | None:
@@ -616,7 +615,7 @@ def _gene_evidence(g: int, evs: list[VariantEvidence], genes: GeneKnowledge,
             if not aff:
                 factor = params.inherited_unaffected_factor
                 note = f"inherited {e.segregation} (unaffected)"
-        q = q_sv if (q_sv and e.variant.end is not None) else q1
+        q = q_sv if (q_sv and e.variant.structural) else q1
         one.append((_lr(e.pathogenicity, q, eps),
                     ("one", (j,), e.pathogenicity, q, factor, note)))
     best_one_plain = max(one, key=lambda x: x[0]) if one else None
@@ -629,7 +628,7 @@ def _gene_evidence(g: int, evs: list[VariantEvidence], genes: GeneKnowledge,
             h = (params.homozygous_fraction_snv if len(v.ref) == len(v.alt)
                  else params.homozygous_fraction_indel)
             qh = q2 if h < 0 else min(q1, lam * lam / 2.0 + h * lam)
-            if q_sv and v.end is not None:
+            if q_sv and v.structural:
                 qh = q_sv * h  # a homozygous rare deletion: the indels' homozygous share
             two.append((_lr(e.pathogenicity, qh, eps), ("two", (j,), e.pathogenicity, qh, 1.0, "")))
     hets = [j for j, e in enumerate(top) if e.zygosity is Zygosity.HETEROZYGOUS]

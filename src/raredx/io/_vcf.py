@@ -429,35 +429,36 @@ def _info_dict(info: str) -> dict[str, str]:
     return out
 
 
-def _copy_number(fmt: str, col: str) -> int | None:
+def _copy_numbers(fmt: str, cols: list[str]) -> list[int | None] | None:
+    """Each sample's copy number (FORMAT ``CN``; ``None`` where unreadable), or ``None`` when
+    FORMAT has no CN."""
     keys = fmt.split(":")
     if "CN" not in keys:
         return None
-    vals = col.split(":")
     i = keys.index("CN")
-    try:
-        return int(float(vals[i])) if i < len(vals) else None
-    except ValueError:
-        return None
+    out: list[int | None] = []
+    for col in cols:
+        vals = col.split(":")
+        try:
+            out.append(int(float(vals[i])) if i < len(vals) else None)
+        except ValueError:
+            out.append(None)
+    return out
 
 
-def _cnv_kind(fmt: str, col: str) -> str | None:
+def _cnv_kind(cn: int | None) -> str | None:
     """A ``<CNV>`` allele by the patient's copy number: ``"<DEL>"`` below 2, ``"<DUP>"``
     above, ``""`` at 2 (no change), ``None`` when no copy number is given."""
-    cn = _copy_number(fmt, col)
     if cn is None:
         return None
     return "<DEL>" if cn < 2 else "<DUP>" if cn > 2 else ""
 
 
-def _cn_zygosities(fmt: str, cols: list[str], kind: str) -> tuple[Zygosity, ...] | None:
-    """Each sample's zygosity for a deletion (copy number 0: homozygous, 1: heterozygous) or a
-    duplication (3 or more: heterozygous) from FORMAT ``CN``; ``None`` without a CN field."""
-    if "CN" not in fmt.split(":"):
-        return None
+def _cn_zygosities(cns: list[int | None], kind: str) -> tuple[Zygosity, ...]:
+    """Each sample's zygosity by its copy number for a deletion (0: homozygous, 1:
+    heterozygous) or a duplication (3 or more: heterozygous)."""
     out = []
-    for col in cols:
-        cn = _copy_number(fmt, col)
+    for cn in cns:
         if cn is None:
             out.append(Zygosity.NO_CALL)
         elif kind == "<DEL>":
@@ -888,17 +889,16 @@ def _records(lines: Iterator[str], lineno: int, content: VcfContent, samples: tu
                     # says what it carries, whatever its GT ("./." or a haploid "1" in some
                     # CNV callers' VCFs); <CNV> is a deletion or duplication by the patient's
                     # copy number
-                    cols = [sample1] if single else f[9:]
-                    if sv is None:
-                        sv = _cnv_kind(fmt, cols[pi])
+                    cns = _copy_numbers(fmt, [sample1] if single else f[9:])
+                    if sv is None and cns is not None:
+                        sv = _cnv_kind(cns[pi])
                         if sv == "":  # two copies: no change in the patient
                             skipped[not_carried] += 1
                             continue
-                    if sv is not None:
-                        cnz = _cn_zygosities(fmt, cols, sv)
-                        if cnz is not None:
-                            zyg = cnz[pi]
-                            carried = zyg.carries
+                    if sv is not None and cns is not None:
+                        cnz = _cn_zygosities(cns, sv)
+                        zyg = cnz[pi]
+                        carried = zyg.carries
                 if sv is not None:
                     svend = _sv_end(sinfo, pos, k)
                     if svend is None and carried:
